@@ -1,0 +1,267 @@
+#include "session/session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace medvision {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kMaxReleaseSpeed = 3.0;  // m/s: a dropped body is not flung across the room
+
+json pose_array(const Pose& p, std::optional<std::uint32_t> buttons = std::nullopt) {
+  json a = json::array({p.position.x(), p.position.y(), p.position.z(), p.orientation.x(),
+                        p.orientation.y(), p.orientation.z(), p.orientation.w()});
+  if (buttons) a.push_back(*buttons);
+  return a;
+}
+
+bool read_pose(const json& a, Pose* pose, std::uint32_t* buttons) {
+  const std::size_t expected = buttons ? 8 : 7;
+  if (!a.is_array() || a.size() != expected) return false;
+  for (std::size_t i = 0; i < 7; ++i) {
+    if (!a[i].is_number()) return false;
+  }
+  pose->position = {a[0].get<double>(), a[1].get<double>(), a[2].get<double>()};
+  pose->orientation = Eigen::Quaterniond(a[6].get<double>(), a[3].get<double>(),
+                                         a[4].get<double>(), a[5].get<double>());
+  if (buttons) {
+    if (!a[7].is_number_unsigned()) return false;
+    *buttons = a[7].get<std::uint32_t>();
+  }
+  return true;
+}
+
+class Fnv1a {
+ public:
+  template <class T>
+  void add(const T& value) {
+    unsigned char bytes[sizeof(T)];
+    std::memcpy(bytes, &value, sizeof(T));
+    for (unsigned char b : bytes) h_ = (h_ ^ b) * 0x100000001b3ULL;
+  }
+  void add(const Pose& p) {
+    for (int i = 0; i < 3; ++i) add(p.position[i]);
+    for (int i = 0; i < 4; ++i) add(p.orientation.coeffs()[i]);
+  }
+  std::uint64_t value() const { return h_; }
+
+ private:
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+}  // namespace
+
+std::string input_to_json(int number, const InputFrame& input, std::uint32_t client_seq) {
+  return json{{"participant", number},
+              {"client_seq", client_seq},
+              {"head", pose_array(input.head)},
+              {"left", pose_array(input.hands[0].pose, input.hands[0].buttons)},
+              {"right", pose_array(input.hands[1].pose, input.hands[1].buttons)}}
+      .dump();
+}
+
+bool input_from_json(const std::string& text, int* number, InputFrame* input,
+                     std::uint32_t* client_seq) {
+  const json j = json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("participant") || !j["participant"].is_number_integer() ||
+      !j.contains("client_seq") || !j["client_seq"].is_number_unsigned() || !j.contains("head") ||
+      !j.contains("left") || !j.contains("right")) {
+    return false;
+  }
+  *number = j["participant"].get<int>();
+  *client_seq = j["client_seq"].get<std::uint32_t>();
+  return read_pose(j["head"], &input->head, nullptr) &&
+         read_pose(j["left"], &input->hands[0].pose, &input->hands[0].buttons) &&
+         read_pose(j["right"], &input->hands[1].pose, &input->hands[1].buttons);
+}
+
+Session::Session(SessionSetup setup, std::function<std::int64_t()> wall_clock)
+    : setup_(std::move(setup)),
+      wall_clock_(std::move(wall_clock)),
+      model_(make_sandbox_model(setup_.seed)),
+      state_(make_initial_state(model_, setup_.seed)) {
+  append(event_type::session_started,
+         json{{"kind", setup_.kind}, {"seed", setup_.seed}, {"tick_rate_hz", setup_.tick_rate_hz}}
+             .dump());
+}
+
+void Session::append(const char* type, std::string payload) {
+  pending_.push_back(Event{next_seq_++, tick_, wall_clock_(), type, std::move(payload)});
+}
+
+int Session::add_participant(const std::string& user_id, const std::string& username,
+                             const std::string& role) {
+  Participant p;
+  p.number = static_cast<int>(participants_.size()) + 1;
+  p.user_id = user_id;
+  p.username = username;
+  p.role = role;
+  participants_.push_back(p);
+  append(event_type::participant_joined, json{{"participant", p.number},
+                                              {"user_id", user_id},
+                                              {"username", username},
+                                              {"role", role}}
+                                             .dump());
+  return p.number;
+}
+
+const Participant* Session::participant(int number) const {
+  if (number < 1 || number > static_cast<int>(participants_.size())) return nullptr;
+  return &participants_[static_cast<std::size_t>(number - 1)];
+}
+
+void Session::remove_participant(int number) {
+  if (participant(number) == nullptr || !participant(number)->present) return;
+  // Inputs this participant sent before leaving still apply, in order.
+  for (const auto& q : queue_) apply_input(q);
+  queue_.clear();
+  release_held_by(number, 0);
+  release_held_by(number, 1);
+  participants_[static_cast<std::size_t>(number - 1)].present = false;
+  append(event_type::participant_left, json{{"participant", number}}.dump());
+}
+
+void Session::submit_input(int number, const InputFrame& input, std::uint32_t client_seq) {
+  const Participant* p = participant(number);
+  if (p == nullptr || !p->present || ended_) return;
+  queue_.push_back(QueuedInput{number, input, client_seq});
+}
+
+void Session::record(const std::string& type, const std::string& payload_json) {
+  append(type.c_str(), payload_json);
+}
+
+void Session::release_held_by(int number, int hand) {
+  for (std::size_t i = 0; i < state_.bodies.size(); ++i) {
+    BodyState& body = state_.bodies[i];
+    if (body.held_by != number || body.held_hand != hand) continue;
+    body.held_by = kNobody;
+    body.resting = false;
+    const double speed = body.velocity.norm();
+    if (speed > kMaxReleaseSpeed) body.velocity *= kMaxReleaseSpeed / speed;
+    append(event_type::release, json{{"participant", number},
+                                     {"hand", hand},
+                                     {"body", model_.bodies[i].id},
+                                     {"position", pose_array(body.pose)}}
+                                    .dump());
+  }
+}
+
+void Session::apply_input(const QueuedInput& q) {
+  Participant& p = participants_[static_cast<std::size_t>(q.number - 1)];
+  if (!p.present) return;
+  append(event_type::input, input_to_json(q.number, q.input, q.client_seq));
+  for (int h = 0; h < 2; ++h) {
+    const bool was = (p.input.hands[h].buttons & kButtonGrip) != 0;
+    const bool now = (q.input.hands[h].buttons & kButtonGrip) != 0;
+    const Pose& hand = q.input.hands[h].pose;
+    if (!was && now) {
+      const int i = find_grabbable(model_, state_, hand.position);
+      if (i == kNobody) continue;
+      BodyState& body = state_.bodies[static_cast<std::size_t>(i)];
+      body.held_by = q.number;
+      body.held_hand = h;
+      const Eigen::Quaterniond inv = hand.orientation.conjugate();
+      body.grip.position = inv * (body.pose.position - hand.position);
+      body.grip.orientation = (inv * body.pose.orientation).normalized();
+      body.resting = false;
+      append(event_type::grab, json{{"participant", q.number},
+                                    {"hand", h},
+                                    {"body", model_.bodies[static_cast<std::size_t>(i)].id}}
+                                   .dump());
+    } else if (was && !now) {
+      release_held_by(q.number, h);
+    }
+  }
+  p.input = q.input;
+  p.last_client_seq = q.client_seq;
+}
+
+void Session::step() {
+  if (ended_) return;
+  for (const auto& q : queue_) apply_input(q);
+  queue_.clear();
+
+  hand_targets_.clear();
+  for (const auto& p : participants_) {
+    if (!p.present) continue;
+    for (int h = 0; h < 2; ++h) hand_targets_.push_back(HandTarget{p.number, h, p.input.hands[h].pose});
+  }
+  step_world(model_, state_, hand_targets_, 1.0 / setup_.tick_rate_hz);
+  ++tick_;
+}
+
+void Session::end(const std::string& reason) {
+  if (ended_) return;
+  for (const auto& q : queue_) apply_input(q);
+  queue_.clear();
+  append(event_type::session_ended, json{{"reason", reason}}.dump());
+  ended_ = true;
+}
+
+std::uint64_t Session::state_hash() const {
+  Fnv1a h;
+  h.add(tick_);
+  for (const auto& b : state_.bodies) {
+    h.add(b.pose);
+    for (int i = 0; i < 3; ++i) h.add(b.velocity[i]);
+    h.add(b.held_by);
+    h.add(b.held_hand);
+    h.add(b.resting);
+  }
+  for (const auto& p : participants_) {
+    h.add(p.present);
+    h.add(p.input.head);
+    for (const auto& hand : p.input.hands) {
+      h.add(hand.pose);
+      h.add(hand.buttons);
+    }
+  }
+  return h.value();
+}
+
+std::vector<Event> Session::drain_events() {
+  std::vector<Event> out;
+  out.swap(pending_);
+  return out;
+}
+
+std::optional<Session> Session::replay(const SessionSetup& setup, const std::vector<Event>& log,
+                                       std::string* error) {
+  auto fail = [&](const Event& e, const std::string& why) -> std::optional<Session> {
+    if (error) *error = "event " + std::to_string(e.seq) + " (" + e.type + "): " + why;
+    return std::nullopt;
+  };
+  Session s(setup, [] { return std::int64_t{0}; });
+  for (const Event& e : log) {
+    if (e.tick < s.tick()) return fail(e, "tick goes backwards");
+    while (s.tick() < e.tick) s.step();
+    const json payload = json::parse(e.payload, nullptr, false);
+    if (e.type == event_type::participant_joined) {
+      if (!payload.is_object()) return fail(e, "payload is not a JSON object");
+      const int n = s.add_participant(payload.value("user_id", ""), payload.value("username", ""),
+                                      payload.value("role", ""));
+      if (n != payload.value("participant", 0)) return fail(e, "participant numbers disagree");
+    } else if (e.type == event_type::participant_left) {
+      if (!payload.is_object()) return fail(e, "payload is not a JSON object");
+      s.remove_participant(payload.value("participant", 0));
+    } else if (e.type == event_type::input) {
+      int number = 0;
+      InputFrame input;
+      std::uint32_t client_seq = 0;
+      if (!input_from_json(e.payload, &number, &input, &client_seq)) return fail(e, "malformed input");
+      s.submit_input(number, input, client_seq);
+    } else if (e.type == event_type::session_ended) {
+      s.end(payload.is_object() ? payload.value("reason", "") : "");
+    } else if (e.type != event_type::session_started && e.type != event_type::grab &&
+               e.type != event_type::release) {
+      s.record(e.type, e.payload);
+    }
+  }
+  return s;
+}
+
+}  // namespace medvision

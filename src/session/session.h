@@ -1,0 +1,120 @@
+#pragma once
+// A Session ties a world, its participants and an append-only event log, and
+// advances in fixed steps. It knows nothing of sockets or storage: the server
+// feeds it inputs and drains its new events to the store.
+//
+// Determinism: a session built from the same seed and fed the same input
+// events at the same ticks reaches the same state, bit for bit (replay()).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "session/event.h"
+#include "session/world.h"
+
+namespace medvision {
+
+inline constexpr std::uint32_t kButtonTrigger = 1u << 0;
+inline constexpr std::uint32_t kButtonGrip = 1u << 1;
+
+struct HandInput {
+  Pose pose;
+  std::uint32_t buttons = 0;
+};
+
+struct InputFrame {
+  Pose head;
+  HandInput hands[2];  // 0 left, 1 right
+};
+
+struct SessionSetup {
+  std::string kind = "sandbox";
+  std::uint64_t seed = 1;
+  double tick_rate_hz = 1000.0;
+};
+
+struct Participant {
+  int number = 0;  // 1, 2, 3 ... in order of joining, never reused
+  std::string user_id;
+  std::string username;
+  std::string role;
+  bool present = true;
+  InputFrame input;                 // the latest applied input
+  std::uint32_t last_client_seq = 0;  // seq of the latest applied input frame
+};
+
+class Session {
+ public:
+  // `wall_clock` stamps events with wall time; the engine never reads it.
+  Session(SessionSetup setup, std::function<std::int64_t()> wall_clock);
+
+  int add_participant(const std::string& user_id, const std::string& username,
+                      const std::string& role);
+  void remove_participant(int number);
+
+  // Queued and applied at the next tick boundary, in the order submitted.
+  void submit_input(int number, const InputFrame& input, std::uint32_t client_seq);
+
+  // An event from outside the engine (an instructor's observation) at the current tick.
+  void record(const std::string& type, const std::string& payload_json);
+
+  // One fixed step: apply queued inputs, then advance the world.
+  void step();
+  // Ends the log with `session_ended`; no step is taken afterwards.
+  void end(const std::string& reason);
+
+  Tick tick() const { return tick_; }
+  bool ended() const { return ended_; }
+  const SessionSetup& setup() const { return setup_; }
+  const WorldModel& world_model() const { return model_; }
+  const WorldState& world_state() const { return state_; }
+  const std::vector<Participant>& participants() const { return participants_; }
+  const Participant* participant(int number) const;
+
+  // FNV-1a over the tick and every body's state: equal hashes mean equal states.
+  std::uint64_t state_hash() const;
+
+  // Events appended since the last call, in log order.
+  std::vector<Event> drain_events();
+  std::uint64_t last_seq() const { return next_seq_ - 1; }
+
+  // Rebuilds a session from its log: participants join, inputs apply and
+  // observations are recorded at the logged ticks. Derived events (grab,
+  // release) are produced again by the engine, not copied from the log.
+  static std::optional<Session> replay(const SessionSetup& setup, const std::vector<Event>& log,
+                                       std::string* error = nullptr);
+
+ private:
+  struct QueuedInput {
+    int number;
+    InputFrame input;
+    std::uint32_t client_seq;
+  };
+
+  void append(const char* type, std::string payload);
+  void apply_input(const QueuedInput& queued);
+  void release_held_by(int number, int hand);
+
+  SessionSetup setup_;
+  std::function<std::int64_t()> wall_clock_;
+  WorldModel model_;
+  WorldState state_;
+  std::vector<Participant> participants_;
+  std::vector<QueuedInput> queue_;
+  std::vector<HandTarget> hand_targets_;  // reused every step
+  std::vector<Event> pending_;
+  Tick tick_ = 0;
+  std::uint64_t next_seq_ = 1;
+  bool ended_ = false;
+};
+
+// JSON codec of input frames inside `input` events (exact for f32 values).
+std::string input_to_json(int number, const InputFrame& input, std::uint32_t client_seq);
+bool input_from_json(const std::string& json, int* number, InputFrame* input,
+                     std::uint32_t* client_seq);
+
+}  // namespace medvision
