@@ -1,0 +1,87 @@
+// `medvision`: the command line of the MedVision platform.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <spdlog/spdlog.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "server/server.h"
+#include "server/server_config.h"
+
+extern char** environ;
+
+int main(int argc, char** argv) {
+  using namespace medvision;
+  CLI::App app{"MedVision: an open platform for immersive medicine"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", MEDVISION_VERSION);
+
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the platform over HTTP(S) and WebSocket");
+  std::map<std::string, std::string> given;
+  std::string config_file;
+  serve_cmd->add_option("--config", config_file, "Config file of 'key = value' lines (also MEDVISION_CONFIG)");
+  const std::map<std::string, std::string> help = {
+      {"host", "Address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)"},
+      {"port", "TCP port (default 8080; 0 picks a free one)"},
+      {"db", "Records store: sqlite:PATH or postgres://user@host:port/dbname (default sqlite:<data>/medvision.db)"},
+      {"data", "Data folder (default ./var)"},
+      {"web-root", "Folder of the built web client (default ./web/dist)"},
+      {"tls-cert", "TLS certificate chain (PEM)"},
+      {"tls-key", "TLS private key (PEM)"},
+      {"threads", "Network threads (default 2)"},
+      {"tick-rate", "Session ticks per second (default 1000)"},
+      {"snapshot-rate", "Snapshots per second to each client (default 90)"},
+      {"token-ttl", "Login lifetime in seconds (default 43200)"},
+      {"max-frame-bytes", "Largest WebSocket frame accepted (default 65536)"},
+      {"max-frame-rate", "Most WebSocket frames per second per connection (default 240)"},
+      {"max-body-bytes", "Largest HTTP request body (default 1048576)"},
+      {"log-level", "trace, debug, info, warn, error or off (default info)"},
+  };
+  for (const auto& key : server_config_keys()) {
+    if (key == "tls-self-signed") {
+      serve_cmd->add_flag_callback("--tls-self-signed", [&given] { given["tls-self-signed"] = "true"; },
+                                   "Serve HTTPS with a self-signed certificate kept in <data>/tls");
+      continue;
+    }
+    const auto it = help.find(key);
+    serve_cmd->add_option_function<std::string>(
+        "--" + key, [&given, key](const std::string& v) { given[key] = v; }, it == help.end() ? "" : it->second)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve_cmd->parsed()) {
+    ConfigLayers layers;
+    for (const auto& [k, v] : given) layers.set_command_line(k, v);
+    layers.read_environment(server_config_keys(), environ);
+    if (config_file.empty()) {
+      if (const char* env = std::getenv("MEDVISION_CONFIG")) config_file = env;
+    }
+    if (!config_file.empty()) {
+      const Status read = layers.read_file(config_file, server_config_keys());
+      if (!read.ok()) {
+        std::fprintf(stderr, "medvision: %s\n", read.error().message.c_str());
+        return 2;
+      }
+    }
+    auto config = read_server_config(layers);
+    if (!config.ok()) {
+      std::fprintf(stderr, "medvision: %s\n", config.error().message.c_str());
+      return 2;
+    }
+    const Status logging = init_logging(config->log_level);
+    if (!logging.ok()) {
+      std::fprintf(stderr, "medvision: %s\n", logging.error().message.c_str());
+      return 2;
+    }
+    const Status served = serve(*config);
+    if (!served.ok()) {
+      spdlog::error("{}", served.error().message);
+      std::fprintf(stderr, "medvision: %s\n", served.error().message.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}

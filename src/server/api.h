@@ -1,0 +1,42 @@
+#pragma once
+// The REST API (docs/api.md): routes, authentication, roles and audit.
+
+#include <boost/beast/http.hpp>
+#include <string>
+
+#include "server/auth.h"
+#include "server/live_session.h"
+#include "server/server_config.h"
+#include "store/record_store.h"
+
+namespace medvision {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+struct ApiContext {
+  RecordStore& store;
+  SessionHub& hub;
+  LoginThrottle& throttle;
+  const ServerConfig& config;
+};
+
+struct Caller {
+  UserRecord user;
+  std::string token_hash;
+};
+
+// The caller behind the request's bearer token or `mv_token` cookie.
+Result<Caller> authenticate(ApiContext& ctx, const HttpRequest& req);
+
+// Answers a request whose target starts with /api/.
+HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::string& remote);
+
+HttpResponse error_response(const HttpRequest& req, http::status status, const Error& error);
+http::status status_of(ErrorCode code);
+void audit(ApiContext& ctx, const std::string& actor, const std::string& action,
+           const std::string& resource, const std::string& outcome, const std::string& detail,
+           const std::string& remote);
+
+}  // namespace medvision

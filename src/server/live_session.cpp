@@ -1,0 +1,246 @@
+#include "server/live_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+namespace medvision {
+
+namespace net = boost::asio;
+
+std::vector<EventRecord> to_records(const std::string& session_id, const std::vector<Event>& events) {
+  std::vector<EventRecord> out;
+  out.reserve(events.size());
+  for (const auto& e : events) out.push_back(EventRecord{session_id, e.seq, e.tick, e.wall_us, e.type, e.payload});
+  return out;
+}
+
+LiveSession::LiveSession(net::io_context& io, RecordStore& store, SessionRecord record,
+                         LiveSessionSettings settings)
+    : strand_(net::make_strand(io)),
+      timer_(strand_),
+      store_(store),
+      record_(std::move(record)),
+      settings_(settings),
+      session_(SessionSetup{record_.kind, record_.seed, settings.tick_rate_hz}, wall_time_us),
+      clock_(settings.tick_rate_hz) {}
+
+Status LiveSession::start() {
+  {
+    std::lock_guard lock(mu_);
+    MV_TRY(flush_locked());
+    started_ = std::chrono::steady_clock::now();
+    next_frame_ = started_;
+  }
+  schedule();
+  return {};
+}
+
+void LiveSession::schedule() {
+  const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / settings_.snapshot_rate_hz));
+  next_frame_ += period;
+  const auto now = std::chrono::steady_clock::now();
+  if (next_frame_ < now) next_frame_ = now;  // fell behind: do not burst to catch up
+  timer_.expires_at(next_frame_);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    self->run_frame();
+  });
+}
+
+void LiveSession::run_frame() {
+  {
+    std::lock_guard lock(mu_);
+    if (ended_) return;
+    const std::uint64_t due = clock_.due(std::chrono::steady_clock::now() - started_);
+    for (std::uint64_t i = 0; i < due; ++i) session_.step();
+    (void)flush_locked();
+    fan_out_locked();
+  }
+  schedule();
+}
+
+Status LiveSession::flush_locked() {
+  auto fresh = session_.drain_events();
+  unsaved_.insert(unsaved_.end(), std::make_move_iterator(fresh.begin()),
+                  std::make_move_iterator(fresh.end()));
+  if (unsaved_.empty()) return {};
+  const Status stored = store_.append_events(to_records(record_.id, unsaved_));
+  if (!stored.ok()) {
+    // Keep the events and the clients' acknowledgements where they are; the
+    // next frame tries again, so nothing acknowledged is ever lost.
+    if (!store_failing_) spdlog::error("session {}: cannot store events: {}", record_.id, stored.error().message);
+    store_failing_ = true;
+    return stored;
+  }
+  if (store_failing_) spdlog::info("session {}: storing events again", record_.id);
+  store_failing_ = false;
+  unsaved_.clear();
+  for (auto& slot : clients_) {
+    if (const Participant* p = session_.participant(slot.participant)) slot.ack = p->last_client_seq;
+  }
+  return {};
+}
+
+void LiveSession::fan_out_locked() {
+  const WorldModel& model = session_.world_model();
+  const WorldState& state = session_.world_state();
+  const auto tick = static_cast<std::uint32_t>(session_.tick());
+  std::erase_if(clients_, [](const ClientSlot& s) { return s.client.expired(); });
+  for (auto& slot : clients_) {
+    auto client = slot.client.lock();
+    if (!client || client->backlogged()) continue;
+    if (slot.need_keyframe) {
+      slot.last_sent.clear();
+      for (std::size_t i = 0; i < model.bodies.size(); ++i) slot.last_sent.push_back(wire::body_pose(model, state, i));
+      client->send(std::make_shared<const std::string>(wire::encode_keyframe(
+          tick, ++slot.seq, slot.ack, static_cast<std::uint32_t>(slot.participant), model, state)));
+      slot.need_keyframe = false;
+      continue;
+    }
+    changed_.clear();
+    for (std::size_t i = 0; i < model.bodies.size(); ++i) {
+      const wire::BodyPose now = wire::body_pose(model, state, i);
+      if (!(now == slot.last_sent[i])) {
+        changed_.push_back(now);
+        slot.last_sent[i] = now;
+      }
+    }
+    client->send(std::make_shared<const std::string>(wire::encode_snapshot(tick, ++slot.seq, slot.ack, changed_)));
+  }
+}
+
+Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client, const UserRecord& user) {
+  std::lock_guard lock(mu_);
+  if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
+  const int number = session_.add_participant(user.id, user.username, to_string(user.role));
+  clients_.push_back(ClientSlot{client, number, true, 0, 0, {}});
+  return number;
+}
+
+void LiveSession::leave(int participant) {
+  std::lock_guard lock(mu_);
+  if (ended_) return;
+  session_.remove_participant(participant);
+  std::erase_if(clients_, [&](const ClientSlot& s) { return s.participant == participant; });
+}
+
+void LiveSession::submit_input(int participant, const InputFrame& input, std::uint32_t client_seq) {
+  std::lock_guard lock(mu_);
+  session_.submit_input(participant, input, client_seq);
+}
+
+Result<std::uint64_t> LiveSession::record(const std::string& type, const std::string& payload_json) {
+  std::lock_guard lock(mu_);
+  if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
+  session_.record(type, payload_json);
+  const std::uint64_t seq = session_.last_seq();
+  MV_TRY(flush_locked());
+  return seq;
+}
+
+Status LiveSession::end(const std::string& reason, SessionStatus status) {
+  std::vector<std::shared_ptr<SessionClient>> to_close;
+  {
+    std::lock_guard lock(mu_);
+    if (ended_) return {};
+    const std::uint64_t due = clock_.due(std::chrono::steady_clock::now() - started_);
+    for (std::uint64_t i = 0; i < due; ++i) session_.step();
+    session_.end(reason);
+    MV_TRY(flush_locked());
+    ended_ = true;
+    MV_TRY(store_.end_session(record_.id, status, wall_time_us()));
+    record_.status = status;
+    for (auto& slot : clients_) {
+      if (auto c = slot.client.lock()) to_close.push_back(c);
+    }
+    clients_.clear();
+  }
+  net::post(strand_, [self = shared_from_this()] { self->timer_.cancel(); });
+  for (auto& c : to_close) c->close(1000, "session ended: " + reason);
+  return {};
+}
+
+SessionRecord LiveSession::record() const { return record_; }
+
+std::vector<LiveSession::ParticipantInfo> LiveSession::participants() {
+  std::lock_guard lock(mu_);
+  std::vector<ParticipantInfo> out;
+  for (const auto& p : session_.participants()) out.push_back({p.number, p.username, p.role, p.present});
+  return out;
+}
+
+std::uint64_t LiveSession::tick() {
+  std::lock_guard lock(mu_);
+  return session_.tick();
+}
+
+Result<std::shared_ptr<LiveSession>> SessionHub::start(const SessionRecord& record) {
+  auto live = std::make_shared<LiveSession>(io_, store_, record, settings_);
+  MV_TRY(live->start());
+  std::lock_guard lock(mu_);
+  sessions_[record.id] = live;
+  return live;
+}
+
+std::shared_ptr<LiveSession> SessionHub::find(const std::string& id) {
+  std::lock_guard lock(mu_);
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+Status SessionHub::end(const std::string& id, const std::string& reason) {
+  auto live = find(id);
+  if (!live) return make_error(ErrorCode::conflict, "session " + id + " is not running");
+  MV_TRY(live->end(reason, SessionStatus::ended));
+  std::lock_guard lock(mu_);
+  sessions_.erase(id);
+  return {};
+}
+
+void SessionHub::end_all(const std::string& reason) {
+  std::map<std::string, std::shared_ptr<LiveSession>> all;
+  {
+    std::lock_guard lock(mu_);
+    all.swap(sessions_);
+  }
+  for (auto& [id, live] : all) {
+    const Status s = live->end(reason, SessionStatus::ended);
+    if (!s.ok()) spdlog::error("session {}: could not end cleanly: {}", id, s.error().message);
+  }
+}
+
+std::size_t SessionHub::size() {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+Result<int> close_abandoned_sessions(RecordStore& store) {
+  auto sessions = store.list_sessions();
+  if (!sessions.ok()) return sessions.error();
+  int closed = 0;
+  for (const auto& s : *sessions) {
+    if (s.status != SessionStatus::running) continue;
+    auto last = store.last_event_seq(s.id);
+    if (!last.ok()) return last.error();
+    std::uint64_t tick = 0;
+    if (*last > 0) {
+      auto events = store.list_events(s.id, *last - 1, 1);
+      if (events.ok() && !events->empty()) tick = events->front().tick;
+    }
+    const EventRecord ended{s.id, *last + 1, tick, wall_time_us(), event_type::session_ended,
+                            nlohmann::json{{"reason", "server stopped without ending the session"},
+                                           {"abnormal", true}}
+                                .dump()};
+    MV_TRY(store.append_events({ended}));
+    MV_TRY(store.end_session(s.id, SessionStatus::ended_abnormally, wall_time_us()));
+    spdlog::warn("session {} ('{}') was left running by a previous server; marked ended abnormally",
+                 s.id, s.title);
+    ++closed;
+  }
+  return closed;
+}
+
+}  // namespace medvision
