@@ -1,0 +1,42 @@
+# MedVision: `make demo` serves the platform, `make test` runs every test.
+# Both install what is missing first (scripts/bootstrap).
+
+SHELL := /bin/bash
+DEV := build/dev
+RELEASE := build/release
+WEB_DIST := web/dist/index.html
+
+.PHONY: demo test bench format bootstrap build-dev build-release web clean
+
+bootstrap:
+	@scripts/bootstrap
+
+$(DEV)/build.ninja:
+	cmake --preset dev
+
+$(RELEASE)/build.ninja:
+	cmake --preset release
+
+build-dev: bootstrap $(DEV)/build.ninja
+	cmake --build --preset dev
+
+build-release: bootstrap $(RELEASE)/build.ninja
+	cmake --build --preset release
+
+web: bootstrap
+	cd web && npm run --silent build
+
+demo: build-release web
+	$(RELEASE)/src/app/medvision serve --web-root web/dist
+
+test: build-dev web
+	@scripts/run-tests
+
+bench: build-release
+	@bench/run
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,149 @@
+#include "store/migrations.h"
+
+#include <array>
+
+namespace medvision::store {
+namespace {
+
+// Times are microseconds since the Unix epoch in BIGINT columns. Unsigned
+// 64-bit values (seed, seq, tick) are stored bit for bit in signed BIGINT.
+// An artifact without a session has a NULL session_id so that the foreign key
+// still checks the ones that name a session.
+constexpr std::array kMigrations{
+    Migration{
+        1,
+        "users, tokens, sessions, session events, artifacts, audit",
+        // ---- SQLite ----
+        R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL
+);
+CREATE INDEX tokens_user_id ON tokens(user_id);
+CREATE INDEX tokens_expires_us ON tokens(expires_us);
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  status TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  created_us INTEGER NOT NULL,
+  ended_us INTEGER NOT NULL
+);
+CREATE INDEX sessions_created_us ON sessions(created_us);
+CREATE INDEX sessions_status ON sessions(status);
+CREATE TABLE session_events (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  tick INTEGER NOT NULL,
+  wall_us INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE artifacts (
+  id TEXT PRIMARY KEY,
+  session_id TEXT REFERENCES sessions(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE INDEX artifacts_session_id ON artifacts(session_id);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_us INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  remote TEXT NOT NULL
+);
+)sql",
+        // ---- PostgreSQL ----
+        R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  must_change_password BOOLEAN NOT NULL,
+  disabled BOOLEAN NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_us BIGINT NOT NULL,
+  expires_us BIGINT NOT NULL
+);
+CREATE INDEX tokens_user_id ON tokens(user_id);
+CREATE INDEX tokens_expires_us ON tokens(expires_us);
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  status TEXT NOT NULL,
+  seed BIGINT NOT NULL,
+  created_us BIGINT NOT NULL,
+  ended_us BIGINT NOT NULL
+);
+CREATE INDEX sessions_created_us ON sessions(created_us);
+CREATE INDEX sessions_status ON sessions(status);
+CREATE TABLE session_events (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  seq BIGINT NOT NULL,
+  tick BIGINT NOT NULL,
+  wall_us BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE artifacts (
+  id TEXT PRIMARY KEY,
+  session_id TEXT REFERENCES sessions(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  data BYTEA NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE INDEX artifacts_session_id ON artifacts(session_id);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  at_us BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  remote TEXT NOT NULL
+);
+)sql",
+    },
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+}  // namespace medvision::store

@@ -1,0 +1,641 @@
+#include "store/postgres_store.h"
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <string_view>
+#include <utility>
+
+#include "store/event_batch.h"
+#include "store/migrations.h"
+#include "store/postgres_url.h"
+
+namespace medvision::store {
+namespace {
+
+// Any fixed number; instances starting together take turns migrating.
+constexpr std::int64_t kMigrationLockKey = 0x4d6564566973696f;  // "MedVisio"
+
+constexpr const char* kUserColumns =
+    "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
+constexpr const char* kSessionColumns =
+    "id, title, kind, created_by, status, seed, created_us, ended_us";
+
+std::int64_t as_bigint(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+std::uint64_t from_bigint(const pqxx::field& field) {
+  return static_cast<std::uint64_t>(field.as<std::int64_t>());
+}
+
+// LIMIT NULLIF($n, 0) reads 0 as "no limit".
+std::int64_t sql_limit(std::size_t limit) {
+  return limit > static_cast<std::size_t>(INT64_MAX) ? 0 : static_cast<std::int64_t>(limit);
+}
+
+// libpq messages span lines ("...failed: Connection refused\n\tIs the server
+// running..."); log lines and JSON error bodies read better as one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = c == '\n' || c == '\t' || c == ' ';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Connection-level failures that a fresh connection may cure: the server
+// restarted, an administrator ended our backend, or the network dropped.
+bool connection_lost(const pqxx::sql_error& e) {
+  const std::string& state = e.sqlstate();
+  return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+ErrorCode code_for(const pqxx::sql_error& e) {
+  const std::string& state = e.sqlstate();
+  if (state == "23505") return ErrorCode::conflict;
+  if (state == "23503") return ErrorCode::not_found;
+  if (state.starts_with("23") || state.starts_with("22")) return ErrorCode::invalid_input;
+  // Serialization failures and deadlocks are transient: the caller may retry.
+  if (state == "40001" || state == "40P01" || state.starts_with("53")) {
+    return ErrorCode::unavailable;
+  }
+  if (connection_lost(e)) return ErrorCode::unavailable;
+  return ErrorCode::internal;
+}
+
+Result<UserRecord> read_user(const pqxx::row& row) {
+  UserRecord user;
+  user.id = row[0].c_str();
+  user.username = row[1].c_str();
+  user.display_name = row[2].c_str();
+  const std::string role = row[3].c_str();
+  const auto parsed = parse_role(role);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "user '" + user.username + "' has an unknown role '" +
+                                               role + "' in the store");
+  }
+  user.role = *parsed;
+  user.password_hash = row[4].c_str();
+  user.must_change_password = row[5].as<bool>();
+  user.disabled = row[6].as<bool>();
+  user.created_us = row[7].as<std::int64_t>();
+  return user;
+}
+
+Result<SessionRecord> read_session(const pqxx::row& row) {
+  SessionRecord session;
+  session.id = row[0].c_str();
+  session.title = row[1].c_str();
+  session.kind = row[2].c_str();
+  session.created_by = row[3].c_str();
+  const std::string status = row[4].c_str();
+  const auto parsed = parse_session_status(status);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "session '" + session.id + "' has an unknown status '" +
+                                               status + "' in the store");
+  }
+  session.status = *parsed;
+  session.seed = from_bigint(row[5]);
+  session.created_us = row[6].as<std::int64_t>();
+  session.ended_us = row[7].as<std::int64_t>();
+  return session;
+}
+
+// Reads a text column as bytes: c_str() would stop at an embedded NUL.
+std::string text_of(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
+
+Result<SessionStatus> session_status(pqxx::work& tx, const std::string& id, bool lock_row) {
+  const pqxx::result rows =
+      tx.exec_params(lock_row ? "SELECT status FROM sessions WHERE id = $1 FOR UPDATE"
+                              : "SELECT status FROM sessions WHERE id = $1",
+                     id);
+  if (rows.empty()) return make_error(ErrorCode::not_found, "session '" + id + "' not found");
+  const std::string text = rows[0][0].c_str();
+  const auto status = parse_session_status(text);
+  if (!status) {
+    return make_error(ErrorCode::internal,
+                      "session '" + id + "' has an unknown status '" + text + "' in the store");
+  }
+  return *status;
+}
+
+std::uint64_t read_last_event_seq(pqxx::work& tx, const std::string& session_id) {
+  return from_bigint(tx.exec_params1(
+      "SELECT coalesce(max(seq), 0) FROM session_events WHERE session_id = $1", session_id)[0]);
+}
+
+Result<int> read_schema_version(pqxx::work& tx) {
+  if (!tx.exec1("SELECT to_regclass('schema_migrations') IS NOT NULL")[0].as<bool>()) return 0;
+  return tx.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
+}
+
+Status check_username_free(pqxx::work& tx, const std::string& username, const std::string& own_id) {
+  const pqxx::result rows = tx.exec_params("SELECT id FROM users WHERE username = $1", username);
+  if (!rows.empty() && rows[0][0].c_str() != own_id) {
+    return make_error(ErrorCode::conflict, "username '" + username + "' is already taken");
+  }
+  return {};
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class PostgresStore final : public RecordStore {
+ public:
+  PostgresStore(std::string url, PostgresEndpoint endpoint)
+      : url_(std::move(url)), endpoint_(std::move(endpoint)) {}
+
+  std::string backend_name() const override { return "postgres"; }
+
+  // Called once by open_postgres_store, so that an unreachable server is
+  // reported at start-up rather than on the first request.
+  Status connect() {
+    std::lock_guard lock(mutex_);
+    return connect_locked();
+  }
+
+  Status migrate() override {
+    return run("cannot migrate the schema", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+      tx.exec(kSchemaMigrationsTableSql);
+      auto current = read_schema_version(tx);
+      if (!current.ok()) return current.error();
+      if (*current > latest_schema_version()) {
+        return make_error(ErrorCode::conflict,
+                          "database at " + describe(endpoint_) + " has schema version " +
+                              std::to_string(*current) + ", newer than this build knows (" +
+                              std::to_string(latest_schema_version()) + "); run a newer medvision");
+      }
+      for (const Migration& migration : migrations()) {
+        if (migration.version <= *current) continue;
+        tx.exec(migration.postgres_sql);
+        tx.exec_params("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                       migration.version, now_us());
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<int> schema_version() override {
+    return run("cannot read the schema version", [&](pqxx::connection& c) -> Result<int> {
+      pqxx::work tx(c);
+      return read_schema_version(tx);
+    });
+  }
+
+  Status create_user(const UserRecord& user) override {
+    if (user.id.empty() || user.username.empty()) {
+      return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
+    }
+    return run("cannot create user '" + user.username + "' (id '" + user.id + "')",
+               [&](pqxx::connection& c) -> Status {
+                 pqxx::work tx(c);
+                 MV_TRY(check_username_free(tx, user.username, user.id));
+                 tx.exec_params(std::string("INSERT INTO users (") + kUserColumns +
+                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                user.id, user.username, user.display_name, to_string(user.role),
+                                user.password_hash, user.must_change_password, user.disabled,
+                                user.created_us);
+                 tx.commit();
+                 return {};
+               });
+  }
+
+  Result<UserRecord> find_user_by_id(const std::string& id) override {
+    return find_user("id", id, "user with id '" + id + "' not found");
+  }
+
+  Result<UserRecord> find_user_by_name(const std::string& username) override {
+    return find_user("username", username, "user '" + username + "' not found");
+  }
+
+  Result<std::vector<UserRecord>> list_users() override {
+    return run("cannot list users", [&](pqxx::connection& c) -> Result<std::vector<UserRecord>> {
+      pqxx::work tx(c);
+      std::vector<UserRecord> users;
+      for (const pqxx::row& row :
+           tx.exec(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username")) {
+        auto user = read_user(row);
+        if (!user.ok()) return user.error();
+        users.push_back(std::move(user).value());
+      }
+      return users;
+    });
+  }
+
+  Status update_user(const UserRecord& user) override {
+    if (user.id.empty() || user.username.empty()) {
+      return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
+    }
+    return run("cannot update user '" + user.username + "'", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      MV_TRY(check_username_free(tx, user.username, user.id));
+      const pqxx::result updated = tx.exec_params(
+          "UPDATE users SET username = $1, display_name = $2, role = $3, password_hash = $4,"
+          " must_change_password = $5, disabled = $6, created_us = $7 WHERE id = $8",
+          user.username, user.display_name, to_string(user.role), user.password_hash,
+          user.must_change_password, user.disabled, user.created_us, user.id);
+      if (updated.affected_rows() == 0) {
+        return make_error(ErrorCode::not_found, "user with id '" + user.id + "' not found");
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<std::int64_t> count_users() override {
+    return run("cannot count users", [&](pqxx::connection& c) -> Result<std::int64_t> {
+      pqxx::work tx(c);
+      return tx.exec1("SELECT count(*) FROM users")[0].as<std::int64_t>();
+    });
+  }
+
+  Status put_token(const TokenRecord& token) override {
+    if (token.token_hash.empty()) {
+      return make_error(ErrorCode::invalid_input, "a token needs a non-empty hash");
+    }
+    // The hash is a credential in its own right, so it is not quoted.
+    return run(
+        "cannot store token for user '" + token.user_id + "'", [&](pqxx::connection& c) -> Status {
+          pqxx::work tx(c);
+          try {
+            tx.exec_params(
+                "INSERT INTO tokens (token_hash, user_id, created_us, expires_us)"
+                " VALUES ($1, $2, $3, $4)",
+                token.token_hash, token.user_id, token.created_us, token.expires_us);
+          } catch (const pqxx::foreign_key_violation&) {
+            return make_error(ErrorCode::not_found,
+                              "cannot store token: user with id '" + token.user_id + "' not found");
+          }
+          tx.commit();
+          return {};
+        });
+  }
+
+  Result<TokenRecord> find_token(const std::string& token_hash) override {
+    return run("cannot look up token", [&](pqxx::connection& c) -> Result<TokenRecord> {
+      pqxx::work tx(c);
+      const pqxx::result rows = tx.exec_params(
+          "SELECT token_hash, user_id, created_us, expires_us FROM tokens WHERE token_hash = $1",
+          token_hash);
+      if (rows.empty()) return make_error(ErrorCode::not_found, "token not found");
+      const pqxx::row row = rows[0];
+      return TokenRecord{row[0].c_str(), row[1].c_str(), row[2].as<std::int64_t>(),
+                         row[3].as<std::int64_t>()};
+    });
+  }
+
+  Status delete_token(const std::string& token_hash) override {
+    return run("cannot delete token", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      const pqxx::result deleted =
+          tx.exec_params("DELETE FROM tokens WHERE token_hash = $1", token_hash);
+      tx.commit();
+      if (deleted.affected_rows() == 0) return make_error(ErrorCode::not_found, "token not found");
+      return {};
+    });
+  }
+
+  Status delete_tokens_of_user(const std::string& user_id) override {
+    return run("cannot delete tokens of user '" + user_id + "'",
+               [&](pqxx::connection& c) -> Status {
+                 pqxx::work tx(c);
+                 tx.exec_params("DELETE FROM tokens WHERE user_id = $1", user_id);
+                 tx.commit();
+                 return {};
+               });
+  }
+
+  Result<std::int64_t> purge_expired_tokens(std::int64_t now) override {
+    return run("cannot purge expired tokens", [&](pqxx::connection& c) -> Result<std::int64_t> {
+      pqxx::work tx(c);
+      const pqxx::result deleted = tx.exec_params("DELETE FROM tokens WHERE expires_us <= $1", now);
+      tx.commit();
+      return static_cast<std::int64_t>(deleted.affected_rows());
+    });
+  }
+
+  Status create_session(const SessionRecord& session) override {
+    if (session.id.empty()) {
+      return make_error(ErrorCode::invalid_input, "a session needs a non-empty id");
+    }
+    return run("cannot create session '" + session.id + "'", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      try {
+        tx.exec_params(std::string("INSERT INTO sessions (") + kSessionColumns +
+                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                       session.id, session.title, session.kind, session.created_by,
+                       to_string(session.status), as_bigint(session.seed), session.created_us,
+                       session.ended_us);
+      } catch (const pqxx::unique_violation&) {
+        return make_error(ErrorCode::conflict, "session '" + session.id + "' already exists");
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<SessionRecord> get_session(const std::string& id) override {
+    return run("cannot read session '" + id + "'",
+               [&](pqxx::connection& c) -> Result<SessionRecord> {
+                 pqxx::work tx(c);
+                 const pqxx::result rows = tx.exec_params(
+                     std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = $1", id);
+                 if (rows.empty()) {
+                   return make_error(ErrorCode::not_found, "session '" + id + "' not found");
+                 }
+                 return read_session(rows[0]);
+               });
+  }
+
+  Result<std::vector<SessionRecord>> list_sessions() override {
+    return run(
+        "cannot list sessions", [&](pqxx::connection& c) -> Result<std::vector<SessionRecord>> {
+          pqxx::work tx(c);
+          std::vector<SessionRecord> sessions;
+          for (const pqxx::row& row : tx.exec(std::string("SELECT ") + kSessionColumns +
+                                              " FROM sessions ORDER BY created_us DESC, id DESC")) {
+            auto session = read_session(row);
+            if (!session.ok()) return session.error();
+            sessions.push_back(std::move(session).value());
+          }
+          return sessions;
+        });
+  }
+
+  Status end_session(const std::string& id, SessionStatus status, std::int64_t ended_us) override {
+    if (status == SessionStatus::running) {
+      return make_error(ErrorCode::invalid_input,
+                        "end_session needs an ended status, not 'running'");
+    }
+    return run("cannot end session '" + id + "'", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      auto current = session_status(tx, id, true);
+      if (!current.ok()) return current.error();
+      if (*current != SessionStatus::running) {
+        return make_error(ErrorCode::conflict,
+                          "session '" + id + "' has already ended (" + to_string(*current) + ")");
+      }
+      tx.exec_params("UPDATE sessions SET status = $1, ended_us = $2 WHERE id = $3",
+                     to_string(status), ended_us, id);
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<std::int64_t> mark_running_sessions_abnormal(std::int64_t ended_us) override {
+    return run("cannot mark running sessions as ended abnormally",
+               [&](pqxx::connection& c) -> Result<std::int64_t> {
+                 pqxx::work tx(c);
+                 const pqxx::result updated = tx.exec_params(
+                     "UPDATE sessions SET status = $1, ended_us = $2 WHERE status = $3",
+                     to_string(SessionStatus::ended_abnormally), ended_us,
+                     to_string(SessionStatus::running));
+                 tx.commit();
+                 return static_cast<std::int64_t>(updated.affected_rows());
+               });
+  }
+
+  Status append_events(const std::vector<EventRecord>& events) override {
+    MV_TRY(check_event_batch(events));
+    if (events.empty()) return {};
+    const std::string& session_id = events.front().session_id;
+    return run("cannot append events to session '" + session_id + "'",
+               [&](pqxx::connection& c) -> Status {
+                 pqxx::work tx(c);
+                 // Locking the session row makes writers on other instances
+                 // take turns, so each sees the seq the other committed.
+                 MV_TRY(session_status(tx, session_id, true));
+                 MV_TRY(check_batch_continues_log(events, read_last_event_seq(tx, session_id)));
+                 for (const EventRecord& event : events) {
+                   tx.exec_params(
+                       "INSERT INTO session_events (session_id, seq, tick, wall_us, type, payload)"
+                       " VALUES ($1, $2, $3, $4, $5, $6)",
+                       event.session_id, as_bigint(event.seq), as_bigint(event.tick), event.wall_us,
+                       event.type, event.payload);
+                 }
+                 tx.commit();
+                 return {};
+               });
+  }
+
+  Result<std::vector<EventRecord>> list_events(const std::string& session_id,
+                                               std::uint64_t after_seq,
+                                               std::size_t limit) override {
+    return run("cannot list events of session '" + session_id + "'",
+               [&](pqxx::connection& c) -> Result<std::vector<EventRecord>> {
+                 pqxx::work tx(c);
+                 MV_TRY(session_status(tx, session_id, false));
+                 std::vector<EventRecord> events;
+                 for (const pqxx::row& row : tx.exec_params(
+                          "SELECT session_id, seq, tick, wall_us, type, payload FROM session_events"
+                          " WHERE session_id = $1 AND seq > $2 ORDER BY seq"
+                          " LIMIT NULLIF($3::bigint, 0)",
+                          session_id, as_bigint(after_seq), sql_limit(limit))) {
+                   events.push_back(EventRecord{row[0].c_str(), from_bigint(row[1]),
+                                                from_bigint(row[2]), row[3].as<std::int64_t>(),
+                                                text_of(row[4]), text_of(row[5])});
+                 }
+                 return events;
+               });
+  }
+
+  Result<std::uint64_t> last_event_seq(const std::string& session_id) override {
+    return run("cannot read events of session '" + session_id + "'",
+               [&](pqxx::connection& c) -> Result<std::uint64_t> {
+                 pqxx::work tx(c);
+                 MV_TRY(session_status(tx, session_id, false));
+                 return read_last_event_seq(tx, session_id);
+               });
+  }
+
+  Status put_artifact(const ArtifactRecord& artifact) override {
+    if (artifact.id.empty()) {
+      return make_error(ErrorCode::invalid_input, "an artifact needs a non-empty id");
+    }
+    return run("cannot store artifact '" + artifact.id + "'", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      try {
+        // bytea goes over the wire as a binary parameter, so NUL bytes survive.
+        tx.exec_params(
+            "INSERT INTO artifacts (id, session_id, kind, name, media_type, data, created_us)"
+            " VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7)",
+            artifact.id, artifact.session_id, artifact.kind, artifact.name, artifact.media_type,
+            pqxx::binarystring(artifact.data), artifact.created_us);
+      } catch (const pqxx::foreign_key_violation&) {
+        return make_error(ErrorCode::not_found, "cannot store artifact '" + artifact.id +
+                                                    "': session '" + artifact.session_id +
+                                                    "' not found");
+      } catch (const pqxx::unique_violation&) {
+        return make_error(ErrorCode::conflict, "artifact '" + artifact.id + "' already exists");
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<ArtifactRecord> get_artifact(const std::string& id) override {
+    return run("cannot read artifact '" + id + "'",
+               [&](pqxx::connection& c) -> Result<ArtifactRecord> {
+                 pqxx::work tx(c);
+                 const pqxx::result rows = tx.exec_params(
+                     "SELECT id, coalesce(session_id, ''), kind, name, media_type, data,"
+                     " created_us FROM artifacts WHERE id = $1",
+                     id);
+                 if (rows.empty()) {
+                   return make_error(ErrorCode::not_found, "artifact '" + id + "' not found");
+                 }
+                 const pqxx::row row = rows[0];
+                 return ArtifactRecord{row[0].c_str(),           row[1].c_str(),
+                                       row[2].c_str(),           row[3].c_str(),
+                                       row[4].c_str(),           pqxx::binarystring(row[5]).str(),
+                                       row[6].as<std::int64_t>()};
+               });
+  }
+
+  Result<std::vector<ArtifactRecord>> list_artifacts(const std::string& session_id) override {
+    return run("cannot list artifacts of session '" + session_id + "'",
+               [&](pqxx::connection& c) -> Result<std::vector<ArtifactRecord>> {
+                 pqxx::work tx(c);
+                 std::vector<ArtifactRecord> artifacts;
+                 // An empty id lists the artifacts that belong to no session.
+                 for (const pqxx::row& row : tx.exec_params(
+                          "SELECT id, coalesce(session_id, ''), kind, name, media_type, created_us"
+                          " FROM artifacts WHERE session_id IS NOT DISTINCT FROM NULLIF($1, '')"
+                          " ORDER BY created_us, id",
+                          session_id)) {
+                   artifacts.push_back(ArtifactRecord{row[0].c_str(),
+                                                      row[1].c_str(),
+                                                      row[2].c_str(),
+                                                      row[3].c_str(),
+                                                      row[4].c_str(),
+                                                      {},
+                                                      row[5].as<std::int64_t>()});
+                 }
+                 return artifacts;
+               });
+  }
+
+  Status append_audit(const AuditEntry& entry) override {
+    return run("cannot append to the audit log", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      tx.exec_params(
+          "INSERT INTO audit (at_us, actor, action, resource, outcome, detail, remote)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          entry.at_us, entry.actor, entry.action, entry.resource, entry.outcome, entry.detail,
+          entry.remote);
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override {
+    return run(
+        "cannot list the audit log", [&](pqxx::connection& c) -> Result<std::vector<AuditEntry>> {
+          pqxx::work tx(c);
+          std::vector<AuditEntry> entries;
+          for (const pqxx::row& row :
+               tx.exec_params("SELECT id, at_us, actor, action, resource, outcome, detail, remote"
+                              " FROM audit WHERE id > $1 ORDER BY id LIMIT NULLIF($2::bigint, 0)",
+                              after_id, sql_limit(limit))) {
+            entries.push_back(AuditEntry{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
+                                         row[2].c_str(), row[3].c_str(), row[4].c_str(),
+                                         row[5].c_str(), row[6].c_str(), row[7].c_str()});
+          }
+          return entries;
+        });
+  }
+
+ private:
+  Result<UserRecord> find_user(const char* column, const std::string& value,
+                               const std::string& not_found_message) {
+    return run("cannot look up user", [&](pqxx::connection& c) -> Result<UserRecord> {
+      pqxx::work tx(c);
+      const pqxx::result rows = tx.exec_params(
+          std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = $1", value);
+      if (rows.empty()) return make_error(ErrorCode::not_found, not_found_message);
+      return read_user(rows[0]);
+    });
+  }
+
+  Status connect_locked() {
+    try {
+      conn_.reset();
+      auto conn = std::make_unique<pqxx::connection>(url_);
+      // Keeps "relation already exists, skipping" notices out of stderr.
+      pqxx::nontransaction setup(*conn);
+      setup.exec("SET client_min_messages = warning");
+      setup.commit();
+      conn_ = std::move(conn);
+      return {};
+    } catch (const std::exception& e) {
+      return unreachable(e.what());
+    }
+  }
+
+  Error unreachable(const std::string& detail) const {
+    return make_error(ErrorCode::unavailable, "cannot reach PostgreSQL at " + describe(endpoint_) +
+                                                  ": " +
+                                                  scrub_password(one_line(detail), endpoint_));
+  }
+
+  // Runs `body` on the connection, under the mutex. A connection found broken
+  // is replaced and the body tried once more: a transaction that failed that
+  // way was never committed, so running it again cannot apply it twice.
+  template <class F>
+  auto run(const std::string& what, F&& body) -> decltype(body(std::declval<pqxx::connection&>())) {
+    std::lock_guard lock(mutex_);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (!conn_ || !conn_->is_open()) MV_TRY(connect_locked());
+        return body(*conn_);
+      } catch (const pqxx::broken_connection& e) {
+        conn_.reset();
+        if (attempt == 0) continue;
+        return unreachable(e.what());
+      } catch (const pqxx::in_doubt_error&) {
+        conn_.reset();
+        return make_error(ErrorCode::unavailable,
+                          what + ": the connection to PostgreSQL at " + describe(endpoint_) +
+                              " broke during commit, so it is unknown whether the write happened");
+      } catch (const pqxx::sql_error& e) {
+        if (connection_lost(e)) {
+          conn_.reset();
+          if (attempt == 0) continue;
+        }
+        return make_error(code_for(e), what + ": " + scrub_password(one_line(e.what()), endpoint_));
+      } catch (const std::exception& e) {
+        return make_error(ErrorCode::internal,
+                          what + ": " + scrub_password(one_line(e.what()), endpoint_));
+      }
+    }
+  }
+
+  std::string url_;
+  PostgresEndpoint endpoint_;
+  std::mutex mutex_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RecordStore>> open_postgres_store(const std::string& url) {
+  try {
+    auto store = std::make_unique<PostgresStore>(url, parse_postgres_url(url));
+    MV_TRY(store->connect());
+    return std::unique_ptr<RecordStore>(std::move(store));
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::internal,
+                      std::string("cannot open PostgreSQL store: ") + e.what());
+  }
+}
+
+}  // namespace medvision::store

@@ -1,0 +1,69 @@
+#include "store/record_store.h"
+
+#include "store/postgres_store.h"
+#include "store/sqlite_store.h"
+
+namespace medvision {
+
+const char* to_string(Role role) {
+  switch (role) {
+    case Role::trainee:
+      return "trainee";
+    case Role::instructor:
+      return "instructor";
+    case Role::clinician:
+      return "clinician";
+    case Role::patient:
+      return "patient";
+    case Role::admin:
+      return "admin";
+  }
+  return "trainee";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  for (Role role : {Role::trainee, Role::instructor, Role::clinician, Role::patient, Role::admin}) {
+    if (text == to_string(role)) return role;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(SessionStatus status) {
+  switch (status) {
+    case SessionStatus::running:
+      return "running";
+    case SessionStatus::ended:
+      return "ended";
+    case SessionStatus::ended_abnormally:
+      return "ended_abnormally";
+  }
+  return "running";
+}
+
+std::optional<SessionStatus> parse_session_status(std::string_view text) {
+  for (SessionStatus status :
+       {SessionStatus::running, SessionStatus::ended, SessionStatus::ended_abnormally}) {
+    if (text == to_string(status)) return status;
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<RecordStore>> open_store(const std::string& url) {
+  constexpr std::string_view sqlite_prefix = "sqlite:";
+  if (url.starts_with(sqlite_prefix)) {
+    const std::string path = url.substr(sqlite_prefix.size());
+    if (path.empty()) {
+      return make_error(ErrorCode::invalid_input,
+                        "store URL 'sqlite:' names no file; write e.g. 'sqlite:data/medvision.db'");
+    }
+    return store::open_sqlite_store(path);
+  }
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    return store::open_postgres_store(url);
+  }
+  // The URL may carry a password, so it is not echoed.
+  return make_error(ErrorCode::invalid_input,
+                    "store URL must start with 'sqlite:', 'postgres://' or 'postgresql://'");
+}
+
+}  // namespace medvision

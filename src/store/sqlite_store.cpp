@@ -1,0 +1,844 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+#include "store/event_batch.h"
+#include "store/migrations.h"
+
+namespace medvision::store {
+namespace {
+
+// Long enough to ride out another process's checkpoint or write burst, short
+// enough that a stuck writer shows up as an error instead of a hang.
+constexpr int kBusyTimeoutMs = 5000;
+
+ErrorCode code_for(int rc) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return ErrorCode::conflict;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return ErrorCode::not_found;
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return ErrorCode::unavailable;
+    case SQLITE_CONSTRAINT:
+      return ErrorCode::invalid_input;
+    default:
+      return ErrorCode::internal;
+  }
+}
+
+// SQLITE_TRANSIENT spelled without its C-style cast: SQLite copies the value.
+const auto kTransient = reinterpret_cast<sqlite3_destructor_type>(static_cast<std::intptr_t>(-1));
+
+Error sqlite_error(int rc, std::string_view what, std::string_view detail) {
+  return make_error(code_for(rc), std::string(what) + ": " + std::string(detail));
+}
+
+// One use of a cached prepared statement: parameters are bound in order, and
+// the statement is reset on scope exit so the cache can hand it out again.
+class Query {
+ public:
+  Query(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // A statement that failed to prepare: every step reports why.
+  Query(sqlite3* db, int prepare_rc, std::string message)
+      : db_(db), stmt_(nullptr), bind_rc_(prepare_rc), message_(std::move(message)) {}
+  ~Query() {
+    if (stmt_ == nullptr) return;
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& text(std::string_view value) {
+    // A null data pointer would bind SQL NULL; an empty string must stay "".
+    if (stmt_ != nullptr) {
+      note(sqlite3_bind_text64(stmt_, next_++, value.empty() ? "" : value.data(), value.size(),
+                               kTransient, SQLITE_UTF8));
+    }
+    return *this;
+  }
+  Query& text_or_null(std::string_view value) {
+    if (value.empty()) {
+      if (stmt_ != nullptr) note(sqlite3_bind_null(stmt_, next_++));
+      return *this;
+    }
+    return text(value);
+  }
+  Query& blob(std::string_view bytes) {
+    // A zero-length blob must still be non-NULL: the column is NOT NULL.
+    if (stmt_ == nullptr) return *this;
+    note(bytes.empty()
+             ? sqlite3_bind_zeroblob(stmt_, next_++, 0)
+             : sqlite3_bind_blob64(stmt_, next_++, bytes.data(), bytes.size(), kTransient));
+    return *this;
+  }
+  Query& integer(std::int64_t value) {
+    if (stmt_ != nullptr) note(sqlite3_bind_int64(stmt_, next_++, value));
+    return *this;
+  }
+  Query& unsigned_integer(std::uint64_t value) {
+    return integer(static_cast<std::int64_t>(value));  // bit for bit; read back the same way
+  }
+
+  // SQLITE_ROW, SQLITE_DONE, or an error code (message in error_message()).
+  int step() {
+    if (bind_rc_ != SQLITE_OK) return bind_rc_;
+    const int rc = sqlite3_step(stmt_);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) message_ = sqlite3_errmsg(db_);
+    return rc;
+  }
+  // Runs a statement that returns no rows.
+  Status run(std::string_view what) {
+    const int rc = step();
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return {};
+    return sqlite_error(rc, what, message_);
+  }
+  Error failure(int rc, std::string_view what) const { return sqlite_error(rc, what, message_); }
+
+  std::string column_text(int column) const {
+    const auto* data = sqlite3_column_text(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    if (data == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+  }
+  std::string column_blob(int column) const {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    if (data == nullptr) return {};
+    return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
+  }
+  std::int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::uint64_t column_uint(int column) const {
+    return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
+  }
+
+ private:
+  void note(int rc) {
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) {
+      bind_rc_ = rc;
+      message_ = sqlite3_errmsg(db_);
+    }
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int next_ = 1;
+  int bind_rc_ = SQLITE_OK;
+  std::string message_;
+};
+
+// SQLite's LIMIT takes -1 for "no limit"; a limit of 0 means no limit here.
+std::int64_t sql_limit(std::size_t limit) {
+  if (limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)) return -1;
+  return static_cast<std::int64_t>(limit);
+}
+
+Result<UserRecord> read_user(const Query& q) {
+  UserRecord user;
+  user.id = q.column_text(0);
+  user.username = q.column_text(1);
+  user.display_name = q.column_text(2);
+  const std::string role = q.column_text(3);
+  const auto parsed = parse_role(role);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "user '" + user.username + "' has an unknown role '" +
+                                               role + "' in the store");
+  }
+  user.role = *parsed;
+  user.password_hash = q.column_text(4);
+  user.must_change_password = q.column_int(5) != 0;
+  user.disabled = q.column_int(6) != 0;
+  user.created_us = q.column_int(7);
+  return user;
+}
+
+Result<SessionRecord> read_session(const Query& q) {
+  SessionRecord session;
+  session.id = q.column_text(0);
+  session.title = q.column_text(1);
+  session.kind = q.column_text(2);
+  session.created_by = q.column_text(3);
+  const std::string status = q.column_text(4);
+  const auto parsed = parse_session_status(status);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "session '" + session.id + "' has an unknown status '" +
+                                               status + "' in the store");
+  }
+  session.status = *parsed;
+  session.seed = q.column_uint(5);
+  session.created_us = q.column_int(6);
+  session.ended_us = q.column_int(7);
+  return session;
+}
+
+constexpr const char* kUserColumns =
+    "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
+constexpr const char* kSessionColumns =
+    "id, title, kind, created_by, status, seed, created_us, ended_us";
+
+class SqliteStore final : public RecordStore {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  std::string backend_name() const override { return "sqlite"; }
+
+  Status migrate() override {
+    return locked([&]() -> Status {
+      MV_TRY(exec(kSchemaMigrationsTableSql, "cannot create table schema_migrations"));
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      auto current = read_schema_version();
+      if (!current.ok()) return current.error();
+      if (*current > latest_schema_version()) {
+        return make_error(ErrorCode::conflict,
+                          "database '" + path_ + "' has schema version " +
+                              std::to_string(*current) + ", newer than this build knows (" +
+                              std::to_string(latest_schema_version()) + "); run a newer medvision");
+      }
+      for (const Migration& migration : migrations()) {
+        if (migration.version <= *current) continue;
+        MV_TRY(exec(migration.sqlite_sql, "migration " + std::to_string(migration.version) + " (" +
+                                              migration.description + ") failed"));
+        auto q = query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+        q.integer(migration.version).integer(now_us());
+        MV_TRY(q.run("cannot record migration " + std::to_string(migration.version)));
+      }
+      return tx.commit();
+    });
+  }
+
+  Result<int> schema_version() override {
+    return locked([&] { return read_schema_version(); });
+  }
+
+  Status create_user(const UserRecord& user) override {
+    return locked([&]() -> Status {
+      if (user.id.empty() || user.username.empty()) {
+        return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
+      }
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      MV_TRY(check_username_free(user.username, user.id));
+      auto q = query(std::string("INSERT INTO users (") + kUserColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      bind_user(q, user);
+      MV_TRY(q.run("cannot create user '" + user.username + "' (id '" + user.id + "')"));
+      return tx.commit();
+    });
+  }
+
+  Result<UserRecord> find_user_by_id(const std::string& id) override {
+    return locked([&] { return find_user("id", id, "user with id '" + id + "' not found"); });
+  }
+
+  Result<UserRecord> find_user_by_name(const std::string& username) override {
+    return locked(
+        [&] { return find_user("username", username, "user '" + username + "' not found"); });
+  }
+
+  Result<std::vector<UserRecord>> list_users() override {
+    return locked([&]() -> Result<std::vector<UserRecord>> {
+      auto q = query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username");
+      std::vector<UserRecord> users;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        auto user = read_user(q);
+        if (!user.ok()) return user.error();
+        users.push_back(std::move(user).value());
+      }
+      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list users");
+      return users;
+    });
+  }
+
+  Status update_user(const UserRecord& user) override {
+    return locked([&]() -> Status {
+      if (user.id.empty() || user.username.empty()) {
+        return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
+      }
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      MV_TRY(check_username_free(user.username, user.id));
+      auto q = query(
+          "UPDATE users SET username = ?, display_name = ?, role = ?, password_hash = ?,"
+          " must_change_password = ?, disabled = ?, created_us = ? WHERE id = ?");
+      q.text(user.username)
+          .text(user.display_name)
+          .text(to_string(user.role))
+          .text(user.password_hash)
+          .integer(user.must_change_password ? 1 : 0)
+          .integer(user.disabled ? 1 : 0)
+          .integer(user.created_us)
+          .text(user.id);
+      MV_TRY(q.run("cannot update user '" + user.username + "'"));
+      if (sqlite3_changes(db_) == 0) {
+        return make_error(ErrorCode::not_found, "user with id '" + user.id + "' not found");
+      }
+      return tx.commit();
+    });
+  }
+
+  Result<std::int64_t> count_users() override {
+    return locked(
+        [&] { return single_integer("SELECT count(*) FROM users", "cannot count users"); });
+  }
+
+  Status put_token(const TokenRecord& token) override {
+    return locked([&]() -> Status {
+      if (token.token_hash.empty()) {
+        return make_error(ErrorCode::invalid_input, "a token needs a non-empty hash");
+      }
+      auto q = query(
+          "INSERT INTO tokens (token_hash, user_id, created_us, expires_us) VALUES (?, ?, ?, ?)");
+      q.text(token.token_hash)
+          .text(token.user_id)
+          .integer(token.created_us)
+          .integer(token.expires_us);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE) return {};
+      if (code_for(rc) == ErrorCode::not_found) {
+        return make_error(ErrorCode::not_found,
+                          "cannot store token: user with id '" + token.user_id + "' not found");
+      }
+      // The hash is a credential in its own right, so it is not quoted.
+      return q.failure(rc, "cannot store token for user '" + token.user_id + "'");
+    });
+  }
+
+  Result<TokenRecord> find_token(const std::string& token_hash) override {
+    return locked([&]() -> Result<TokenRecord> {
+      auto q = query(
+          "SELECT token_hash, user_id, created_us, expires_us FROM tokens WHERE token_hash = ?");
+      q.text(token_hash);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE) return make_error(ErrorCode::not_found, "token not found");
+      if (rc != SQLITE_ROW) return q.failure(rc, "cannot look up token");
+      return TokenRecord{q.column_text(0), q.column_text(1), q.column_int(2), q.column_int(3)};
+    });
+  }
+
+  Status delete_token(const std::string& token_hash) override {
+    return locked([&]() -> Status {
+      auto q = query("DELETE FROM tokens WHERE token_hash = ?");
+      q.text(token_hash);
+      MV_TRY(q.run("cannot delete token"));
+      if (sqlite3_changes(db_) == 0) return make_error(ErrorCode::not_found, "token not found");
+      return {};
+    });
+  }
+
+  Status delete_tokens_of_user(const std::string& user_id) override {
+    return locked([&]() -> Status {
+      auto q = query("DELETE FROM tokens WHERE user_id = ?");
+      q.text(user_id);
+      return q.run("cannot delete tokens of user '" + user_id + "'");
+    });
+  }
+
+  Result<std::int64_t> purge_expired_tokens(std::int64_t now_us) override {
+    return locked([&]() -> Result<std::int64_t> {
+      auto q = query("DELETE FROM tokens WHERE expires_us <= ?");
+      q.integer(now_us);
+      MV_TRY(q.run("cannot purge expired tokens"));
+      return static_cast<std::int64_t>(sqlite3_changes64(db_));
+    });
+  }
+
+  Status create_session(const SessionRecord& session) override {
+    return locked([&]() -> Status {
+      if (session.id.empty()) {
+        return make_error(ErrorCode::invalid_input, "a session needs a non-empty id");
+      }
+      auto q = query(std::string("INSERT INTO sessions (") + kSessionColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      q.text(session.id)
+          .text(session.title)
+          .text(session.kind)
+          .text(session.created_by)
+          .text(to_string(session.status))
+          .unsigned_integer(session.seed)
+          .integer(session.created_us)
+          .integer(session.ended_us);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE) return {};
+      if (code_for(rc) == ErrorCode::conflict) {
+        return make_error(ErrorCode::conflict, "session '" + session.id + "' already exists");
+      }
+      return q.failure(rc, "cannot create session '" + session.id + "'");
+    });
+  }
+
+  Result<SessionRecord> get_session(const std::string& id) override {
+    return locked([&]() -> Result<SessionRecord> {
+      auto q = query(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
+      q.text(id);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE)
+        return make_error(ErrorCode::not_found, "session '" + id + "' not found");
+      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read session '" + id + "'");
+      return read_session(q);
+    });
+  }
+
+  Result<std::vector<SessionRecord>> list_sessions() override {
+    return locked([&]() -> Result<std::vector<SessionRecord>> {
+      auto q = query(std::string("SELECT ") + kSessionColumns +
+                     " FROM sessions ORDER BY created_us DESC, id DESC");
+      std::vector<SessionRecord> sessions;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        auto session = read_session(q);
+        if (!session.ok()) return session.error();
+        sessions.push_back(std::move(session).value());
+      }
+      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list sessions");
+      return sessions;
+    });
+  }
+
+  Status end_session(const std::string& id, SessionStatus status, std::int64_t ended_us) override {
+    return locked([&]() -> Status {
+      if (status == SessionStatus::running) {
+        return make_error(ErrorCode::invalid_input,
+                          "end_session needs an ended status, not 'running'");
+      }
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      auto current = session_status(id);
+      if (!current.ok()) return current.error();
+      if (*current != SessionStatus::running) {
+        return make_error(ErrorCode::conflict,
+                          "session '" + id + "' has already ended (" + to_string(*current) + ")");
+      }
+      auto q = query("UPDATE sessions SET status = ?, ended_us = ? WHERE id = ?");
+      q.text(to_string(status)).integer(ended_us).text(id);
+      MV_TRY(q.run("cannot end session '" + id + "'"));
+      return tx.commit();
+    });
+  }
+
+  Result<std::int64_t> mark_running_sessions_abnormal(std::int64_t ended_us) override {
+    return locked([&]() -> Result<std::int64_t> {
+      auto q = query("UPDATE sessions SET status = ?, ended_us = ? WHERE status = ?");
+      q.text(to_string(SessionStatus::ended_abnormally))
+          .integer(ended_us)
+          .text(to_string(SessionStatus::running));
+      MV_TRY(q.run("cannot mark running sessions as ended abnormally"));
+      return static_cast<std::int64_t>(sqlite3_changes64(db_));
+    });
+  }
+
+  Status append_events(const std::vector<EventRecord>& events) override {
+    return locked([&]() -> Status {
+      MV_TRY(check_event_batch(events));
+      if (events.empty()) return {};
+      const std::string& session_id = events.front().session_id;
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      auto last = read_last_event_seq(session_id);
+      if (!last.ok()) return last.error();
+      MV_TRY(check_batch_continues_log(events, *last));
+      for (const EventRecord& event : events) {
+        auto q = query(
+            "INSERT INTO session_events (session_id, seq, tick, wall_us, type, payload)"
+            " VALUES (?, ?, ?, ?, ?, ?)");
+        q.text(event.session_id)
+            .unsigned_integer(event.seq)
+            .unsigned_integer(event.tick)
+            .integer(event.wall_us)
+            .text(event.type)
+            .text(event.payload);
+        MV_TRY(q.run("cannot append event " + std::to_string(event.seq) + " to session '" +
+                     session_id + "'"));
+      }
+      return tx.commit();
+    });
+  }
+
+  Result<std::vector<EventRecord>> list_events(const std::string& session_id,
+                                               std::uint64_t after_seq,
+                                               std::size_t limit) override {
+    return locked([&]() -> Result<std::vector<EventRecord>> {
+      MV_TRY(session_status(session_id));
+      auto q = query(
+          "SELECT session_id, seq, tick, wall_us, type, payload FROM session_events"
+          " WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+      q.text(session_id).unsigned_integer(after_seq).integer(sql_limit(limit));
+      std::vector<EventRecord> events;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        events.push_back(EventRecord{q.column_text(0), q.column_uint(1), q.column_uint(2),
+                                     q.column_int(3), q.column_text(4), q.column_text(5)});
+      }
+      if (rc != SQLITE_DONE)
+        return q.failure(rc, "cannot list events of session '" + session_id + "'");
+      return events;
+    });
+  }
+
+  Result<std::uint64_t> last_event_seq(const std::string& session_id) override {
+    return locked([&] { return read_last_event_seq(session_id); });
+  }
+
+  Status put_artifact(const ArtifactRecord& artifact) override {
+    return locked([&]() -> Status {
+      if (artifact.id.empty()) {
+        return make_error(ErrorCode::invalid_input, "an artifact needs a non-empty id");
+      }
+      auto q = query(
+          "INSERT INTO artifacts (id, session_id, kind, name, media_type, data, created_us)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      q.text(artifact.id)
+          .text_or_null(artifact.session_id)
+          .text(artifact.kind)
+          .text(artifact.name)
+          .text(artifact.media_type)
+          .blob(artifact.data)
+          .integer(artifact.created_us);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE) return {};
+      if (code_for(rc) == ErrorCode::not_found) {
+        return make_error(ErrorCode::not_found, "cannot store artifact '" + artifact.id +
+                                                    "': session '" + artifact.session_id +
+                                                    "' not found");
+      }
+      if (code_for(rc) == ErrorCode::conflict) {
+        return make_error(ErrorCode::conflict, "artifact '" + artifact.id + "' already exists");
+      }
+      return q.failure(rc, "cannot store artifact '" + artifact.id + "'");
+    });
+  }
+
+  Result<ArtifactRecord> get_artifact(const std::string& id) override {
+    return locked([&]() -> Result<ArtifactRecord> {
+      auto q = query(
+          "SELECT id, session_id, kind, name, media_type, data, created_us FROM artifacts"
+          " WHERE id = ?");
+      q.text(id);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE)
+        return make_error(ErrorCode::not_found, "artifact '" + id + "' not found");
+      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read artifact '" + id + "'");
+      return ArtifactRecord{q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3),
+                            q.column_text(4), q.column_blob(5), q.column_int(6)};
+    });
+  }
+
+  Result<std::vector<ArtifactRecord>> list_artifacts(const std::string& session_id) override {
+    return locked([&]() -> Result<std::vector<ArtifactRecord>> {
+      // "IS ?" matches a NULL session id too: an empty id lists the artifacts
+      // that belong to no session.
+      auto q = query(
+          "SELECT id, session_id, kind, name, media_type, created_us FROM artifacts"
+          " WHERE session_id IS ? ORDER BY created_us, id");
+      q.text_or_null(session_id);
+      std::vector<ArtifactRecord> artifacts;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        artifacts.push_back(ArtifactRecord{q.column_text(0),
+                                           q.column_text(1),
+                                           q.column_text(2),
+                                           q.column_text(3),
+                                           q.column_text(4),
+                                           {},
+                                           q.column_int(5)});
+      }
+      if (rc != SQLITE_DONE) {
+        return q.failure(rc, "cannot list artifacts of session '" + session_id + "'");
+      }
+      return artifacts;
+    });
+  }
+
+  Status append_audit(const AuditEntry& entry) override {
+    return locked([&]() -> Status {
+      auto q = query(
+          "INSERT INTO audit (at_us, actor, action, resource, outcome, detail, remote)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      q.integer(entry.at_us)
+          .text(entry.actor)
+          .text(entry.action)
+          .text(entry.resource)
+          .text(entry.outcome)
+          .text(entry.detail)
+          .text(entry.remote);
+      return q.run("cannot append to the audit log");
+    });
+  }
+
+  Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override {
+    return locked([&]() -> Result<std::vector<AuditEntry>> {
+      auto q = query(
+          "SELECT id, at_us, actor, action, resource, outcome, detail, remote FROM audit"
+          " WHERE id > ? ORDER BY id LIMIT ?");
+      q.integer(after_id).integer(sql_limit(limit));
+      std::vector<AuditEntry> entries;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        entries.push_back(AuditEntry{q.column_int(0), q.column_int(1), q.column_text(2),
+                                     q.column_text(3), q.column_text(4), q.column_text(5),
+                                     q.column_text(6), q.column_text(7)});
+      }
+      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list the audit log");
+      return entries;
+    });
+  }
+
+  // Called once by open_sqlite_store, before the store is shared.
+  Status configure() {
+    MV_TRY(exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys"));
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    auto mode = pragma_text("PRAGMA journal_mode = WAL");
+    if (!mode.ok()) return mode.error();
+    // An in-memory database reports "memory"; it has nothing to keep anyway.
+    if (*mode != "wal" && path_ != ":memory:") {
+      return make_error(ErrorCode::unavailable,
+                        "SQLite database '" + path_ + "' cannot use write-ahead logging (journal " +
+                            "mode is '" + *mode + "'); put it on a local file system");
+    }
+    // With WAL, NORMAL loses no committed transaction when the process dies;
+    // only a power cut can lose the last commits before a checkpoint.
+    return exec("PRAGMA synchronous = NORMAL", "cannot set synchronous mode");
+  }
+
+ private:
+  // Rolls back unless committed, so every early return leaves no half-written
+  // batch behind.
+  class Transaction {
+   public:
+    explicit Transaction(SqliteStore& store) : store_(store) {}
+    ~Transaction() {
+      // A failed ROLLBACK leaves nothing to do: SQLite has already rolled
+      // back whatever it could not keep, and the caller is reporting an error.
+      if (open_) static_cast<void>(store_.exec("ROLLBACK", "cannot roll back"));
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    // IMMEDIATE takes the write lock at once: a deferred transaction that
+    // later needs to write can fail with SQLITE_BUSY without waiting.
+    Status begin() {
+      MV_TRY(store_.exec("BEGIN IMMEDIATE", "cannot start a transaction"));
+      open_ = true;
+      return {};
+    }
+    Status commit() {
+      MV_TRY(store_.exec("COMMIT", "cannot commit"));
+      open_ = false;
+      return {};
+    }
+
+   private:
+    SqliteStore& store_;
+    bool open_ = false;
+  };
+
+  template <class F>
+  auto locked(F&& body) -> decltype(body()) {
+    std::lock_guard lock(mutex_);
+    try {
+      return body();
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::internal, std::string("SQLite store failed: ") + e.what());
+    }
+  }
+
+  // Statements are prepared once and kept for the life of the connection.
+  Query query(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return Query(db_, rc, sqlite3_errmsg(db_));  // not cached: the next call retries
+      }
+      it = statements_.emplace(sql, stmt).first;
+    }
+    return Query(db_, it->second);
+  }
+
+  Status exec(const std::string& sql, const std::string& what) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK) return {};
+    const std::string detail = message != nullptr ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return sqlite_error(sqlite3_extended_errcode(db_), what, detail);
+  }
+
+  Result<std::string> pragma_text(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    std::string value;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        const auto* text = sqlite3_column_text(stmt, 0);
+        if (text != nullptr) value = reinterpret_cast<const char*>(text);
+        rc = SQLITE_OK;
+      }
+    }
+    const std::string message = sqlite3_errmsg(db_);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+      return sqlite_error(rc, "cannot use SQLite database '" + path_ + "'", message);
+    }
+    return value;
+  }
+
+  Result<std::int64_t> single_integer(const std::string& sql, std::string_view what) {
+    auto q = query(sql);
+    const int rc = q.step();
+    if (rc != SQLITE_ROW) return q.failure(rc, what);
+    return q.column_int(0);
+  }
+
+  Result<int> read_schema_version() {
+    auto exists = single_integer(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        "cannot read the schema version");
+    if (!exists.ok()) return exists.error();
+    if (*exists == 0) return 0;
+    auto version = single_integer("SELECT coalesce(max(version), 0) FROM schema_migrations",
+                                  "cannot read the schema version");
+    if (!version.ok()) return version.error();
+    return static_cast<int>(*version);
+  }
+
+  Result<SessionStatus> session_status(const std::string& id) {
+    auto q = query("SELECT status FROM sessions WHERE id = ?");
+    q.text(id);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE)
+      return make_error(ErrorCode::not_found, "session '" + id + "' not found");
+    if (rc != SQLITE_ROW) return q.failure(rc, "cannot read session '" + id + "'");
+    const std::string text = q.column_text(0);
+    const auto status = parse_session_status(text);
+    if (!status) {
+      return make_error(ErrorCode::internal,
+                        "session '" + id + "' has an unknown status '" + text + "' in the store");
+    }
+    return *status;
+  }
+
+  Result<std::uint64_t> read_last_event_seq(const std::string& session_id) {
+    MV_TRY(session_status(session_id));
+    auto q = query("SELECT coalesce(max(seq), 0) FROM session_events WHERE session_id = ?");
+    q.text(session_id);
+    const int rc = q.step();
+    if (rc != SQLITE_ROW)
+      return q.failure(rc, "cannot read events of session '" + session_id + "'");
+    return q.column_uint(0);
+  }
+
+  Result<UserRecord> find_user(const char* column, const std::string& value,
+                               const std::string& not_found_message) {
+    auto q = query(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = ?");
+    q.text(value);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return make_error(ErrorCode::not_found, not_found_message);
+    if (rc != SQLITE_ROW) return q.failure(rc, "cannot look up user");
+    return read_user(q);
+  }
+
+  // Gives a duplicate username its own message; the UNIQUE constraint still
+  // guards against a writer in another process.
+  Status check_username_free(const std::string& username, const std::string& own_id) {
+    auto q = query("SELECT id FROM users WHERE username = ?");
+    q.text(username);
+    const int rc = q.step();
+    if (rc == SQLITE_ROW && q.column_text(0) != own_id) {
+      return make_error(ErrorCode::conflict, "username '" + username + "' is already taken");
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return q.failure(rc, "cannot look up user");
+    return {};
+  }
+
+  static void bind_user(Query& q, const UserRecord& user) {
+    q.text(user.id)
+        .text(user.username)
+        .text(user.display_name)
+        .text(to_string(user.role))
+        .text(user.password_hash)
+        .integer(user.must_change_password ? 1 : 0)
+        .integer(user.disabled ? 1 : 0)
+        .integer(user.created_us);
+  }
+
+  static std::int64_t now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::mutex mutex_;
+  std::map<std::string, sqlite3_stmt*> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RecordStore>> open_sqlite_store(const std::string& path) {
+  try {
+    if (path != ":memory:") {
+      const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+      std::error_code ec;
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      if (ec) {
+        return make_error(ErrorCode::unavailable, "cannot create directory '" + parent.string() +
+                                                      "' for SQLite database: " + ec.message());
+      }
+    }
+    sqlite3* db = nullptr;
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      sqlite3_close_v2(db);
+      return make_error(ErrorCode::unavailable,
+                        "cannot open SQLite database '" + path + "': " + message);
+    }
+    sqlite3_extended_result_codes(db, 1);
+    auto store = std::make_unique<SqliteStore>(db, path);
+    MV_TRY(store->configure());
+    return std::unique_ptr<RecordStore>(std::move(store));
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::internal,
+                      "cannot open SQLite database '" + path + "': " + e.what());
+  }
+}
+
+}  // namespace medvision::store
