@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 namespace medvision {
 namespace {
@@ -46,8 +47,17 @@ void ConfigLayers::read_environment(const std::vector<std::string>& keys, char**
 }
 
 Status ConfigLayers::read_file(const std::string& path, const std::vector<std::string>& known_keys) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::not_found, "config file " + path + " cannot be opened");
+  std::stringstream text;
+  text << in.rdbuf();
+  return read_text(text.str(), path, known_keys);
+}
+
+Status ConfigLayers::read_text(const std::string& text, const std::string& name,
+                               const std::vector<std::string>& known_keys) {
+  std::istringstream in(text);
+  std::map<std::string, ConfigValue> parsed;
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {
@@ -57,7 +67,7 @@ Status ConfigLayers::read_file(const std::string& path, const std::vector<std::s
     line = trim(line);
     if (line.empty()) continue;
     const auto eq = line.find('=');
-    const std::string where = path + ":" + std::to_string(number);
+    const std::string where = name + ":" + std::to_string(number);
     if (eq == std::string::npos) {
       return make_error(ErrorCode::invalid_input, where + ": expected 'key = value', got '" + line + "'");
     }
@@ -65,8 +75,10 @@ Status ConfigLayers::read_file(const std::string& path, const std::vector<std::s
     if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
       return make_error(ErrorCode::invalid_input, where + ": unknown setting '" + key + "'");
     }
-    file_[key] = ConfigValue{trim(line.substr(eq + 1)), where};
+    parsed[key] = ConfigValue{trim(line.substr(eq + 1)), where};
   }
+  // All or nothing: a file with an error changes no setting.
+  for (auto& [key, value] : parsed) file_[key] = std::move(value);
   return {};
 }
 

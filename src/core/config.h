@@ -28,6 +28,9 @@ class ConfigLayers {
   // Parses `key = value` lines; '#' starts a comment. Unknown keys are errors
   // so that a typo does not silently fall back to a default.
   Status read_file(const std::string& path, const std::vector<std::string>& known_keys);
+  // The same for text already in memory; `name` stands for the file in messages.
+  Status read_text(const std::string& text, const std::string& name,
+                   const std::vector<std::string>& known_keys);
 
   std::optional<ConfigValue> find(const std::string& key) const;
 
