@@ -1,0 +1,99 @@
+// The server on its other configurations: PostgreSQL records, HTTPS.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+#include <filesystem>
+
+#include "postgres_fixture.h"
+#include "server_process.h"
+
+namespace medvision::testing {
+namespace {
+
+using nlohmann::json;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+
+const std::map<std::string, std::string> kEnv = {{"MEDVISION_ADMIN_PASSWORD", "admin password for tests"}};
+
+TEST(ServerOnPostgres, StoresUsersSessionsAndEventsAcrossRestarts) {
+  auto* pg = test::PostgresEnvironment::require_server();
+  ASSERT_NE(pg, nullptr);
+  auto db = pg->create_database();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  TempDir dir;
+  std::string id;
+  std::uint32_t acked = 0;
+  {
+    ServerProcess server(dir.path(), {"--db", db->url}, kEnv);
+    EXPECT_EQ(http_request(server.port(), "GET", "/api/health").json()["store"], "postgres");
+    const auto admin = login(server.port(), "admin", "admin password for tests");
+    create_user(server.port(), admin, "ines", "instructor");
+    const auto created = http_request(server.port(), "POST", "/api/sessions", json{{"title", "on postgres"}}.dump(), admin);
+    ASSERT_EQ(created.status, 201);
+    id = created.json()["id"];
+    WsClient ws(server.port(), id, admin);
+    const float hand[3] = {0, 1.2f, -0.6f};
+    for (std::uint32_t i = 1; i <= 20; ++i) ws.send_binary(input_frame(i, hand, false));
+    for (int i = 0; i < 200 && acked < 20; ++i) {
+      auto frame = ws.read(2.0);
+      if (!frame) break;
+      acked = parse_server_frame(*frame).ack;
+    }
+    EXPECT_EQ(acked, 20u);
+    server.kill9();
+  }
+  ServerProcess again(dir.path(), {"--db", db->url}, kEnv);
+  const auto token = login(again.port(), "ines", "correct horse");
+  EXPECT_EQ(http_request(again.port(), "GET", "/api/sessions/" + id, "", token).json()["status"], "ended_abnormally");
+  const auto events = http_request(again.port(), "GET", "/api/sessions/" + id + "/events?limit=10000", "", token).json();
+  int inputs = 0;
+  for (const auto& e : events) inputs += e["type"] == "input" ? 1 : 0;
+  EXPECT_EQ(inputs, 20);
+  (void)pg->drop_database(db->name);
+}
+
+TEST(ServerOverTls, ServesHttpsWithASelfSignedCertificateAndSecureCookies) {
+  TempDir dir;
+  ServerProcess server(dir.path(), {"--tls-self-signed"}, kEnv);
+  const std::string out = server.stdout_text();
+  EXPECT_NE(out.find("listening on https://127.0.0.1:"), std::string::npos) << out;
+  EXPECT_NE(out.find("SHA-256 fingerprint: "), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/tls/self-signed.crt"));
+
+  net::io_context io;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(dir.path() + "/tls/self-signed.crt");  // trust exactly this certificate
+  ctx.set_verify_mode(ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
+  beast::get_lowest_layer(stream).connect(
+      net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server.port())));
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::string_body> req{http::verb::post, "/api/login", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::content_type, "application/json");
+  req.body() = json{{"username", "admin"}, {"password", "admin password for tests"}}.dump();
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_NE(std::string(res[http::field::set_cookie]).find("; Secure"), std::string::npos);
+
+  // Plain HTTP to the TLS port gets nothing useful: no request is answered in the clear.
+  EXPECT_THROW(http_request(server.port(), "GET", "/api/health"), boost::system::system_error);
+}
+
+}  // namespace
+}  // namespace medvision::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new medvision::test::PostgresEnvironment);
+  return RUN_ALL_TESTS();
+}
