@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "server/auth.h"
+#include <nlohmann/json.hpp>
+#include <map>
 
 namespace medvision {
 namespace {
@@ -68,28 +70,94 @@ TEST(Protocol, ASnapshotListsOnlyTheBodiesItIsGiven) {
   EXPECT_EQ(static_cast<unsigned char>(frame[20]), 7);   // body id
 }
 
-// The TypeScript codec (web/src/protocol) decodes these same bytes in its tests.
-// MEDVISION_UPDATE_FIXTURES=1 rewrites them after a deliberate protocol change.
-TEST(Protocol, EncoderMatchesTheSharedFixtures) {
-  const std::filesystem::path dir = std::filesystem::path(MEDVISION_SOURCE_DIR) / "web/src/protocol/fixtures";
+// The TypeScript codec (web/src/protocol) is tested against these same
+// frames: NAME.bin is what this encoder sends, NAME.json the values it was
+// given (format: web/src/protocol/FIXTURES.md), written from the model here,
+// not by decoding the bytes. MEDVISION_UPDATE_FIXTURES=1 rewrites both after
+// a deliberate protocol change.
+double f32(double v) { return static_cast<double>(static_cast<float>(v)); }
+
+nlohmann::json vec(const Eigen::Vector3d& v) { return {f32(v.x()), f32(v.y()), f32(v.z())}; }
+nlohmann::json quat(const Eigen::Quaterniond& q) { return {f32(q.x()), f32(q.y()), f32(q.z()), f32(q.w())}; }
+nlohmann::json pose_json(const Pose& p) { return {{"position", vec(p.position)}, {"orientation", quat(p.orientation)}}; }
+
+struct Fixture {
+  std::string bytes;
+  nlohmann::json expected;
+};
+
+std::map<std::string, Fixture> fixtures() {
+  using nlohmann::json;
   const auto model = make_sandbox_model(11);
   const auto state = make_initial_state(model, 11);
-  std::vector<wire::BodyPose> changed = {wire::body_pose(model, state, 0), wire::body_pose(model, state, 2)};
-  const std::map<std::string, std::string> frames = {
-      {"keyframe", wire::encode_keyframe(1234, 1, 0, 1, model, state)},
-      {"snapshot", wire::encode_snapshot(1245, 2, 17, changed)},
-      {"input", wire::encode_input({1, wire::MessageType::input, 0, 1200, 17}, sample_input())},
-  };
+  json bodies = json::array();
+  for (std::size_t i = 0; i < model.bodies.size(); ++i) {
+    const BodyModel& b = model.bodies[i];
+    json body = {{"id", b.id}, {"color", b.rgba}, {"position", vec(state.bodies[i].pose.position)},
+                 {"orientation", quat(state.bodies[i].pose.orientation)}};
+    if (b.shape == Shape::sphere) {
+      body["shape"] = "sphere";
+      body["radius"] = f32(b.half_extents.x());
+    } else {
+      body["shape"] = "box";
+      body["half_extents"] = vec(b.half_extents);
+    }
+    bodies.push_back(body);
+  }
+  std::map<std::string, Fixture> out;
+  out["keyframe"] = {wire::encode_keyframe(1234, 1, 0, 1, model, state),
+                     {{"type", "keyframe"}, {"tick", 1234}, {"seq", 1}, {"ack", 0}, {"participant", 1}, {"bodies", bodies}}};
+
+  json updates = json::array();
+  std::vector<wire::BodyPose> changed;
+  for (std::size_t i : {0u, 2u}) {
+    changed.push_back(wire::body_pose(model, state, i));
+    updates.push_back({{"id", model.bodies[i].id}, {"position", vec(state.bodies[i].pose.position)},
+                       {"orientation", quat(state.bodies[i].pose.orientation)}});
+  }
+  out["snapshot"] = {wire::encode_snapshot(1245, 2, 17, changed),
+                     {{"type", "snapshot"}, {"tick", 1245}, {"seq", 2}, {"ack", 17}, {"updates", updates}}};
+  out["snapshot_empty"] = {wire::encode_snapshot(1256, 3, 17, {}),
+                           {{"type", "snapshot"}, {"tick", 1256}, {"seq", 3}, {"ack", 17}, {"updates", json::array()}}};
+
+  const InputFrame in = sample_input();
+  json left = pose_json(in.hands[0].pose), right = pose_json(in.hands[1].pose);
+  left["buttons"] = in.hands[0].buttons;
+  right["buttons"] = in.hands[1].buttons;
+  out["input"] = {wire::encode_input({1, wire::MessageType::input, 0, 1200, 17}, in),
+                  {{"type", "input"}, {"tick", 1200}, {"seq", 17}, {"head", pose_json(in.head)}, {"left", left}, {"right", right}}};
+
+  // Frames a client must reject.
+  std::string truncated = out["keyframe"].bytes.substr(0, out["keyframe"].bytes.size() - 10);
+  out["reject_truncated_keyframe"] = {truncated, {{"error", "overruns"}}};
+  std::string nan_snapshot = out["snapshot"].bytes;
+  const float nan = std::nanf("");
+  std::memcpy(&nan_snapshot[20 + 4], &nan, 4);
+  out["reject_non_finite_snapshot"] = {nan_snapshot, {{"error", "non-finite"}}};
+  std::string v9 = out["snapshot"].bytes;
+  v9[0] = 9;
+  out["reject_version_9"] = {v9, {{"error", "version"}}};
+  return out;
+}
+
+TEST(Protocol, EncoderMatchesTheSharedFixtures) {
+  const std::filesystem::path dir = std::filesystem::path(MEDVISION_SOURCE_DIR) / "web/src/protocol/fixtures";
+  const auto all = fixtures();
   if (std::getenv("MEDVISION_UPDATE_FIXTURES") != nullptr) {
     std::filesystem::create_directories(dir);
-    for (const auto& [name, bytes] : frames) std::ofstream(dir / (name + ".bin"), std::ios::binary) << bytes;
+    for (const auto& [name, f] : all) {
+      std::ofstream(dir / (name + ".bin"), std::ios::binary) << f.bytes;
+      std::ofstream(dir / (name + ".json")) << f.expected.dump(2) << "\n";
+    }
   }
-  for (const auto& [name, bytes] : frames) {
-    std::ifstream in(dir / (name + ".bin"), std::ios::binary);
-    ASSERT_TRUE(in) << "missing fixture " << (dir / (name + ".bin"));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    EXPECT_EQ(ss.str(), bytes) << name << ".bin differs from the encoder's output";
+  for (const auto& [name, f] : all) {
+    std::ifstream bin(dir / (name + ".bin"), std::ios::binary);
+    std::ifstream json_file(dir / (name + ".json"));
+    ASSERT_TRUE(bin && json_file) << "missing fixture " << (dir / name);
+    std::stringstream bytes;
+    bytes << bin.rdbuf();
+    EXPECT_EQ(bytes.str(), f.bytes) << name << ".bin differs from the encoder's output";
+    EXPECT_EQ(nlohmann::json::parse(json_file), f.expected) << name << ".json differs from the values encoded";
   }
 }
 

@@ -1,0 +1,69 @@
+import { ApiError, currentUser, type User } from './api';
+import { renderLoginPage } from './dashboard/login-page';
+import type { Navigation, Page } from './dashboard/page';
+import { renderSessionsPage } from './dashboard/sessions-page';
+import { renderSessionView } from './xr/session-view';
+
+// Hash routes: #/login, #/sessions, #/sessions/{id}.
+const app = requireElement('app');
+const whoami = requireElement('whoami');
+let user: User | null = null;
+let page: Page | null = null;
+
+const nav: Navigation = {
+  go(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  loggedOut() {
+    setUser(null);
+    nav.go('#/login');
+  },
+};
+
+function route(): void {
+  page?.dispose();
+  page = null;
+  const hash = location.hash === '' ? '#/sessions' : location.hash;
+  if (user === null) {
+    if (hash !== '#/login') return void location.replace('#/login');
+    page = renderLoginPage(app, (loggedIn) => {
+      setUser(loggedIn);
+      nav.go('#/sessions');
+    });
+    return;
+  }
+  const session = /^#\/sessions\/([^/]+)$/.exec(hash);
+  if (session?.[1] !== undefined) {
+    page = renderSessionView(app, decodeURIComponent(session[1]), nav);
+  } else if (hash === '#/sessions') {
+    page = renderSessionsPage(app, user, nav);
+  } else {
+    location.replace('#/sessions');
+  }
+}
+
+function setUser(next: User | null): void {
+  user = next;
+  whoami.textContent = next === null ? '' : (next.display_name ?? next.username);
+}
+
+function requireElement(id: string): HTMLElement {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`index.html has no #${id}`);
+  return element;
+}
+
+async function start(): Promise<void> {
+  try {
+    setUser(await currentUser());
+  } catch (failure) {
+    const message = failure instanceof ApiError ? failure.message : String(failure);
+    app.textContent = `MedVision cannot start: ${message}`;
+    return;
+  }
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+void start();

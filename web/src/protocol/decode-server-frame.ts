@@ -1,0 +1,169 @@
+import {
+  HEADER_BYTES,
+  KEYFRAME_FIXED_BYTES,
+  KEYFRAME_RECORD_BYTES,
+  MessageType,
+  PROTOCOL_VERSION,
+  SNAPSHOT_FIXED_BYTES,
+  SNAPSHOT_RECORD_BYTES,
+  type BodyShape,
+  type BodyUpdate,
+  type KeyframeBody,
+  type KeyframeMessage,
+  type Quat,
+  type ServerMessage,
+  type SnapshotMessage,
+  type Vec3,
+} from './messages';
+
+interface Header {
+  type: number;
+  tick: number;
+  seq: number;
+}
+
+/**
+ * Decodes one binary frame sent by the server. Throws an Error whose message
+ * says what is wrong when the frame does not follow docs/protocol.md.
+ */
+export function decodeServerFrame(frame: ArrayBuffer | ArrayBufferView): ServerMessage {
+  const view = asDataView(frame);
+  const header = readHeader(view);
+  switch (header.type) {
+    case MessageType.Keyframe:
+      return readKeyframe(view, header);
+    case MessageType.Snapshot:
+      return readSnapshot(view, header);
+    default:
+      throw new Error(`unknown server message type 0x${hex2(header.type)}`);
+  }
+}
+
+function asDataView(frame: ArrayBuffer | ArrayBufferView): DataView {
+  if (frame instanceof ArrayBuffer) return new DataView(frame);
+  return new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+}
+
+function readHeader(view: DataView): Header {
+  if (view.byteLength < HEADER_BYTES) {
+    throw new Error(`frame of ${view.byteLength} bytes is shorter than the ${HEADER_BYTES}-byte header`);
+  }
+  const version = view.getUint8(0);
+  if (version !== PROTOCOL_VERSION) {
+    throw new Error(`unsupported protocol version ${version} (expected ${PROTOCOL_VERSION})`);
+  }
+  const flags = view.getUint16(2, true);
+  if (flags !== 0) {
+    throw new Error(`header flags must be 0, got 0x${flags.toString(16)}`);
+  }
+  return {
+    type: view.getUint8(1),
+    tick: view.getUint32(4, true),
+    seq: view.getUint32(8, true),
+  };
+}
+
+function readKeyframe(view: DataView, header: Header): KeyframeMessage {
+  const bodyBytes = view.byteLength - HEADER_BYTES;
+  if (bodyBytes < KEYFRAME_FIXED_BYTES) {
+    throw new Error(`KEYFRAME body of ${bodyBytes} bytes is shorter than its ${KEYFRAME_FIXED_BYTES}-byte fixed part`);
+  }
+  const ack = view.getUint32(HEADER_BYTES, true);
+  const participant = view.getUint32(HEADER_BYTES + 4, true);
+  const count = view.getUint32(HEADER_BYTES + 8, true);
+  checkRecordCount('KEYFRAME', bodyBytes - KEYFRAME_FIXED_BYTES, count, KEYFRAME_RECORD_BYTES);
+  const bodies: KeyframeBody[] = new Array<KeyframeBody>(count);
+  let offset = HEADER_BYTES + KEYFRAME_FIXED_BYTES;
+  for (let i = 0; i < count; i++) {
+    bodies[i] = readKeyframeBody(view, offset, i);
+    offset += KEYFRAME_RECORD_BYTES;
+  }
+  return { type: 'keyframe', tick: header.tick, seq: header.seq, ack, participant, bodies };
+}
+
+function readKeyframeBody(view: DataView, offset: number, index: number): KeyframeBody {
+  const where = `KEYFRAME body ${index}`;
+  const id = view.getUint32(offset, true);
+  const shapeCode = view.getUint8(offset + 4);
+  for (let pad = 5; pad < 8; pad++) {
+    if (view.getUint8(offset + pad) !== 0) {
+      throw new Error(`${where}: padding byte ${pad} must be 0`);
+    }
+  }
+  const size = readVec3(view, offset + 8, `${where} size`);
+  let shape: BodyShape;
+  if (shapeCode === 0) shape = { kind: 'box', halfExtents: size };
+  else if (shapeCode === 1) shape = { kind: 'sphere', radius: size.x };
+  else throw new Error(`${where}: unknown shape ${shapeCode} (0 box, 1 sphere)`);
+  return {
+    id,
+    shape,
+    color: view.getUint32(offset + 20, true),
+    position: readVec3(view, offset + 24, `${where} position`),
+    orientation: readQuat(view, offset + 36, `${where} orientation`),
+  };
+}
+
+function readSnapshot(view: DataView, header: Header): SnapshotMessage {
+  const bodyBytes = view.byteLength - HEADER_BYTES;
+  if (bodyBytes < SNAPSHOT_FIXED_BYTES) {
+    throw new Error(`SNAPSHOT body of ${bodyBytes} bytes is shorter than its ${SNAPSHOT_FIXED_BYTES}-byte fixed part`);
+  }
+  const ack = view.getUint32(HEADER_BYTES, true);
+  const count = view.getUint32(HEADER_BYTES + 4, true);
+  checkRecordCount('SNAPSHOT', bodyBytes - SNAPSHOT_FIXED_BYTES, count, SNAPSHOT_RECORD_BYTES);
+  const updates: BodyUpdate[] = new Array<BodyUpdate>(count);
+  let offset = HEADER_BYTES + SNAPSHOT_FIXED_BYTES;
+  for (let i = 0; i < count; i++) {
+    const where = `SNAPSHOT record ${i}`;
+    updates[i] = {
+      id: view.getUint32(offset, true),
+      position: readVec3(view, offset + 4, `${where} position`),
+      orientation: readQuat(view, offset + 16, `${where} orientation`),
+    };
+    offset += SNAPSHOT_RECORD_BYTES;
+  }
+  return { type: 'snapshot', tick: header.tick, seq: header.seq, ack, updates };
+}
+
+function checkRecordCount(message: string, recordBytes: number, count: number, recordSize: number): void {
+  // Compare in bytes available, not count * size, so a huge count cannot overflow.
+  const fits = Math.floor(recordBytes / recordSize);
+  if (count > fits) {
+    throw new Error(`${message} count ${count} overruns the frame (room for ${fits} records of ${recordSize} bytes)`);
+  }
+  if (recordBytes !== count * recordSize) {
+    throw new Error(
+      `${message} body has the wrong length: ${count} records need ${count * recordSize} bytes after the fixed part, got ${recordBytes}`,
+    );
+  }
+}
+
+function readVec3(view: DataView, offset: number, what: string): Vec3 {
+  return {
+    x: readF32(view, offset, what),
+    y: readF32(view, offset + 4, what),
+    z: readF32(view, offset + 8, what),
+  };
+}
+
+function readQuat(view: DataView, offset: number, what: string): Quat {
+  return {
+    x: readF32(view, offset, what),
+    y: readF32(view, offset + 4, what),
+    z: readF32(view, offset + 8, what),
+    w: readF32(view, offset + 12, what),
+  };
+}
+
+function readF32(view: DataView, offset: number, what: string): number {
+  const value = view.getFloat32(offset, true);
+  if (!Number.isFinite(value)) {
+    throw new Error(`${what} has a non-finite number (${value}) at byte ${offset}`);
+  }
+  return value;
+}
+
+function hex2(value: number): string {
+  return value.toString(16).padStart(2, '0');
+}

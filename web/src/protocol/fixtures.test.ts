@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeServerFrame } from './decode-server-frame';
+import { encodeInput } from './encode-input';
+import type { BodyShape, InputMessage, Pose, Quat, ServerMessage, Vec3 } from './messages';
+
+// Frames written by the C++ encoder; the JSON format is in FIXTURES.md.
+const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
+const hasFixtures = existsSync(fixturesDir);
+
+type Json = Record<string, unknown>;
+
+describe.skipIf(!hasFixtures)('C++ fixture frames', () => {
+  const names = hasFixtures
+    ? readdirSync(fixturesDir)
+        .filter((file) => file.endsWith('.bin'))
+        .map((file) => file.slice(0, -'.bin'.length))
+        .sort()
+    : [];
+
+  it('the fixtures folder holds at least one frame', () => {
+    expect(names.length).toBeGreaterThan(0);
+  });
+
+  it.each(names)('fixture %s: NAME.bin matches NAME.json', (name) => {
+    const bytes = new Uint8Array(readFileSync(join(fixturesDir, `${name}.bin`)));
+    const jsonPath = join(fixturesDir, `${name}.json`);
+    expect(
+      existsSync(jsonPath),
+      `${name}.bin has no ${name}.json: the C++ fixture writer must also write the expected values (format in src/protocol/FIXTURES.md)`,
+    ).toBe(true);
+    const expected = JSON.parse(readFileSync(jsonPath, 'utf8')) as Json;
+
+    if (typeof expected['error'] === 'string') {
+      expect(() => decodeServerFrame(bytes)).toThrow(new RegExp(expected['error'], 'i'));
+    } else if (expected['type'] === 'input') {
+      const encoded = new Uint8Array(encodeInput(inputFromJson(expected)));
+      expect(Array.from(encoded)).toEqual(Array.from(bytes));
+    } else {
+      expect(decodeServerFrame(bytes)).toEqual(serverMessageFromJson(expected));
+    }
+  });
+});
+
+function serverMessageFromJson(json: Json): ServerMessage {
+  const tick = num(json['tick']);
+  const seq = num(json['seq']);
+  const ack = num(json['ack']);
+  if (json['type'] === 'keyframe') {
+    const bodies = list(json['bodies']).map((body) => ({
+      id: num(body['id']),
+      shape: shapeFromJson(body),
+      color: num(body['color']),
+      position: vec3(body['position']),
+      orientation: quat(body['orientation']),
+    }));
+    return { type: 'keyframe', tick, seq, ack, participant: num(json['participant']), bodies };
+  }
+  if (json['type'] === 'snapshot') {
+    const updates = list(json['updates']).map((u) => ({
+      id: num(u['id']),
+      position: vec3(u['position']),
+      orientation: quat(u['orientation']),
+    }));
+    return { type: 'snapshot', tick, seq, ack, updates };
+  }
+  throw new Error(`fixture JSON has an unknown type: ${String(json['type'])}`);
+}
+
+function inputFromJson(json: Json): InputMessage {
+  const hand = (value: unknown): InputMessage['left'] => {
+    const h = value as Json;
+    return { ...pose(h), buttons: num(h['buttons']) };
+  };
+  return {
+    tick: num(json['tick']),
+    seq: num(json['seq']),
+    head: pose(json['head'] as Json),
+    left: hand(json['left']),
+    right: hand(json['right']),
+  };
+}
+
+function shapeFromJson(body: Json): BodyShape {
+  if (body['shape'] === 'box') return { kind: 'box', halfExtents: vec3(body['half_extents']) };
+  if (body['shape'] === 'sphere') return { kind: 'sphere', radius: Math.fround(num(body['radius'])) };
+  throw new Error(`fixture body has an unknown shape: ${String(body['shape'])}`);
+}
+
+function pose(json: Json): Pose {
+  return { position: vec3(json['position']), orientation: quat(json['orientation']) };
+}
+
+function vec3(value: unknown): Vec3 {
+  const [x, y, z] = floats(value, 3);
+  return { x: x ?? 0, y: y ?? 0, z: z ?? 0 };
+}
+
+function quat(value: unknown): Quat {
+  const [x, y, z, w] = floats(value, 4);
+  return { x: x ?? 0, y: y ?? 0, z: z ?? 0, w: w ?? 0 };
+}
+
+function floats(value: unknown, length: number): number[] {
+  if (!Array.isArray(value) || value.length !== length) {
+    throw new Error(`fixture JSON needs an array of ${length} numbers, got ${JSON.stringify(value)}`);
+  }
+  return value.map((v) => Math.fround(num(v)));
+}
+
+function num(value: unknown): number {
+  if (typeof value !== 'number') throw new Error(`fixture JSON needs a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function list(value: unknown): Json[] {
+  if (!Array.isArray(value)) throw new Error(`fixture JSON needs an array, got ${JSON.stringify(value)}`);
+  return value as Json[];
+}

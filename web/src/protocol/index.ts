@@ -1,0 +1,3 @@
+export * from './messages';
+export { encodeInput } from './encode-input';
+export { decodeServerFrame } from './decode-server-frame';

@@ -1,0 +1,56 @@
+import { Quaternion, Vector3, type Camera } from 'three';
+import { Button, encodeInput, INPUT_FRAME_BYTES, type InputMessage } from '../protocol';
+import type { DesktopHand } from './desktop-hand';
+
+// The left hand rests out of the way, off the table's near edge.
+const LEFT_HAND_REST = { x: -0.3, y: 1.0, z: 0.1 } as const;
+
+/** One INPUT message and its 104-byte buffer, rewritten in place every frame. */
+export interface InputFrame {
+  message: InputMessage;
+  view: DataView;
+}
+
+export function createInputFrame(): InputFrame {
+  const identity = (): InputMessage['head']['orientation'] => ({ x: 0, y: 0, z: 0, w: 1 });
+  return {
+    message: {
+      tick: 0,
+      seq: 0,
+      head: { position: { x: 0, y: 0, z: 0 }, orientation: identity() },
+      left: { position: { ...LEFT_HAND_REST }, orientation: identity(), buttons: 0 },
+      right: { position: { x: 0, y: 0, z: 0 }, orientation: identity(), buttons: 0 },
+    },
+    view: new DataView(new ArrayBuffer(INPUT_FRAME_BYTES)),
+  };
+}
+
+const headPosition = new Vector3();
+const headOrientation = new Quaternion();
+
+/** Fills the next INPUT (seq + 1) from the camera (head) and the desktop hand, and encodes it. */
+export function writeInputFrame(frame: InputFrame, tick: number, camera: Camera, hand: DesktopHand): ArrayBuffer {
+  const m = frame.message;
+  m.tick = tick;
+  m.seq += 1;
+  camera.getWorldPosition(headPosition);
+  camera.getWorldQuaternion(headOrientation);
+  copyVec3(m.head.position, headPosition);
+  copyQuat(m.head.orientation, headOrientation);
+  copyVec3(m.right.position, hand.position);
+  m.right.buttons = hand.grip ? Button.Grip : 0;
+  return encodeInput(m, frame.view);
+}
+
+function copyVec3(to: { x: number; y: number; z: number }, from: Vector3): void {
+  to.x = from.x;
+  to.y = from.y;
+  to.z = from.z;
+}
+
+function copyQuat(to: { x: number; y: number; z: number; w: number }, from: Quaternion): void {
+  to.x = from.x;
+  to.y = from.y;
+  to.z = from.z;
+  to.w = from.w;
+}
