@@ -61,7 +61,7 @@ void LoginThrottle::record_failure(const std::string& key, Clock::time_point now
     e.first_failure = now;
   }
   ++e.failures;
-  const int over = e.failures - policy_.free_failures;
+  const int over = e.failures - policy_.lockout_after_failures + 1;
   if (over <= 0) return;
   auto lockout = policy_.first_lockout * (1LL << std::min(over - 1, 20));
   lockout = std::min<std::chrono::seconds>(lockout, policy_.max_lockout);

@@ -25,14 +25,15 @@ std::string token_hash(const std::string& token);  // hex SHA-256
 
 Status check_password_policy(const std::string& password);
 
-// Failed-login throttle, per username and per client address: after
-// `free_failures` failures in `window`, each further attempt is refused for a
-// lockout that doubles with every failure (from `first_lockout` up to `max_lockout`).
+// Failed-login throttle, per username and per client address: the
+// `lockout_after_failures`-th failure within `window` starts a lockout during which
+// every attempt is refused; each further failure doubles it (from
+// `first_lockout` up to `max_lockout`).
 class LoginThrottle {
  public:
   using Clock = std::chrono::steady_clock;
   struct Policy {
-    int free_failures = 5;
+    int lockout_after_failures = 5;
     std::chrono::seconds window{15 * 60};
     std::chrono::seconds first_lockout{30};
     std::chrono::seconds max_lockout{15 * 60};

@@ -164,9 +164,9 @@ TEST(Protocol, EncoderMatchesTheSharedFixtures) {
 TEST(LoginThrottle, LocksOutAfterFreeFailuresAndDoublesTheLockout) {
   LoginThrottle t({3, std::chrono::seconds(900), std::chrono::seconds(10), std::chrono::seconds(60)});
   const auto t0 = LoginThrottle::Clock::now();
-  for (int i = 0; i < 3; ++i) t.record_failure("user:x", t0);
+  for (int i = 0; i < 2; ++i) t.record_failure("user:x", t0);
   EXPECT_EQ(t.retry_after("user:x", t0), 0);
-  t.record_failure("user:x", t0);
+  t.record_failure("user:x", t0);  // the third failure starts the lockout
   EXPECT_EQ(t.retry_after("user:x", t0), 10);
   t.record_failure("user:x", t0);
   EXPECT_EQ(t.retry_after("user:x", t0), 20);

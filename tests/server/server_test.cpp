@@ -136,8 +136,6 @@ TEST_F(ServerTest, RepeatedFailedLoginsAreThrottledEvenWithTheRightPassword) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(http_request(port(), "POST", "/api/login", json{{"username", "mallory"}, {"password", "guess " + std::to_string(i)}}.dump()).status, 401);
   }
-  const auto bad = http_request(port(), "POST", "/api/login", json{{"username", "mallory"}, {"password", "guess again"}}.dump());
-  EXPECT_EQ(bad.status, 401);  // the sixth failure starts the lockout
   const auto right = http_request(port(), "POST", "/api/login", json{{"username", "mallory"}, {"password", "correct horse"}}.dump());
   EXPECT_EQ(right.status, 429);
   EXPECT_GE(std::stoi(right.headers.at("retry-after")), 1);
