@@ -21,7 +21,7 @@ build-dev: bootstrap $(DEV)/build.ninja
 	cmake --build --preset dev
 
 build-release: bootstrap $(RELEASE)/build.ninja
-	cmake --build --preset release
+	cmake --build --preset release --target medvision
 
 web: bootstrap
 	cd web && npm run --silent build
@@ -33,6 +33,7 @@ test: build-dev web
 	@scripts/run-tests
 
 bench: build-release
+	cmake --build --preset release --target session_loop_bench fanout_bench
 	@bench/run
 
 format:
