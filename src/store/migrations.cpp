@@ -12,14 +12,24 @@ namespace {
 constexpr std::array kMigrations{
     Migration{
         1,
-        "users, tokens, sessions, session events, artifacts, audit",
+        "roles, users, tokens, sessions, session events, artifacts, audit",
         // ---- SQLite ----
         R"sql(
+CREATE TABLE roles (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL
+);
+INSERT INTO roles (name, description) VALUES
+  ('trainee', 'practises in sessions and sees their own results'),
+  ('instructor', 'runs and steers sessions, reads trainees'' logs, adds observations'),
+  ('clinician', 'works with patient records and reads session logs'),
+  ('patient', 'joins sessions a clinician prepared'),
+  ('admin', 'manages users and reads the audit log');
 CREATE TABLE users (
   id TEXT PRIMARY KEY,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL,
+  role TEXT NOT NULL REFERENCES roles(name),
   password_hash TEXT NOT NULL,
   must_change_password INTEGER NOT NULL,
   disabled INTEGER NOT NULL,
@@ -77,11 +87,21 @@ CREATE TABLE audit (
 )sql",
         // ---- PostgreSQL ----
         R"sql(
+CREATE TABLE roles (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL
+);
+INSERT INTO roles (name, description) VALUES
+  ('trainee', 'practises in sessions and sees their own results'),
+  ('instructor', 'runs and steers sessions, reads trainees'' logs, adds observations'),
+  ('clinician', 'works with patient records and reads session logs'),
+  ('patient', 'joins sessions a clinician prepared'),
+  ('admin', 'manages users and reads the audit log');
 CREATE TABLE users (
   id TEXT PRIMARY KEY,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL,
+  role TEXT NOT NULL REFERENCES roles(name),
   password_hash TEXT NOT NULL,
   must_change_password BOOLEAN NOT NULL,
   disabled BOOLEAN NOT NULL,
