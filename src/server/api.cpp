@@ -106,21 +106,6 @@ std::vector<std::string> split_path(std::string_view target) {
   return parts;
 }
 
-std::string query_param(std::string_view target, const std::string& name) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query = query.substr(amp + 1);
-  }
-  return {};
-}
-
 Result<std::uint64_t> uint_param(std::string_view target, const std::string& name, std::uint64_t fallback,
                                  std::uint64_t max) {
   const std::string text = query_param(target, name);
@@ -483,6 +468,21 @@ Result<HttpResponse> route_authenticated(Call& c) {
 }
 
 }  // namespace
+
+std::string query_param(std::string_view target, const std::string& name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return {};
+}
 
 http::status status_of(ErrorCode code) {
   switch (code) {

@@ -35,6 +35,8 @@ HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::stri
 
 HttpResponse error_response(const HttpRequest& req, http::status status, const Error& error);
 http::status status_of(ErrorCode code);
+// The value of `name` in the target's query string ("" if absent); no percent-decoding.
+std::string query_param(std::string_view target, const std::string& name);
 void audit(ApiContext& ctx, const std::string& actor, const std::string& action,
            const std::string& resource, const std::string& outcome, const std::string& detail,
            const std::string& remote);

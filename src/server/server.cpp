@@ -295,9 +295,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     }
     auto caller = authenticate(server_.api, req);
     if (!caller.ok()) return fail(status_of(caller.error().code), caller.error());
-    const auto q = target.find("session=");
-    std::string id = q == std::string_view::npos ? "" : std::string(target.substr(q + 8));
-    id = id.substr(0, id.find('&'));
+    const std::string id = query_param(target, "session");
     if (id.empty()) return fail(http::status::bad_request, make_error(ErrorCode::invalid_input, "missing ?session=ID"));
     auto live = server_.api.hub.find(id);
     if (!live) {
