@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <spdlog/spdlog.h>
 
+#include "app/physio_command.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "server/server.h"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
         "--" + key, [&given, key](const std::string& v) { given[key] = v; }, it == help.end() ? "" : it->second)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
+
+  add_physio_commands(app);
 
   CLI11_PARSE(app, argc, argv);
 
