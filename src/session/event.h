@@ -1,19 +1,9 @@
 #pragma once
-// An entry of a session's event log. The log is the record: reports, scores
-// and replays are projections of it.
+// The event types a Session writes itself (docs/events.md).
 
-#include <cstdint>
-#include <string>
+#include "core/event.h"
 
 namespace medvision {
-
-struct Event {
-  std::uint64_t seq = 0;   // 1, 2, 3 ... within the session
-  std::uint64_t tick = 0;  // the tick at which it took effect
-  std::int64_t wall_us = 0;  // wall time when it was recorded; never read by the engine
-  std::string type;
-  std::string payload;  // JSON object text
-};
 
 // Event types written by the session itself.
 namespace event_type {

@@ -1,0 +1,63 @@
+#include "assess/rubric.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace medvision::assess {
+namespace {
+
+bool meets(const RubricItem& item, double v) {
+  switch (item.comparison) {
+    case Comparison::at_most: return v <= item.high;
+    case Comparison::at_least: return v >= item.low;
+    case Comparison::between: return v >= item.low && v <= item.high;
+  }
+  return false;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string describe_target(const RubricItem& item, const std::string& unit) {
+  const std::string u = unit.empty() || unit == "count" ? "" : " " + unit;
+  switch (item.comparison) {
+    case Comparison::at_most: return "at most " + number(item.high) + u;
+    case Comparison::at_least: return "at least " + number(item.low) + u;
+    case Comparison::between: return "between " + number(item.low) + " and " + number(item.high) + u;
+  }
+  return "";
+}
+
+Assessment score(const Rubric& rubric, const Measurements& measurements) {
+  Assessment out;
+  double total = 0, earned = 0;
+  std::vector<std::pair<double, std::string>> missed;
+  for (const RubricItem& item : rubric.items) {
+    ItemResult r{item, std::nullopt, false};
+    const auto it = measurements.find(item.metric);
+    if (it != measurements.end() && std::isfinite(it->second.value)) {
+      r.measured = it->second;
+      r.met = meets(item, it->second.value);
+    }
+    total += item.weight;
+    if (r.met) {
+      earned += item.weight;
+    } else if (!item.feedback.empty()) {
+      missed.emplace_back(item.weight, item.feedback);
+    }
+    out.items.push_back(std::move(r));
+  }
+  out.score = total > 0 ? 100.0 * earned / total : 0.0;
+  out.passed = out.score >= rubric.proficiency;
+  std::stable_sort(missed.begin(), missed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto& m : missed) out.feedback.push_back(std::move(m.second));
+  return out;
+}
+
+}  // namespace medvision::assess
