@@ -53,7 +53,7 @@ int urgency(const std::string& tag) {
 }  // namespace
 
 bool is_arrest_rhythm(const std::string& rhythm) {
-  return rhythm == "vf_coarse" || rhythm == "vf_fine" || rhythm == "vf" || rhythm == "pvt" || rhythm == "pea" ||
+  return rhythm == "vf_coarse" || rhythm == "vf_fine" || rhythm == "pulseless_vt" || rhythm == "pea" ||
          rhythm == "asystole";
 }
 

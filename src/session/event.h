@@ -14,6 +14,9 @@ inline constexpr const char* input = "input";
 inline constexpr const char* grab = "grab";
 inline constexpr const char* release = "release";
 inline constexpr const char* observation = "observation";
+inline constexpr const char* action = "action";
+inline constexpr const char* action_refused = "action_refused";
+inline constexpr const char* instructor = "instructor";
 inline constexpr const char* session_ended = "session_ended";
 }  // namespace event_type
 

@@ -78,18 +78,79 @@ bool input_from_json(const std::string& text, int* number, InputFrame* input,
          read_pose(j["right"], &input->hands[1].pose, &input->hands[1].buttons);
 }
 
-Session::Session(SessionSetup setup, std::function<std::int64_t()> wall_clock)
+const char* to_string(InstructorControl control) {
+  switch (control) {
+    case InstructorControl::pause: return "pause";
+    case InstructorControl::resume: return "resume";
+    case InstructorControl::cue: return "cue";
+  }
+  return "";
+}
+
+Session::Session(SessionSetup setup, std::function<std::int64_t()> wall_clock,
+                 std::unique_ptr<SessionModule> module)
     : setup_(std::move(setup)),
       wall_clock_(std::move(wall_clock)),
       model_(make_sandbox_model(setup_.seed)),
-      state_(make_initial_state(model_, setup_.seed)) {
+      state_(make_initial_state(model_, setup_.seed)),
+      module_(std::move(module)) {
   append(event_type::session_started,
          json{{"kind", setup_.kind}, {"seed", setup_.seed}, {"tick_rate_hz", setup_.tick_rate_hz}}
              .dump());
+  sink_ = [this](std::string_view type, std::string payload) { append(type, std::move(payload)); };
+  if (module_) module_->start(sink_);
 }
 
-void Session::append(const char* type, std::string payload) {
-  pending_.push_back(Event{next_seq_++, tick_, wall_clock_(), type, std::move(payload)});
+void Session::append(std::string_view type, std::string payload) {
+  pending_.push_back(Event{next_seq_++, tick_, wall_clock_(), std::string(type), std::move(payload)});
+}
+
+void Session::apply_queue() {
+  // Index loop: applying an entry may not add to the queue, but stay safe if it does.
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    std::visit(
+        [this](const auto& q) {
+          using T = std::decay_t<decltype(q)>;
+          if constexpr (std::is_same_v<T, QueuedInput>) apply_input(q);
+          if constexpr (std::is_same_v<T, QueuedAction>) apply_action(q);
+          if constexpr (std::is_same_v<T, QueuedControl>) apply_control(q);
+        },
+        queue_[i]);
+  }
+  queue_.clear();
+}
+
+void Session::act(int number, const std::string& name, const std::string& params_json) {
+  const Participant* p = participant(number);
+  if (p == nullptr || !p->present || ended_) return;
+  queue_.push_back(QueuedAction{number, name, params_json});
+}
+
+void Session::instruct(InstructorControl control, const std::string& text, const std::string& by) {
+  if (ended_) return;
+  queue_.push_back(QueuedControl{control, text, by});
+}
+
+void Session::apply_action(const QueuedAction& q) {
+  if (!participants_[static_cast<std::size_t>(q.number - 1)].present) return;
+  json params = json::parse(q.params_json, nullptr, false);
+  if (!params.is_object()) params = json::object();
+  append(event_type::action, json{{"participant", q.number}, {"action", q.name}, {"params", params}}.dump());
+  const Status done = module_ ? module_->act(ModuleAction{q.number, q.name, params.dump()}, sink_)
+                              : Status(make_error(ErrorCode::invalid_input, "this session has no clinical module"));
+  if (!done.ok()) {
+    append(event_type::action_refused,
+           json{{"participant", q.number}, {"action", q.name}, {"reason", done.error().message}}.dump());
+  }
+}
+
+void Session::apply_control(const QueuedControl& q) {
+  append(event_type::instructor, json{{"control", to_string(q.control)}, {"text", q.text}, {"by", q.by}}.dump());
+  if (!module_) return;
+  const Status done = module_->instruct(q.control, q.text, sink_);
+  if (!done.ok()) {
+    append(event_type::action_refused, json{{"control", to_string(q.control)}, {"reason", done.error().message}}.dump());
+  }
 }
 
 int Session::add_participant(const std::string& user_id, const std::string& username,
@@ -116,8 +177,7 @@ const Participant* Session::participant(int number) const {
 void Session::remove_participant(int number) {
   if (participant(number) == nullptr || !participant(number)->present) return;
   // Inputs this participant sent before leaving still apply, in order.
-  for (const auto& q : queue_) apply_input(q);
-  queue_.clear();
+  apply_queue();
   release_held_by(number, 0);
   release_held_by(number, 1);
   participants_[static_cast<std::size_t>(number - 1)].present = false;
@@ -127,11 +187,11 @@ void Session::remove_participant(int number) {
 void Session::submit_input(int number, const InputFrame& input, std::uint32_t client_seq) {
   const Participant* p = participant(number);
   if (p == nullptr || !p->present || ended_) return;
-  queue_.push_back(QueuedInput{number, input, client_seq});
+  queue_.emplace_back(QueuedInput{number, input, client_seq});
 }
 
 void Session::record(const std::string& type, const std::string& payload_json) {
-  append(type.c_str(), payload_json);
+  append(type, payload_json);
 }
 
 void Session::release_held_by(int number, int hand) {
@@ -182,8 +242,7 @@ void Session::apply_input(const QueuedInput& q) {
 
 void Session::step() {
   if (ended_) return;
-  for (const auto& q : queue_) apply_input(q);
-  queue_.clear();
+  apply_queue();
 
   hand_targets_.clear();
   for (const auto& p : participants_) {
@@ -191,13 +250,13 @@ void Session::step() {
     for (int h = 0; h < 2; ++h) hand_targets_.push_back(HandTarget{p.number, h, p.input.hands[h].pose});
   }
   step_world(model_, state_, hand_targets_, 1.0 / setup_.tick_rate_hz);
+  if (module_) module_->step(tick_, sink_);
   ++tick_;
 }
 
 void Session::end(const std::string& reason) {
   if (ended_) return;
-  for (const auto& q : queue_) apply_input(q);
-  queue_.clear();
+  apply_queue();
   append(event_type::session_ended, json{{"reason", reason}}.dump());
   ended_ = true;
 }
@@ -220,6 +279,7 @@ std::uint64_t Session::state_hash() const {
       h.add(hand.buttons);
     }
   }
+  if (module_) h.add(module_->state_hash());
   return h.value();
 }
 
@@ -230,12 +290,25 @@ std::vector<Event> Session::drain_events() {
 }
 
 std::optional<Session> Session::replay(const SessionSetup& setup, const std::vector<Event>& log,
-                                       std::string* error) {
+                                       std::string* error, const ModuleFactory& factory) {
   auto fail = [&](const Event& e, const std::string& why) -> std::optional<Session> {
     if (error) *error = "event " + std::to_string(e.seq) + " (" + e.type + "): " + why;
     return std::nullopt;
   };
-  Session s(setup, [] { return std::int64_t{0}; });
+  std::unique_ptr<SessionModule> module;
+  if (setup.kind != "sandbox") {
+    if (!factory) {
+      if (error) *error = "session kind '" + setup.kind + "' needs its module to be replayed";
+      return std::nullopt;
+    }
+    auto made = factory(setup.kind, setup.seed);
+    if (!made.ok()) {
+      if (error) *error = made.error().message;
+      return std::nullopt;
+    }
+    module = std::move(*made);
+  }
+  Session s(setup, [] { return std::int64_t{0}; }, std::move(module));
   for (const Event& e : log) {
     if (e.tick < s.tick()) return fail(e, "tick goes backwards");
     while (s.tick() < e.tick) s.step();
@@ -254,12 +327,25 @@ std::optional<Session> Session::replay(const SessionSetup& setup, const std::vec
       std::uint32_t client_seq = 0;
       if (!input_from_json(e.payload, &number, &input, &client_seq)) return fail(e, "malformed input");
       s.submit_input(number, input, client_seq);
+    } else if (e.type == event_type::action) {
+      if (!payload.is_object() || !payload.contains("action")) return fail(e, "malformed action");
+      const json params = payload.contains("params") ? payload["params"] : json::object();
+      s.act(payload.value("participant", 0), payload.value("action", ""), params.dump());
+    } else if (e.type == event_type::instructor) {
+      if (!payload.is_object()) return fail(e, "payload is not a JSON object");
+      const std::string control = payload.value("control", "");
+      const auto kind = control == "pause"    ? std::optional(InstructorControl::pause)
+                        : control == "resume" ? std::optional(InstructorControl::resume)
+                        : control == "cue"    ? std::optional(InstructorControl::cue)
+                                              : std::nullopt;
+      if (!kind) return fail(e, "unknown instructor control '" + control + "'");
+      s.instruct(*kind, payload.value("text", ""), payload.value("by", ""));
     } else if (e.type == event_type::session_ended) {
       s.end(payload.is_object() ? payload.value("reason", "") : "");
-    } else if (e.type != event_type::session_started && e.type != event_type::grab &&
-               e.type != event_type::release) {
+    } else if (e.type == event_type::observation) {
       s.record(e.type, e.payload);
     }
+    // Every other event was derived by the engine or a module and is produced again.
   }
   return s;
 }

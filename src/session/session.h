@@ -8,12 +8,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <variant>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "session/event.h"
+#include "session/session_module.h"
 #include "session/world.h"
 
 namespace medvision {
@@ -32,7 +35,7 @@ struct InputFrame {
 };
 
 struct SessionSetup {
-  std::string kind = "sandbox";
+  std::string kind = "sandbox";  // or a module's kind, e.g. "emergency/acls-vf"
   std::uint64_t seed = 1;
   double tick_rate_hz = 1000.0;
 };
@@ -50,7 +53,9 @@ struct Participant {
 class Session {
  public:
   // `wall_clock` stamps events with wall time; the engine never reads it.
-  Session(SessionSetup setup, std::function<std::int64_t()> wall_clock);
+  // `module` (may be null) is the clinical module for setup.kind.
+  Session(SessionSetup setup, std::function<std::int64_t()> wall_clock,
+          std::unique_ptr<SessionModule> module = nullptr);
 
   int add_participant(const std::string& user_id, const std::string& username,
                       const std::string& role);
@@ -58,6 +63,13 @@ class Session {
 
   // Queued and applied at the next tick boundary, in the order submitted.
   void submit_input(int number, const InputFrame& input, std::uint32_t client_seq);
+
+  // A participant's module action ("shock", "give_drug" ...), applied at the
+  // next tick boundary in submission order; logged as `action`, and as
+  // `action_refused` with the module's reason when it cannot be taken.
+  void act(int number, const std::string& name, const std::string& params_json);
+  // An instructor's control (pause, resume, cue), applied at the next tick boundary.
+  void instruct(InstructorControl control, const std::string& text, const std::string& by);
 
   // An event from outside the engine (an instructor's observation) at the current tick.
   void record(const std::string& type, const std::string& payload_json);
@@ -69,6 +81,9 @@ class Session {
 
   Tick tick() const { return tick_; }
   bool ended() const { return ended_; }
+  // The module has reached its end (its scenario ended); the host ends the session.
+  bool module_finished() const { return module_ && module_->finished(); }
+  const SessionModule* module() const { return module_.get(); }
   const SessionSetup& setup() const { return setup_; }
   const WorldModel& world_model() const { return model_; }
   const WorldState& world_state() const { return state_; }
@@ -85,8 +100,10 @@ class Session {
   // Rebuilds a session from its log: participants join, inputs apply and
   // observations are recorded at the logged ticks. Derived events (grab,
   // release) are produced again by the engine, not copied from the log.
+  // Modules are made again with `factory` (needed when setup.kind names one).
   static std::optional<Session> replay(const SessionSetup& setup, const std::vector<Event>& log,
-                                       std::string* error = nullptr);
+                                       std::string* error = nullptr,
+                                       const ModuleFactory& factory = nullptr);
 
  private:
   struct QueuedInput {
@@ -94,9 +111,23 @@ class Session {
     InputFrame input;
     std::uint32_t client_seq;
   };
+  struct QueuedAction {
+    int number;
+    std::string name;
+    std::string params_json;
+  };
+  struct QueuedControl {
+    InstructorControl control;
+    std::string text;
+    std::string by;
+  };
+  using Queued = std::variant<QueuedInput, QueuedAction, QueuedControl>;
 
-  void append(const char* type, std::string payload);
+  void append(std::string_view type, std::string payload);
+  void apply_queue();
   void apply_input(const QueuedInput& queued);
+  void apply_action(const QueuedAction& queued);
+  void apply_control(const QueuedControl& queued);
   void release_held_by(int number, int hand);
 
   SessionSetup setup_;
@@ -104,7 +135,9 @@ class Session {
   WorldModel model_;
   WorldState state_;
   std::vector<Participant> participants_;
-  std::vector<QueuedInput> queue_;
+  std::vector<Queued> queue_;
+  std::unique_ptr<SessionModule> module_;
+  EventSink sink_;
   std::vector<HandTarget> hand_targets_;  // reused every step
   std::vector<Event> pending_;
   Tick tick_ = 0;

@@ -25,11 +25,11 @@ class LogBuilder {
 
 TEST(ResuscitationMetrics, TimesAreMeasuredFromTheOnsetOfArrest) {
   LogBuilder b;
-  b.add(0, "rhythm_changed", R"({"rhythm":"nsr"})")
+  b.add(0, "rhythm_changed", R"({"rhythm":"normal_sinus"})")
       .add(20, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
       .add(32, "compressions_started")
       .add(65, "shock_delivered", R"({"energy_J":200})")
-      .add(200, "rhythm_changed", R"({"rhythm":"nsr"})");
+      .add(200, "rhythm_changed", R"({"rhythm":"normal_sinus"})");
   const auto m = resuscitation_metrics(b.view());
   EXPECT_DOUBLE_EQ(m.at("time_to_first_compression_s").value, 12.0);
   EXPECT_DOUBLE_EQ(m.at("time_to_first_shock_s").value, 45.0);
@@ -68,7 +68,7 @@ TEST(ResuscitationMetrics, DrugTimingIsCheckedAgainstTheAlgorithm) {
   // Epinephrine at 120, 330 (210 s: fine), 400 (70 s: too soon); amiodarone
   // 300 then 300 (the second should be 150).
   LogBuilder b;
-  b.add(0, "rhythm_changed", R"({"rhythm":"pvt"})")
+  b.add(0, "rhythm_changed", R"({"rhythm":"pulseless_vt"})")
       .add(120, "drug_given", R"({"drug":"epinephrine","dose_mg":1})")
       .add(200, "drug_given", R"({"drug":"amiodarone","dose_mg":300})")
       .add(330, "drug_given", R"({"drug":"epinephrine","dose_mg":1})")

@@ -1,0 +1,57 @@
+#pragma once
+// A clinical module inside a session (emergency, laparoscopy, rehab ...): it
+// owns its part of the world (patients, scenario run, tissue), receives the
+// participants' actions and instructor controls at tick boundaries, and
+// writes what happens as events. The Session owns the log and the clock; a
+// module only appends through the EventSink it is given.
+//
+// Modules live in src/modules/<name>; the session knows them only through
+// this interface, so the engine folders never depend on a module.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace medvision {
+
+// Appends an event (type, JSON object payload) at the current tick.
+using EventSink = std::function<void(std::string_view type, std::string payload_json)>;
+
+struct ModuleAction {
+  int participant = 0;
+  std::string name;         // "compressions", "shock", "give_drug", "tag" ...
+  std::string params_json;  // a JSON object
+};
+
+enum class InstructorControl { pause, resume, cue };
+const char* to_string(InstructorControl control);
+
+class SessionModule {
+ public:
+  virtual ~SessionModule() = default;
+
+  // Called once, at tick 0, before the first step: initial events.
+  virtual void start(const EventSink& sink) = 0;
+  // One session tick. `tick` is the tick being taken.
+  virtual void step(Tick tick, const EventSink& sink) = 0;
+  // A participant's action, at a tick boundary. An action the module cannot
+  // take (unknown, bad parameters, wrong moment) is refused with a reason and
+  // changes nothing; the session logs the refusal.
+  virtual Status act(const ModuleAction& action, const EventSink& sink) = 0;
+  virtual Status instruct(InstructorControl control, const std::string& text, const EventSink& sink) = 0;
+  virtual bool finished() const = 0;
+  // Feeds the module's state to the session's state hash.
+  virtual std::uint64_t state_hash() const = 0;
+};
+
+// Makes the module for a session kind, e.g. "emergency/acls-vf"; used when a
+// session is created and again when its log is replayed.
+using ModuleFactory = std::function<Result<std::unique_ptr<SessionModule>>(std::string_view kind,
+                                                                            std::uint64_t seed)>;
+
+}  // namespace medvision
