@@ -127,6 +127,30 @@ Measurements resuscitation_metrics(const LogView& log) {
   }
   if (!rosc && !epinephrine.empty() && end - epinephrine.back() > 300.0) ++violations;  // a dose overdue
   m["epinephrine_interval_violations_count"] = {static_cast<double>(violations), "count"};
+  // The longest wait for epinephrine: between doses, and from the last dose
+  // to the end of the arrest (a dose that never came is a wait too).
+  if (!epinephrine.empty()) {
+    double longest_wait = end - epinephrine.back();
+    for (std::size_t i = 1; i < epinephrine.size(); ++i) {
+      longest_wait = std::max(longest_wait, epinephrine[i] - epinephrine[i - 1]);
+    }
+    m["epinephrine_interval_max_s"] = {longest_wait, "s"};
+  }
+  // Amiodarone is indicated after the third shock (refractory VF). 1 when it
+  // was given then (300 mg first), or when it was neither indicated nor given.
+  std::optional<double> third_shock;
+  if (shocks.size() >= 3) third_shock = shocks[2]->t_s;
+  std::optional<double> first_amiodarone;
+  for (const auto* d : log.of_type("drug_given")) {
+    if (text(d->payload, "drug") == "amiodarone") {
+      first_amiodarone = d->t_s;
+      break;
+    }
+  }
+  const bool as_indicated = third_shock ? (first_amiodarone && *first_amiodarone >= *third_shock &&
+                                           !amiodarone_mg.empty() && amiodarone_mg.front() == 300.0)
+                                        : !first_amiodarone;
+  m["amiodarone_after_third_shock"] = {as_indicated ? 1.0 : 0.0, "count"};
   int amiodarone_errors = 0;
   const double expected_mg[] = {300.0, 150.0};
   for (std::size_t i = 0; i < amiodarone_mg.size(); ++i) {
@@ -166,6 +190,11 @@ Measurements triage_metrics(const LogView& log, const std::vector<ExpectedTag>& 
   Measurements m;
   m["patients_tagged_count"] = {static_cast<double>(expected.size() - static_cast<std::size_t>(untagged)), "count"};
   m["triage_correct_count"] = {static_cast<double>(correct), "count"};
+  // Pace: time to the last tag shared over the casualties tagged.
+  const auto tags = log.of_type("patient_tagged");
+  if (!given.empty() && !tags.empty()) {
+    m["mean_time_per_patient_s"] = {tags.back()->t_s / static_cast<double>(given.size()), "s"};
+  }
   m["over_triage_count"] = {static_cast<double>(over), "count"};
   m["under_triage_count"] = {static_cast<double>(under), "count"};
   m["untagged_count"] = {static_cast<double>(untagged), "count"};
@@ -178,13 +207,24 @@ Measurements haemorrhage_metrics(const LogView& log) {
   for (const auto& e : log.events()) {
     if (e.type == "tourniquet_applied" || e.type == "pressure_applied" || e.type == "wound_packed" ||
         e.type == "bleeding_controlled") {
-      m["time_to_bleeding_control_s"] = {e.t_s, "s"};
+      m["time_to_haemorrhage_control_s"] = {e.t_s, "s"};
       break;
     }
   }
-  double fluid = 0;
-  for (const auto* f : log.of_type("fluid_given")) fluid += number(f->payload, "volume_mL").value_or(0);
-  m["fluid_given_mL"] = {fluid, "mL"};
+  if (const auto* t = log.first("tourniquet_applied")) m["time_to_tourniquet_s"] = {t->t_s, "s"};
+  if (const auto* r = log.first("shock_recognised")) m["time_to_shock_recognition_s"] = {r->t_s, "s"};
+  double crystalloid = 0, blood = 0;
+  for (const auto* f : log.of_type("fluid_given")) {
+    const double volume = number(f->payload, "volume_mL").value_or(0);
+    if (text(f->payload, "fluid") == "blood") {
+      if (blood == 0) m["time_to_blood_s"] = {f->t_s, "s"};
+      blood += volume;
+    } else {
+      crystalloid += volume;
+    }
+  }
+  m["crystalloid_volume_mL"] = {crystalloid, "mL"};
+  m["blood_volume_given_mL"] = {blood, "mL"};
   double max_loss = -1, last_loss = -1;
   for (const auto* v : log.of_type("vitals")) {
     if (const auto loss = number(v->payload, "blood_loss_fraction")) {
@@ -194,10 +234,15 @@ Measurements haemorrhage_metrics(const LogView& log) {
   }
   if (max_loss >= 0) {
     m["max_blood_loss_pct"] = {100.0 * max_loss, "%"};
-    const double pct = 100.0 * last_loss;
-    m["atls_class_at_end"] = {pct < 15 ? 1.0 : pct < 30 ? 2.0 : pct <= 40 ? 3.0 : 4.0, "class"};
+    m["max_atls_class"] = {atls_class(max_loss), "class"};
+    m["atls_class_at_end"] = {atls_class(last_loss), "class"};
   }
   return m;
+}
+
+double atls_class(double blood_loss_fraction) {
+  const double pct = 100.0 * blood_loss_fraction;
+  return pct < 15 ? 1.0 : pct < 30 ? 2.0 : pct <= 40 ? 3.0 : 4.0;
 }
 
 }  // namespace medvision::assess

@@ -21,7 +21,9 @@ namespace medvision::assess {
 // pauses_over_10s_count, longest_pause_s, compression_depth_in_target_pct,
 // compression_rate_in_target_pct, shocks_count, epinephrine_doses_count,
 // time_to_first_epinephrine_s, epinephrine_interval_violations_count,
-// amiodarone_dose_errors_count, rosc (1 or 0), arrest_duration_s.
+// epinephrine_interval_max_s, amiodarone_dose_errors_count,
+// amiodarone_after_third_shock (1 when given as indicated, or neither
+// indicated nor given), rosc (1 or 0), arrest_duration_s.
 // Metrics whose event never happened are absent (a rubric then marks them missed).
 Measurements resuscitation_metrics(const LogView& log);
 
@@ -33,15 +35,20 @@ struct ExpectedTag {
   std::string tag;  // minor, delayed, immediate, expectant
 };
 // START triage: patients_tagged_count, triage_correct_count, over_triage_count,
-// under_triage_count, untagged_count, triage_accuracy_pct. The last tag given
+// under_triage_count, untagged_count, triage_accuracy_pct, mean_time_per_patient_s. The last tag given
 // to a patient counts. Over-triage: a more urgent tag than START gives
 // (immediate > delayed > minor > expectant).
 Measurements triage_metrics(const LogView& log, const std::vector<ExpectedTag>& expected);
 
-// Haemorrhage control: time_to_bleeding_control_s, fluid_given_mL,
-// max_blood_loss_pct and atls_class_at_end (1-4, ATLS 10th ed.: <15 %,
-// 15-30 %, 30-40 %, >40 % of blood volume) from `vitals` samples.
+// Haemorrhage control: time_to_haemorrhage_control_s, time_to_tourniquet_s,
+// time_to_shock_recognition_s, time_to_blood_s, crystalloid_volume_mL,
+// blood_volume_given_mL, and from `vitals` samples max_blood_loss_pct,
+// max_atls_class and atls_class_at_end.
 Measurements haemorrhage_metrics(const LogView& log);
+
+// ATLS 10th ed. classes of haemorrhage: I < 15 %, II 15-30 %, III 30-40 %,
+// IV > 40 % of blood volume lost.
+double atls_class(double blood_loss_fraction);
 
 bool is_arrest_rhythm(const std::string& rhythm);
 

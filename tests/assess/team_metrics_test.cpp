@@ -80,6 +80,23 @@ TEST(ResuscitationMetrics, DrugTimingIsCheckedAgainstTheAlgorithm) {
   EXPECT_DOUBLE_EQ(m.at("time_to_first_epinephrine_s").value, 120.0);
   EXPECT_DOUBLE_EQ(m.at("epinephrine_interval_violations_count").value, 1.0);
   EXPECT_DOUBLE_EQ(m.at("amiodarone_dose_errors_count").value, 1.0);
+  EXPECT_DOUBLE_EQ(m.at("epinephrine_interval_max_s").value, 210.0);
+  EXPECT_DOUBLE_EQ(m.at("amiodarone_after_third_shock").value, 0.0);  // given with no shock at all
+}
+
+TEST(ResuscitationMetrics, AmiodaroneCountsWhenGivenAfterTheThirdShock) {
+  LogBuilder b;
+  b.add(0, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
+      .add(60, "shock_delivered", R"({"energy_J":200})")
+      .add(180, "shock_delivered", R"({"energy_J":200})")
+      .add(300, "shock_delivered", R"({"energy_J":200})")
+      .add(320, "drug_given", R"({"drug":"amiodarone","dose_mg":300})");
+  EXPECT_DOUBLE_EQ(resuscitation_metrics(b.view()).at("amiodarone_after_third_shock").value, 1.0);
+  LogBuilder early;
+  early.add(0, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
+      .add(60, "shock_delivered", R"({"energy_J":200})")
+      .add(120, "rhythm_changed", R"({"rhythm":"normal_sinus"})");
+  EXPECT_DOUBLE_EQ(resuscitation_metrics(early.view()).at("amiodarone_after_third_shock").value, 1.0);  // not indicated
 }
 
 TEST(ResuscitationMetrics, ThingsNeverDoneAreAbsentNotZero) {
@@ -106,6 +123,7 @@ TEST(TriageMetrics, OverAndUnderTriageAreCountedSeparately) {
   EXPECT_DOUBLE_EQ(m.at("under_triage_count").value, 1.0);
   EXPECT_DOUBLE_EQ(m.at("untagged_count").value, 1.0);
   EXPECT_DOUBLE_EQ(m.at("triage_accuracy_pct").value, 20.0);
+  EXPECT_DOUBLE_EQ(m.at("mean_time_per_patient_s").value, 10.0);  // last tag at 40 s, 4 tagged
 }
 
 TEST(HaemorrhageMetrics, AtlsClassFollowsTheBloodLossThresholds) {
@@ -116,8 +134,10 @@ TEST(HaemorrhageMetrics, AtlsClassFollowsTheBloodLossThresholds) {
         .add(60, "vitals", nlohmann::json{{"blood_loss_fraction", loss}}.dump());
     const auto m = haemorrhage_metrics(b.view());
     EXPECT_DOUBLE_EQ(m.at("atls_class_at_end").value, cls) << loss;
-    EXPECT_DOUBLE_EQ(m.at("time_to_bleeding_control_s").value, 30.0);
-    EXPECT_DOUBLE_EQ(m.at("fluid_given_mL").value, 500.0);
+    EXPECT_DOUBLE_EQ(m.at("time_to_haemorrhage_control_s").value, 30.0);
+    EXPECT_DOUBLE_EQ(m.at("time_to_tourniquet_s").value, 30.0);
+    EXPECT_DOUBLE_EQ(m.at("crystalloid_volume_mL").value, 500.0);
+    EXPECT_EQ(m.count("time_to_blood_s"), 0u);
   }
 }
 
