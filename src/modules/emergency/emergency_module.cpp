@@ -1,0 +1,580 @@
+#include "modules/emergency/emergency_module.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "physio/defibrillation.h"
+#include "physio/drugs.h"
+#include "physio/patient.h"
+#include "physio/rhythm.h"
+#include "scenario/emergency_catalog.h"
+#include "scenario/loader.h"
+#include "scenario/payload_json.h"
+#include "scenario/run.h"
+
+namespace medvision::emergency {
+namespace {
+
+using nlohmann::json;
+namespace sc = scenario;
+
+constexpr double kPhysioRateHz = 250.0;   // physio::step is one 4 ms tick
+constexpr double kScenarioRateHz = 10.0;  // triggers are checked ten times a second
+constexpr double kVitalsRateHz = 1.0;     // vital signs sampled into the log
+
+const std::vector<std::string> kTeamActions = {
+    "assign_role", "compressions", "shock",  "rhythm_check", "pulse_check",     "give_drug",
+    "give_fluid",  "access",       "airway", "oxygen",       "ventilate",       "treat_cause",
+    "tourniquet",  "pressure",     "pack_wound", "control_bleeding", "recognise_shock", "tag",
+    "reposition_airway"};
+
+Error bad(const std::string& why) { return make_error(ErrorCode::invalid_input, why); }
+
+Result<double> number_param(const json& p, const char* name, std::optional<double> fallback = std::nullopt) {
+  if (!p.contains(name)) {
+    if (fallback) return *fallback;
+    return bad(std::string("`") + name + "` is required");
+  }
+  if (!p[name].is_number()) return bad(std::string("`") + name + "` must be a number");
+  const double v = p[name].get<double>();
+  if (!std::isfinite(v)) return bad(std::string("`") + name + "` must be finite");
+  return v;
+}
+
+Result<std::string> text_param(const json& p, const char* name, std::optional<std::string> fallback = std::nullopt) {
+  if (!p.contains(name)) {
+    if (fallback) return *fallback;
+    return bad(std::string("`") + name + "` is required");
+  }
+  if (!p[name].is_string()) return bad(std::string("`") + name + "` must be a string");
+  return p[name].get<std::string>();
+}
+
+double field_number(const sc::Fields& f, const char* name, double fallback) {
+  const auto it = f.find(name);
+  if (it == f.end()) return fallback;
+  if (const double* d = std::get_if<double>(&it->second)) return *d;
+  return fallback;
+}
+
+std::string field_text(const sc::Fields& f, const char* name, const std::string& fallback = {}) {
+  const auto it = f.find(name);
+  if (it == f.end()) return fallback;
+  if (const std::string* s = std::get_if<std::string>(&it->second)) return *s;
+  return fallback;
+}
+
+bool field_bool(const sc::Fields& f, const char* name, bool fallback) {
+  const auto it = f.find(name);
+  if (it == f.end()) return fallback;
+  if (const bool* b = std::get_if<bool>(&it->second)) return *b;
+  return fallback;
+}
+
+struct Casualty {
+  std::string id;
+  sc::Fields findings;
+};
+
+class EmergencyModule final : public SessionModule {
+ public:
+  EmergencyModule(std::shared_ptr<const sc::ScenarioDef> def, EmergencySetup setup, sc::ScenarioRun run)
+      : def_(std::move(def)), setup_(std::move(setup)), run_(std::move(run)) {}
+
+  Status init();
+
+  void start(const EventSink& sink) override;
+  void step(Tick tick, const EventSink& sink) override;
+  Status act(const ModuleAction& action, const EventSink& sink) override;
+  Status instruct(InstructorControl control, const std::string& text, const EventSink& sink) override;
+  bool finished() const override { return run_.ended(); }
+  std::uint64_t state_hash() const override;
+
+ private:
+  void emit(const EventSink& sink, std::string_view type, const json& payload);
+  std::optional<sc::Value> signal(std::string_view name) const;
+  Status apply_scenario_action(const sc::HostAction& action, const EventSink& sink);
+  Status apply_patient_setting(const std::string& name, const sc::Value& value);
+  void sample_vitals(const EventSink& sink);
+  void check_rhythm(const EventSink& sink);
+  void run_scenario(Tick tick, const EventSink& sink);
+  Status require_patient() const;
+  Status act_on_patient(const std::string& name, const json& p, int participant, const EventSink& sink);
+
+  std::shared_ptr<const sc::ScenarioDef> def_;
+  EmergencySetup setup_;
+  sc::ScenarioRun run_;
+  std::optional<physio::Patient> patient_;  // scenarios with one patient
+  std::vector<Casualty> casualties_;         // triage scenarios
+  double initial_blood_mL_ = 0;
+  std::uint64_t physio_steps_ = 0;
+  double physio_time_s_ = 0;
+  std::optional<physio::Rhythm> last_rhythm_;
+  bool compressing_ = false;
+  double compression_depth_mm_ = 0, compression_rate_per_min_ = 0;
+  double next_compression_s_ = 0;
+  double next_vitals_s_ = 0;
+  std::uint64_t scenario_steps_ = 0;
+  std::vector<sc::ScenarioEvent> for_scenario_;  // events since the scenario's last step
+};
+
+Status EmergencyModule::require_patient() const {
+  if (!patient_) return bad("this scenario has no single patient to treat; use `tag` for casualties");
+  return {};
+}
+
+void EmergencyModule::emit(const EventSink& sink, std::string_view type, const json& payload) {
+  const std::string text = payload.dump();
+  sink(type, text);
+  auto event = sc::scenario_event(std::string(type), text);
+  if (event.ok()) for_scenario_.push_back(std::move(*event));
+}
+
+Status EmergencyModule::apply_patient_setting(const std::string& name, const sc::Value& value) {
+  physio::PatientState& s = patient_->state;
+  const std::string* word = std::get_if<std::string>(&value);
+  if (name == "rhythm" && word) {
+    auto r = physio::parse_rhythm(*word);
+    if (!r.ok()) return r.error();
+    return physio::set_rhythm(s, *r);
+  }
+  if (name == "airway" && word) {
+    auto a = physio::parse_airway(*word);
+    if (!a.ok()) return a.error();
+    return physio::set_airway(s, *a);
+  }
+  const double* number = std::get_if<double>(&value);
+  if (name == "blood_loss_fraction" && number) {
+    // The injury happened before the team arrived: bleed the patient to the
+    // stated loss (at 1 L/min, so that the reflexes respond as they would).
+    MV_TRY(physio::set_haemorrhage(s, 1000.0));
+    const double target = *number * initial_blood_mL_;
+    while (s.blood_lost_mL < target) patient_->step();
+    return physio::set_haemorrhage(s, 0.0);
+  }
+  if (name == "haemorrhage_rate_mL_per_min" && number) return physio::set_haemorrhage(s, *number);
+  return {};  // descriptive settings (cause, injuries, site) only inform the scenario and the report
+}
+
+Status EmergencyModule::init() {
+  const auto patients = sc::patients_for_variant(*def_, setup_.variant);
+  if (patients.size() == 1) {
+    const sc::PatientDef& p = patients.front();
+    std::map<std::string, double> mods;
+    for (const char* key : {"weight_kg", "height_cm"}) {
+      if (const auto it = p.settings.find(key); it != p.settings.end()) {
+        if (const double* d = std::get_if<double>(&it->second)) mods[key] = *d;
+      }
+    }
+    if (const auto it = p.settings.find("age_y"); it != p.settings.end()) {
+      if (const double* d = std::get_if<double>(&it->second)) mods["age_years"] = *d;
+    }
+    auto model = physio::make_patient(p.preset, mods);
+    if (!model.ok()) return model.error();
+    model->seed = setup_.seed;
+    patient_.emplace(std::move(*model));
+    initial_blood_mL_ = patient_->vitals().blood_volume_mL;
+    // Settings in a fixed order: bleeding before the rhythm and airway.
+    for (const char* key : {"blood_loss_fraction", "haemorrhage_rate_mL_per_min", "rhythm", "airway"}) {
+      if (const auto it = p.settings.find(key); it != p.settings.end()) {
+        const Status s = apply_patient_setting(key, it->second);
+        if (!s.ok()) return make_error(s.error().code, def_->source + ": patient `" + key + "`: " + s.error().message);
+      }
+    }
+  } else {
+    for (const auto& p : patients) casualties_.push_back(Casualty{p.id, p.settings});
+  }
+  return {};
+}
+
+void EmergencyModule::start(const EventSink& sink) {
+  json patients = json::array();
+  for (const auto& c : casualties_) {
+    json casualty = json::parse(sc::to_json(c.findings));
+    casualty["id"] = c.id;
+    patients.push_back(casualty);
+  }
+  emit(sink, "scenario_loaded", {{"scenario", def_->id}, {"variant", setup_.variant}, {"title", def_->title},
+                                 {"casualties", patients}});
+  if (patient_) {
+    check_rhythm(sink);
+    sample_vitals(sink);
+  }
+  run_scenario(0, sink);
+}
+
+std::optional<sc::Value> EmergencyModule::signal(std::string_view name) const {
+  if (!patient_) return std::nullopt;
+  const physio::Vitals v = patient_->vitals();
+  if (name == "rhythm") return sc::Value(std::string(physio::to_string(v.rhythm)));
+  if (name == "spo2") return sc::Value(100.0 * v.spo2);  // scenarios read SpO2 in percent
+  if (name == "blood_loss_fraction") {
+    return sc::Value(initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_ : 0.0);
+  }
+  auto value = physio::vital_by_name(v, name);
+  if (!value.ok()) return std::nullopt;
+  return sc::Value(*value);
+}
+
+void EmergencyModule::sample_vitals(const EventSink& sink) {
+  const physio::Vitals v = patient_->vitals();
+  json j = {{"time_s", physio_time_s_},
+            {"heart_rate_per_min", v.heart_rate_per_min},
+            {"systolic_mmHg", v.systolic_mmHg},
+            {"diastolic_mmHg", v.diastolic_mmHg},
+            {"map_mmHg", v.map_mmHg},
+            {"cardiac_output_L_per_min", v.cardiac_output_L_per_min},
+            {"stroke_volume_mL", v.stroke_volume_mL},
+            {"cvp_mmHg", v.cvp_mmHg},
+            {"respiration_rate_per_min", v.respiration_rate_per_min},
+            {"tidal_volume_mL", v.tidal_volume_mL},
+            {"spo2_pct", 100.0 * v.spo2},
+            {"etco2_mmHg", v.etco2_mmHg},
+            {"pao2_mmHg", v.pao2_mmHg},
+            {"paco2_mmHg", v.paco2_mmHg},
+            {"blood_volume_mL", v.blood_volume_mL},
+            {"blood_loss_fraction", initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_ : 0.0},
+            {"rhythm", std::string(physio::to_string(v.rhythm))}};
+  // Vitals are for the log and plots, not for triggers (they read signals).
+  sink("vitals", j.dump());
+}
+
+void EmergencyModule::check_rhythm(const EventSink& sink) {
+  const physio::Rhythm now = patient_->vitals().rhythm;
+  if (last_rhythm_ && *last_rhythm_ == now) return;
+  json j = {{"rhythm", std::string(physio::to_string(now))}};
+  if (last_rhythm_) j["from"] = std::string(physio::to_string(*last_rhythm_));
+  last_rhythm_ = now;
+  emit(sink, "rhythm_changed", j);
+}
+
+void EmergencyModule::run_scenario(Tick tick, const EventSink& sink) {
+  const auto lookup = [this](std::string_view name) { return signal(name); };
+  std::vector<sc::ScenarioEvent> events;
+  events.swap(for_scenario_);
+  sc::StepOutput out = run_.step(tick, lookup, events);
+  for (const auto& e : out.events) sink(e.type, e.payload_json());
+  for (const auto& a : out.actions) {
+    const Status s = apply_scenario_action(a, sink);
+    if (!s.ok()) sink("scenario_action_failed", json{{"action", a.name}, {"reason", s.error().message}}.dump());
+  }
+}
+
+Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const EventSink& sink) {
+  const std::string& n = a.name;
+  if (n == "show_prompt" || n == "play_sound" || n == "spawn" || n == "remove") return {};  // for clients; logged by the run
+  MV_TRY(require_patient());
+  physio::PatientState& s = patient_->state;
+  if (n == "haemorrhage") return physio::set_haemorrhage(s, field_number(a.params, "rate_mL_per_min", 0));
+  if (n == "give_fluid") {
+    auto fluid = physio::parse_fluid(field_text(a.params, "fluid"));
+    if (!fluid.ok()) return fluid.error();
+    return physio::give_fluid(s, *fluid, field_number(a.params, "volume_mL", 0),
+                              field_number(a.params, "rate_mL_per_min", 100));
+  }
+  if (n == "give_drug") {
+    auto drug = physio::parse_drug(field_text(a.params, "drug"));
+    if (!drug.ok()) return drug.error();
+    return physio::give_drug(s, *drug, field_number(a.params, "dose_mg", 0));
+  }
+  if (n == "set_fio2") return physio::set_fio2(s, field_number(a.params, "fraction", 0.21));
+  if (n == "set_ventilation") {
+    return physio::set_ventilation(s, field_number(a.params, "rate_per_min", 0), field_number(a.params, "tidal_volume_mL", 0));
+  }
+  if (n == "cpr") {
+    if (!field_bool(a.params, "on", false)) {
+      physio::stop_cpr(s);
+      return {};
+    }
+    return physio::start_cpr(s, field_number(a.params, "depth_mm", 55), field_number(a.params, "rate_per_min", 110));
+  }
+  if (n == "shock") {
+    auto shock = physio::deliver_shock(patient_->model, s, field_number(a.params, "energy_J", 200));
+    if (!shock.ok()) return shock.error();
+    check_rhythm(sink);
+    return {};
+  }
+  if (n == "set_rhythm") return apply_patient_setting("rhythm", sc::Value(field_text(a.params, "rhythm")));
+  if (n == "set_airway") return apply_patient_setting("airway", sc::Value(field_text(a.params, "state")));
+  return bad("the emergency module has no action `" + n + "`");
+}
+
+void EmergencyModule::step(Tick tick, const EventSink& sink) {
+  if (run_.ended()) return;
+  const double t_s = static_cast<double>(tick + 1) / setup_.tick_rate_hz;
+  if (patient_ && !run_.paused()) {
+    const auto due = static_cast<std::uint64_t>(std::floor(t_s * kPhysioRateHz + 1e-9));
+    while (physio_steps_ < due) {
+      patient_->step();
+      ++physio_steps_;
+      physio_time_s_ = static_cast<double>(physio_steps_) / kPhysioRateHz;
+      if (compressing_ && physio_time_s_ >= next_compression_s_) {
+        emit(sink, "compression", {{"depth_mm", compression_depth_mm_}, {"rate_per_min", compression_rate_per_min_}});
+        next_compression_s_ += 60.0 / compression_rate_per_min_;
+      }
+      if (physio_time_s_ >= next_vitals_s_) {
+        sample_vitals(sink);
+        next_vitals_s_ += 1.0 / kVitalsRateHz;
+      }
+    }
+  }
+  const auto scenario_due = static_cast<std::uint64_t>(std::floor(t_s * kScenarioRateHz + 1e-9));
+  if (scenario_steps_ < scenario_due) {
+    scenario_steps_ = scenario_due;
+    if (patient_) check_rhythm(sink);
+    run_scenario(tick, sink);
+  }
+}
+
+Status EmergencyModule::act_on_patient(const std::string& name, const json& p, int participant, const EventSink& sink) {
+  MV_TRY(require_patient());
+  physio::PatientState& s = patient_->state;
+  if (name == "compressions") {
+    if (!p.contains("on") || !p["on"].is_boolean()) return bad("`on` must be true or false");
+    if (!p["on"].get<bool>()) {
+      if (!compressing_) return bad("compressions are not running");
+      physio::stop_cpr(s);
+      compressing_ = false;
+      emit(sink, "compressions_stopped", {{"participant", participant}});
+      return {};
+    }
+    auto depth = number_param(p, "depth_mm", 55.0);
+    auto rate = number_param(p, "rate_per_min", 110.0);
+    if (!depth.ok()) return depth.error();
+    if (!rate.ok()) return rate.error();
+    MV_TRY(physio::start_cpr(s, *depth, *rate));
+    if (*rate <= 0) return bad("`rate_per_min` must be above 0");
+    const bool was = compressing_;
+    compressing_ = true;
+    compression_depth_mm_ = *depth;
+    compression_rate_per_min_ = *rate;
+    if (!was) {
+      next_compression_s_ = physio_time_s_;
+      emit(sink, "compressions_started", {{"participant", participant}, {"depth_mm", *depth}, {"rate_per_min", *rate}});
+    }
+    return {};
+  }
+  if (name == "shock") {
+    auto energy = number_param(p, "energy_J", 200.0);
+    if (!energy.ok()) return energy.error();
+    auto shock = physio::deliver_shock(patient_->model, s, *energy);
+    if (!shock.ok()) return shock.error();
+    emit(sink, "shock_delivered", {{"energy_J", *energy}, {"participant", participant},
+                                   {"rhythm_before", std::string(physio::to_string(shock->before))}});
+    check_rhythm(sink);
+    return {};
+  }
+  if (name == "rhythm_check") {
+    emit(sink, "rhythm_checked", {{"rhythm", std::string(physio::to_string(patient_->vitals().rhythm))}});
+    return {};
+  }
+  if (name == "pulse_check") {
+    emit(sink, "pulse_checked", {{"pulse", patient_->vitals().map_mmHg > 50.0}});
+    return {};
+  }
+  if (name == "give_drug") {
+    auto drug_name = text_param(p, "drug");
+    if (!drug_name.ok()) return drug_name.error();
+    auto drug = physio::parse_drug(*drug_name);
+    if (!drug.ok()) return drug.error();
+    auto dose = number_param(p, "dose_mg");
+    if (!dose.ok()) return dose.error();
+    MV_TRY(physio::give_drug(s, *drug, *dose));
+    emit(sink, "drug_given", {{"drug", *drug_name}, {"dose_mg", *dose}, {"participant", participant}});
+    return {};
+  }
+  if (name == "give_fluid") {
+    auto fluid_name = text_param(p, "fluid");
+    if (!fluid_name.ok()) return fluid_name.error();
+    auto fluid = physio::parse_fluid(*fluid_name);
+    if (!fluid.ok()) return fluid.error();
+    auto volume = number_param(p, "volume_mL");
+    auto rate = number_param(p, "rate_mL_per_min", 200.0);
+    if (!volume.ok()) return volume.error();
+    if (!rate.ok()) return rate.error();
+    MV_TRY(physio::give_fluid(s, *fluid, *volume, *rate));
+    emit(sink, "fluid_given", {{"fluid", *fluid_name}, {"volume_mL", *volume}, {"participant", participant}});
+    return {};
+  }
+  if (name == "airway") {
+    auto state = text_param(p, "state");
+    if (!state.ok()) return state.error();
+    MV_TRY(apply_patient_setting("airway", sc::Value(*state)));
+    emit(sink, "airway_changed", {{"state", *state}});
+    return {};
+  }
+  if (name == "oxygen") {
+    auto fraction = number_param(p, "fraction");
+    if (!fraction.ok()) return fraction.error();
+    MV_TRY(physio::set_fio2(s, *fraction));
+    emit(sink, "oxygen_applied", {{"fraction", *fraction}});
+    return {};
+  }
+  if (name == "ventilate") {
+    auto rate = number_param(p, "rate_per_min", 10.0);
+    auto volume = number_param(p, "tidal_volume_mL", 500.0);
+    if (!rate.ok()) return rate.error();
+    if (!volume.ok()) return volume.error();
+    MV_TRY(physio::set_ventilation(s, *rate, *volume));
+    emit(sink, "ventilation_given", {{"rate_per_min", *rate}, {"tidal_volume_mL", *volume}});
+    return {};
+  }
+  if (name == "tourniquet" || name == "pressure" || name == "pack_wound" || name == "control_bleeding") {
+    auto site = text_param(p, "site", std::string("wound"));
+    if (!site.ok()) return site.error();
+    // A tourniquet or control stops limb bleeding; pressure and packing slow it.
+    const bool stops = name == "tourniquet" || name == "control_bleeding";
+    const double rate = stops ? 0.0 : 0.3 * s.interventions.haemorrhage_mL_per_min;
+    MV_TRY(physio::set_haemorrhage(s, rate));
+    const char* type = name == "tourniquet"   ? "tourniquet_applied"
+                       : name == "pressure"   ? "pressure_applied"
+                       : name == "pack_wound" ? "wound_packed"
+                                              : "bleeding_controlled";
+    emit(sink, type, {{"site", *site}, {"participant", participant}});
+    return {};
+  }
+  return bad("unknown team action `" + name + "`");
+}
+
+Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
+  if (run_.ended()) return make_error(ErrorCode::conflict, "the scenario has ended");
+  const json p = json::parse(action.params_json, nullptr, false);
+  if (!p.is_object()) return bad("action parameters must be a JSON object");
+  const std::string& n = action.name;
+  if (n == "assign_role") {
+    auto role = text_param(p, "role");
+    if (!role.ok()) return role.error();
+    bool known = false;
+    for (const auto& r : def_->roles) known = known || r.name == *role;
+    if (!known) return bad("this scenario has no role `" + *role + "`");
+    emit(sink, "role_assigned", {{"role", *role}, {"participant", action.participant}});
+    return {};
+  }
+  if (n == "access") {
+    auto route = text_param(p, "route", std::string("iv"));
+    if (!route.ok()) return route.error();
+    if (*route != "iv" && *route != "io") return bad("`route` must be iv or io");
+    emit(sink, "access_obtained", {{"route", *route}});
+    return {};
+  }
+  if (n == "treat_cause") {
+    auto cause = text_param(p, "cause");
+    if (!cause.ok()) return cause.error();
+    emit(sink, "cause_treated", {{"cause", *cause}});
+    return {};
+  }
+  if (n == "recognise_shock") {
+    emit(sink, "shock_recognised", json::object());
+    return {};
+  }
+  if (n == "tag" || n == "reposition_airway") {
+    auto patient = text_param(p, "patient");
+    if (!patient.ok()) return patient.error();
+    bool known = false;
+    for (const auto& c : casualties_) known = known || c.id == *patient;
+    if (!known) return bad("there is no casualty `" + *patient + "`");
+    if (n == "reposition_airway") {
+      emit(sink, "airway_repositioned", {{"patient", *patient}});
+      return {};
+    }
+    auto tag = text_param(p, "tag");
+    if (!tag.ok()) return tag.error();
+    if (*tag != "minor" && *tag != "delayed" && *tag != "immediate" && *tag != "expectant") {
+      return bad("`tag` must be minor, delayed, immediate or expectant");
+    }
+    emit(sink, "patient_tagged", {{"patient", *patient}, {"tag", *tag}, {"participant", action.participant}});
+    return {};
+  }
+  return act_on_patient(n, p, action.participant, sink);
+}
+
+Status EmergencyModule::instruct(InstructorControl control, const std::string& text, const EventSink& sink) {
+  Status s;
+  switch (control) {
+    case InstructorControl::pause: s = run_.pause("instructor"); break;
+    case InstructorControl::resume: s = run_.resume("instructor"); break;
+    case InstructorControl::cue: s = run_.inject_cue(text, "instructor"); break;
+  }
+  (void)sink;
+  return s;
+}
+
+std::uint64_t EmergencyModule::state_hash() const {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto add = [&h](const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ULL;
+  };
+  if (patient_) {
+    const physio::Vitals v = patient_->vitals();
+    for (double x : {v.heart_rate_per_min, v.map_mmHg, v.cardiac_output_L_per_min, v.spo2, v.etco2_mmHg,
+                     v.blood_volume_mL, patient_->state.blood_lost_mL}) {
+      add(&x, sizeof x);
+    }
+    add(&v.rhythm, sizeof v.rhythm);
+  }
+  add(run_.state().data(), run_.state().size());
+  const double elapsed = run_.elapsed_s();
+  add(&elapsed, sizeof elapsed);
+  return h;
+}
+
+}  // namespace
+
+const std::vector<std::string>& team_action_names() { return kTeamActions; }
+
+Result<std::shared_ptr<const sc::ScenarioDef>> load_emergency_scenario(const std::filesystem::path& content_root,
+                                                                        const std::string& scenario_id) {
+  if (scenario_id.empty() || scenario_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+    return bad("scenario id '" + scenario_id + "' must be lower-case letters, digits and dashes");
+  }
+  sc::CatalogRegistry registry;
+  MV_TRY(registry.add(sc::emergency_catalog()));
+  const auto path = content_root / "scenarios" / "emergency" / (scenario_id + ".yaml");
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return make_error(ErrorCode::not_found, "no emergency scenario '" + scenario_id + "' (looked for " + path.string() + ")");
+  }
+  auto def = sc::load_scenario_file(path, registry);
+  if (!def.ok()) return def.error();
+  return std::shared_ptr<const sc::ScenarioDef>(std::make_shared<sc::ScenarioDef>(std::move(*def)));
+}
+
+Result<std::unique_ptr<SessionModule>> make_emergency_module(std::shared_ptr<const sc::ScenarioDef> def,
+                                                             const EmergencySetup& setup) {
+  if (!(setup.tick_rate_hz >= kPhysioRateHz)) {
+    return bad("the emergency module needs a session tick rate of at least 250 Hz");
+  }
+  if (!setup.variant.empty() && def->find_variant(setup.variant) == nullptr) {
+    return bad("scenario " + def->id + " has no variant '" + setup.variant + "'");
+  }
+  auto run = sc::ScenarioRun::create(*def, sc::RunOptions{setup.tick_rate_hz, setup.variant});
+  if (!run.ok()) return run.error();
+  auto module = std::make_unique<EmergencyModule>(def, setup, std::move(*run));
+  MV_TRY(module->init());
+  return std::unique_ptr<SessionModule>(std::move(module));
+}
+
+ModuleFactory emergency_module_factory(std::filesystem::path content_root, double tick_rate_hz) {
+  return [content_root, tick_rate_hz](std::string_view kind, std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
+    constexpr std::string_view prefix = "emergency/";
+    if (kind.substr(0, prefix.size()) != prefix) {
+      return bad("session kind '" + std::string(kind) + "' is not an emergency scenario");
+    }
+    std::string id(kind.substr(prefix.size()));
+    std::string variant;
+    if (const auto colon = id.find(':'); colon != std::string::npos) {
+      variant = id.substr(colon + 1);
+      id = id.substr(0, colon);
+    }
+    auto def = load_emergency_scenario(content_root, id);
+    if (!def.ok()) return def.error();
+    return make_emergency_module(*def, EmergencySetup{id, variant, seed, tick_rate_hz});
+  };
+}
+
+}  // namespace medvision::emergency
