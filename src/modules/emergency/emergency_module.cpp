@@ -203,6 +203,7 @@ void EmergencyModule::start(const EventSink& sink) {
   if (patient_) {
     check_rhythm(sink);
     sample_vitals(sink);
+    next_vitals_s_ = 1.0 / kVitalsRateHz;
   }
   run_scenario(0, sink);
 }
