@@ -25,7 +25,7 @@ struct RunOptions {
   std::string variant;
   std::string content;
   std::uint64_t seed = 1;
-  double grace_s = 10.0;
+  double grace_s = 120.0;
 };
 
 fs::path resolve_content_root(const std::string& given) {
@@ -110,7 +110,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--variant", options->variant, "Scenario variant (e.g. a reversible cause)");
   cmd->add_option("--seed", options->seed, "Seed for the patient's chance events (default 1)");
   cmd->add_option("--content", options->content, "Content folder (default ./content)");
-  cmd->add_option("--grace", options->grace_s, "Seconds simulated after the trace's last line (default 10)");
+  cmd->add_option("--grace", options->grace_s, "Seconds simulated after the trace's last line unless the scenario ends first (default 120)");
   cmd->callback([options] {
     const Status done = run(*options);
     if (!done.ok()) {

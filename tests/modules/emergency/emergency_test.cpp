@@ -24,7 +24,8 @@ struct Played {
   std::uint64_t hash = 0;
 };
 
-Played play(const std::string& scenario, const std::string& trace_file, std::uint64_t seed = 1) {
+Played play(const std::string& scenario, const std::string& trace_file, std::uint64_t seed = 1,
+            double grace_s = 10.0) {
   auto def = load_emergency_scenario(kContent, scenario);
   EXPECT_TRUE(def.ok()) << def.error().message;
   auto module = make_emergency_module(*def, EmergencySetup{scenario, "", seed, kRate});
@@ -32,7 +33,9 @@ Played play(const std::string& scenario, const std::string& trace_file, std::uin
   Session s(SessionSetup{"emergency/" + scenario, seed, kRate}, [] { return std::int64_t{0}; }, std::move(*module));
   auto trace = read_trace_file((kContent / "traces" / "emergency" / trace_file).string());
   EXPECT_TRUE(trace.ok()) << trace.error().message;
-  auto log = play_trace(s, *trace);
+  PlayOptions options;
+  options.grace_s = grace_s;
+  auto log = play_trace(s, *trace, options);
   EXPECT_TRUE(log.ok()) << log.error().message;
   Played out{std::move(*log), {}, 0};
   out.assessment = assess_emergency_session(**def, "", out.log, kRate);
@@ -74,6 +77,32 @@ std::vector<std::pair<double, json>> vitals_of(const std::vector<Event>& log) {
     if (e.type == "vitals") out.emplace_back(static_cast<double>(e.tick) / kRate, json::parse(e.payload));
   }
   return out;
+}
+
+TEST(EmergencyModule, TraumaTeamsThatControlBleedingFirstPassAndOthersDoNot) {
+  const auto good = play("trauma-haemorrhage", "trauma-haemorrhage.good.jsonl", 1, 120);
+  EXPECT_EQ(good.assessment["outcome"], "completed");
+  EXPECT_GE(good.assessment["score"].get<double>(), 90.0) << good.assessment.dump(2);
+  EXPECT_LE(good.assessment["metrics"]["max_atls_class"]["value"].get<double>(), 2.0);
+  const auto poor = play("trauma-haemorrhage", "trauma-haemorrhage.poor.jsonl", 1, 120);
+  EXPECT_LT(poor.assessment["score"].get<double>(), 40.0) << poor.assessment.dump(2);
+  EXPECT_TRUE(has_feedback(poor.assessment, "Control catastrophic bleeding within the first minute"));
+  EXPECT_TRUE(has_feedback(poor.assessment, "Limit crystalloid to 1 L"));
+  // Bleeding left for minutes costs blood: a higher ATLS class than the good team's.
+  EXPECT_GT(poor.assessment["metrics"]["max_blood_loss_pct"]["value"].get<double>(),
+            good.assessment["metrics"]["max_blood_loss_pct"]["value"].get<double>() + 5.0);
+}
+
+TEST(EmergencyModule, StartTriageCountsOverAndUnderTriageSeparately) {
+  const auto good = play("triage-start", "triage-start.good.jsonl", 1, 120);
+  EXPECT_EQ(good.assessment["outcome"], "completed");
+  EXPECT_DOUBLE_EQ(good.assessment["score"].get<double>(), 100.0);
+  const auto poor = play("triage-start", "triage-start.poor.jsonl", 1, 120);
+  const auto& m = poor.assessment["metrics"];
+  EXPECT_DOUBLE_EQ(m["under_triage_count"]["value"].get<double>(), 2.0);  // p4 delayed, p9 minor
+  EXPECT_DOUBLE_EQ(m["over_triage_count"]["value"].get<double>(), 2.0);   // p7 immediate, p2 immediate
+  EXPECT_DOUBLE_EQ(m["untagged_count"]["value"].get<double>(), 1.0);      // p10
+  EXPECT_FALSE(poor.assessment["passed"].get<bool>());
 }
 
 TEST(EmergencyModule, TheTeamsActionsMoveThePatient) {
