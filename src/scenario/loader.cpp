@@ -317,8 +317,9 @@ Fields Loader::params(const Object& obj, const std::vector<ParamSpec>& specs,
   std::vector<std::string> names;
   for (const auto& s : specs) names.push_back(s.name);
   for (const auto& [key, value] : obj.entries) {
+    const std::string& name = key;  // clang 14 cannot capture a structured binding
     const auto it =
-        std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
+        std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
     if (it == specs.end()) {
       const std::string hint = suggestion(key, names);
       fail(value, owner + " has no parameter " + backticked(key) +
