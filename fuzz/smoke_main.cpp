@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "session/random.h"
+#include "core/random.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "physio/rhythm.h"
-#include "physio/split_mix.h"
+#include "core/random.h"
 
 namespace medvision::physio {
 
@@ -119,7 +119,7 @@ struct PatientState {
   double red_cell_mL = 0;
   double crystalloid_excess_mL = 0;  // infused crystalloid still to leave the vessels
   double blood_lost_mL = 0;
-  SplitMix rng;
+  SplitMix64 rng;
 };
 
 }  // namespace medvision::physio

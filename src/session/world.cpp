@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "session/random.h"
+#include "core/random.h"
 
 namespace medvision {
 namespace {
