@@ -54,12 +54,16 @@ void LiveSession::run_frame() {
   {
     std::lock_guard lock(mu_);
     if (ended_) return;
-    const std::uint64_t due = clock_.due(std::chrono::steady_clock::now() - started_);
-    for (std::uint64_t i = 0; i < due; ++i) session_.step();
+    catch_up_locked();
     (void)flush_locked();
     fan_out_locked();
   }
   schedule();
+}
+
+void LiveSession::catch_up_locked() {
+  const std::uint64_t due = clock_.due(std::chrono::steady_clock::now() - started_);
+  for (std::uint64_t i = 0; i < due; ++i) session_.step();
 }
 
 Status LiveSession::flush_locked() {
@@ -146,8 +150,7 @@ Status LiveSession::end(const std::string& reason, SessionStatus status) {
   {
     std::lock_guard lock(mu_);
     if (ended_) return {};
-    const std::uint64_t due = clock_.due(std::chrono::steady_clock::now() - started_);
-    for (std::uint64_t i = 0; i < due; ++i) session_.step();
+    catch_up_locked();
     session_.end(reason);
     MV_TRY(flush_locked());
     ended_ = true;

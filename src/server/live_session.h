@@ -76,6 +76,8 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
 
   void schedule();
   void run_frame();
+  // Takes the ticks that wall time says are due.
+  void catch_up_locked();
   Status flush_locked();
   void fan_out_locked();
 

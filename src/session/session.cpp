@@ -1,8 +1,9 @@
 #include "session/session.h"
 
 #include <algorithm>
-#include <cstring>
 #include <nlohmann/json.hpp>
+
+#include "core/hash.h"
 
 namespace medvision {
 namespace {
@@ -34,23 +35,10 @@ bool read_pose(const json& a, Pose* pose, std::uint32_t* buttons) {
   return true;
 }
 
-class Fnv1a {
- public:
-  template <class T>
-  void add(const T& value) {
-    unsigned char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    for (unsigned char b : bytes) h_ = (h_ ^ b) * 0x100000001b3ULL;
-  }
-  void add(const Pose& p) {
-    for (int i = 0; i < 3; ++i) add(p.position[i]);
-    for (int i = 0; i < 4; ++i) add(p.orientation.coeffs()[i]);
-  }
-  std::uint64_t value() const { return h_; }
-
- private:
-  std::uint64_t h_ = 0xcbf29ce484222325ULL;
-};
+void add_pose(Fnv1a& h, const Pose& p) {
+  for (int i = 0; i < 3; ++i) h.add(p.position[i]);
+  for (int i = 0; i < 4; ++i) h.add(p.orientation.coeffs()[i]);
+}
 
 }  // namespace
 
@@ -265,7 +253,7 @@ std::uint64_t Session::state_hash() const {
   Fnv1a h;
   h.add(tick_);
   for (const auto& b : state_.bodies) {
-    h.add(b.pose);
+    add_pose(h, b.pose);
     for (int i = 0; i < 3; ++i) h.add(b.velocity[i]);
     h.add(b.held_by);
     h.add(b.held_hand);
@@ -273,9 +261,9 @@ std::uint64_t Session::state_hash() const {
   }
   for (const auto& p : participants_) {
     h.add(p.present);
-    h.add(p.input.head);
+    add_pose(h, p.input.head);
     for (const auto& hand : p.input.hands) {
-      h.add(hand.pose);
+      add_pose(h, hand.pose);
       h.add(hand.buttons);
     }
   }

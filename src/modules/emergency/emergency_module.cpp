@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "core/hash.h"
 #include "physio/defibrillation.h"
 #include "physio/drugs.h"
 #include "physio/patient.h"
@@ -505,23 +506,18 @@ Status EmergencyModule::instruct(InstructorControl control, const std::string& t
 }
 
 std::uint64_t EmergencyModule::state_hash() const {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto add = [&h](const void* p, std::size_t n) {
-    const auto* b = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ULL;
-  };
+  Fnv1a h;
   if (patient_) {
     const physio::Vitals v = patient_->vitals();
     for (double x : {v.heart_rate_per_min, v.map_mmHg, v.cardiac_output_L_per_min, v.spo2, v.etco2_mmHg,
                      v.blood_volume_mL, patient_->state.blood_lost_mL}) {
-      add(&x, sizeof x);
+      h.add(x);
     }
-    add(&v.rhythm, sizeof v.rhythm);
+    h.add(v.rhythm);
   }
-  add(run_.state().data(), run_.state().size());
-  const double elapsed = run_.elapsed_s();
-  add(&elapsed, sizeof elapsed);
-  return h;
+  h.add(std::string_view(run_.state()));
+  h.add(run_.elapsed_s());
+  return h.value();
 }
 
 }  // namespace
