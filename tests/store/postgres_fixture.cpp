@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,33 @@ std::string tail_of_file(const std::string& path, std::size_t max_chars = 2000) 
 // so as root the PostgreSQL tools run as the `postgres` user that Debian's
 // package creates.
 bool running_as_root() { return geteuid() == 0; }
+
+// Whether a user other than the owner can reach `dir` (every ancestor must
+// grant search permission to others, or be owned by uid).
+bool reachable_by(const fs::path& dir, uid_t uid) {
+  std::error_code ec;
+  fs::path path = fs::weakly_canonical(dir, ec);
+  if (ec) return false;
+  for (; !path.empty(); path = path.parent_path()) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return false;
+    if (info.st_uid != uid && (info.st_mode & S_IXOTH) == 0) return false;
+    if (path == path.root_path()) break;
+  }
+  return true;
+}
+
+// Where the server's throw-away directory goes: $TMPDIR if the server's user
+// can reach it and the Unix socket path fits sockaddr_un (107 bytes), else
+// /tmp. A CI runner's private TMPDIR (mode 0700, or a long path) would
+// otherwise stop the server from starting.
+std::string temp_base(uid_t uid) {
+  const std::string wanted = env_or("TMPDIR", "/tmp");
+  constexpr std::size_t kRoomForSocket = sizeof("/medvision-pg-XXXXXX/.s.PGSQL.65535");
+  if (wanted.size() + kRoomForSocket > 107) return "/tmp";
+  if (running_as_root() && !reachable_by(wanted, uid)) return "/tmp";
+  return wanted;
+}
 
 // Runs argv (no shell) with stdout and stderr appended to log_path; returns
 // the exit status, or -1 if it could not be started.
@@ -199,10 +227,10 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
     gid = user->pw_gid;
   }
 
-  std::string dir_template = env_or("TMPDIR", "/tmp") + "/medvision-pg-XXXXXX";
+  const std::string base = temp_base(uid);
+  std::string dir_template = base + "/medvision-pg-XXXXXX";
   if (mkdtemp(dir_template.data()) == nullptr) {
-    return make_error(ErrorCode::unavailable,
-                      "cannot create a temporary directory under " + env_or("TMPDIR", "/tmp"));
+    return make_error(ErrorCode::unavailable, "cannot create a temporary directory under " + base);
   }
   server->temp_dir_ = dir_template;
   if (running_as_root() && chown(server->temp_dir_.c_str(), uid, gid) != 0) {
