@@ -1,5 +1,6 @@
-// Fuzz target: the WebSocket frame decoder. Any bytes must give a frame or an
-// error, never a crash; a decoded frame must survive re-encoding unchanged.
+// Fuzz target: the WebSocket frame decoder and the JSON bodies of ACTION and
+// CONTROL. Any bytes must give a frame or an error, never a crash; a decoded
+// frame must survive re-encoding unchanged.
 
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const auto decoded = wire::decode_client_frame(bytes);
   if (!decoded.ok()) return 0;
+  if (decoded->header.type != wire::MessageType::input) {
+    const std::string again = wire::encode_json_frame(decoded->header.type, decoded->header.tick,
+                                                      decoded->header.seq, decoded->body);
+    if (again != bytes) std::abort();
+    if (decoded->header.type == wire::MessageType::action) {
+      const auto action = wire::parse_action_request(decoded->body);
+      if (action.ok() && (action->name.empty() || action->params_json.front() != '{')) std::abort();
+    } else {
+      const auto control = wire::parse_control_request(decoded->body);
+      if (control.ok() && control->text.size() > wire::kMaxControlTextChars) std::abort();
+    }
+    return 0;
+  }
   const std::string again = wire::encode_input(decoded->header, decoded->input);
   const auto redecoded = wire::decode_client_frame(again);
   if (!redecoded.ok() || redecoded->header.seq != decoded->header.seq ||

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       {"db", "Records store: sqlite:PATH or postgres://user@host:port/dbname (default sqlite:<data>/medvision.db)"},
       {"data", "Data folder (default ./var)"},
       {"web-root", "Folder of the built web client (default ./web/dist)"},
+      {"content", "Content folder: scenarios, physiology presets (default ./content)"},
       {"tls-cert", "TLS certificate chain (PEM)"},
       {"tls-key", "TLS private key (PEM)"},
       {"threads", "Network threads (default 2)"},

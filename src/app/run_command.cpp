@@ -6,8 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "modules/emergency/emergency_assessment.h"
 #include "modules/emergency/emergency_module.h"
+#include "core/paths.h"
 #include "session/session.h"
 #include "session/trace.h"
 #include "store/session_report.h"
@@ -30,16 +30,8 @@ struct RunOptions {
 
 fs::path resolve_content_root(const std::string& given) {
   if (!given.empty()) return given;
-  std::error_code ec;
-  if (fs::is_directory("content/scenarios", ec)) return fs::absolute("content");
-  const auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const auto& candidate : {exe.parent_path() / ".." / ".." / ".." / "content",
-                                  exe.parent_path() / ".." / "share" / "medvision" / "content"}) {
-      if (fs::is_directory(candidate / "scenarios", ec)) return candidate.lexically_normal();
-    }
-  }
-  return "content";
+  const std::string found = find_run_folder("content", "content", "scenarios");
+  return found.empty() ? fs::path("content") : fs::path(found);
 }
 
 Status write_file(const fs::path& path, const std::string& text) {
@@ -74,8 +66,9 @@ Status run(const RunOptions& o) {
   if (!played.ok()) return played.error();
   std::vector<Event> log = std::move(*played);
 
-  const json assessment = emergency::assess_emergency_session(**def, o.variant, log, kTickRate);
-  s.record("assessment", assessment.dump());
+  if (const SessionModule* m = s.module()) {
+    if (auto assessment = m->assess(log)) s.record("assessment", *assessment);
+  }
   s.end(s.module_finished() ? "scenario ended" : "trace finished");
   auto rest = s.drain_events();
   log.insert(log.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
+#include "modules/registry.h"
 
 namespace medvision {
 namespace {
@@ -86,7 +87,8 @@ Result<std::string> string_field(const json& j, const char* name, bool required,
   if (!j[name].is_string()) return bad(std::string("field '") + name + "' must be a string");
   auto s = j[name].get<std::string>();
   if (s.size() > max_len) {
-    return bad(std::string("field '") + name + "' must have at most " + std::to_string(max_len) + " characters");
+    return bad(std::string("field '") + name + "' must have at most " + std::to_string(max_len) +
+               " characters");
   }
   return s;
 }
@@ -106,14 +108,15 @@ std::vector<std::string> split_path(std::string_view target) {
   return parts;
 }
 
-Result<std::uint64_t> uint_param(std::string_view target, const std::string& name, std::uint64_t fallback,
-                                 std::uint64_t max) {
+Result<std::uint64_t> uint_param(std::string_view target, const std::string& name,
+                                 std::uint64_t fallback, std::uint64_t max) {
   const std::string text = query_param(target, name);
   if (text.empty()) return fallback;
   std::uint64_t v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || v > max) {
-    return bad("query parameter '" + name + "' must be a whole number from 0 to " + std::to_string(max));
+    return bad("query parameter '" + name + "' must be a whole number from 0 to " +
+               std::to_string(max));
   }
   return v;
 }
@@ -126,7 +129,8 @@ std::string cookie_value(const HttpRequest& req, const std::string& name) {
     const auto semi = all.find(';');
     std::string_view part = all.substr(0, semi);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=') {
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
       return std::string(part.substr(name.size() + 1));
     }
     if (semi == std::string_view::npos) break;
@@ -149,12 +153,17 @@ Error forbidden(const Caller& c, const std::string& what) {
 
 std::string action_of(http::verb method) {
   switch (method) {
-    case http::verb::get: return "read";
-    case http::verb::post: return "create";
+    case http::verb::get:
+      return "read";
+    case http::verb::post:
+      return "create";
     case http::verb::patch:
-    case http::verb::put: return "update";
-    case http::verb::delete_: return "delete";
-    default: return "other";
+    case http::verb::put:
+      return "update";
+    case http::verb::delete_:
+      return "delete";
+    default:
+      return "other";
   }
 }
 
@@ -182,9 +191,10 @@ Result<HttpResponse> login(Call& c) {
                                      c.ctx.throttle.retry_after(addr_key, now));
   if (wait > 0) {
     audit(c.ctx, "", "login", "/api/login", "denied", "throttled: " + *username, c.remote);
-    HttpResponse res = error_response(
-        c.req, http::status::too_many_requests,
-        make_error(ErrorCode::unavailable, "too many failed logins; try again in " + std::to_string(wait) + " s"));
+    HttpResponse res =
+        error_response(c.req, http::status::too_many_requests,
+                       make_error(ErrorCode::unavailable, "too many failed logins; try again in " +
+                                                              std::to_string(wait) + " s"));
     res.set(http::field::retry_after, std::to_string(wait));
     return res;
   }
@@ -208,15 +218,17 @@ Result<HttpResponse> login(Call& c) {
 
   const std::string token = new_secret(32);
   const std::int64_t now_us = wall_time_us();
-  const TokenRecord record{token_hash(token), user->id, now_us, now_us + c.ctx.config.token_ttl_s * 1'000'000};
+  const TokenRecord record{token_hash(token), user->id, now_us,
+                           now_us + c.ctx.config.token_ttl_s * 1'000'000};
   MV_TRY(c.ctx.store.put_token(record));
   audit(c.ctx, user->id, "login", "/api/login", "ok", "", c.remote);
 
   HttpResponse res = json_response(
       c.req, http::status::ok,
       {{"token", token}, {"expires_at", iso8601(record.expires_us)}, {"user", user_json(*user)}});
-  std::string cookie = std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                       std::to_string(c.ctx.config.token_ttl_s);
+  std::string cookie =
+      std::string(kCookie) + "=" + token +
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(c.ctx.config.token_ttl_s);
   if (c.ctx.config.tls()) cookie += "; Secure";
   res.set(http::field::set_cookie, cookie);
   return res;
@@ -225,7 +237,8 @@ Result<HttpResponse> login(Call& c) {
 Result<HttpResponse> logout(Call& c) {
   MV_TRY(c.ctx.store.delete_token(c.caller->token_hash));
   HttpResponse res = no_content(c.req);
-  res.set(http::field::set_cookie, std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  res.set(http::field::set_cookie,
+          std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
   return res;
 }
 
@@ -235,7 +248,8 @@ Result<HttpResponse> create_user(Call& c) {
   if (!body.ok()) return body.error();
   auto username = string_field(*body, "username", true, 64);
   if (!username.ok()) return username.error();
-  if (username->empty() || username->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
+  if (username->empty() ||
+      username->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
     return bad("username must be 1-64 characters of a-z, 0-9, '.', '_' or '-'");
   }
   auto password = string_field(*body, "password", true, 1024);
@@ -244,7 +258,9 @@ Result<HttpResponse> create_user(Call& c) {
   auto role_text = string_field(*body, "role", true, 20);
   if (!role_text.ok()) return role_text.error();
   const auto role = parse_role(*role_text);
-  if (!role) return bad("role must be one of trainee, instructor, clinician, patient, admin; got '" + *role_text + "'");
+  if (!role)
+    return bad("role must be one of trainee, instructor, clinician, patient, admin; got '" +
+               *role_text + "'");
   auto display = string_field(*body, "display_name", false);
   if (!display.ok()) return display.error();
 
@@ -312,13 +328,15 @@ Result<HttpResponse> users_route(Call& c) {
   }
   if (p.size() == 2 && method == http::verb::post) return create_user(c);
   if (p.size() == 3 && method == http::verb::get) {
-    if (!has_role(*c.caller, {Role::admin}) && c.caller->user.id != p[2]) return forbidden(*c.caller, "read other users");
+    if (!has_role(*c.caller, {Role::admin}) && c.caller->user.id != p[2])
+      return forbidden(*c.caller, "read other users");
     auto user = c.ctx.store.find_user_by_id(p[2]);
     if (!user.ok()) return user.error();
     return json_response(c.req, http::status::ok, user_json(*user));
   }
   if (p.size() == 3 && method == http::verb::patch) return update_user(c, p[2]);
-  return make_error(ErrorCode::not_found, "no such route: " + std::string(c.req.method_string()) + " " + std::string(c.req.target()));
+  return make_error(ErrorCode::not_found, "no such route: " + std::string(c.req.method_string()) +
+                                              " " + std::string(c.req.target()));
 }
 
 Result<HttpResponse> create_session(Call& c) {
@@ -330,12 +348,55 @@ Result<HttpResponse> create_session(Call& c) {
   auto title = string_field(*body, "title", true);
   if (!title.ok()) return title.error();
   if (title->empty()) return bad("field 'title' must not be empty");
-  auto kind = string_field(*body, "kind", false, 40);
+  auto kind = string_field(*body, "kind", false, 80);
   if (!kind.ok()) return kind.error();
-  if (!kind->empty() && *kind != "sandbox") return bad("field 'kind' must be 'sandbox' (the only kind so far)");
+  if (kind->empty()) *kind = "sandbox";
+  auto variant = string_field(*body, "variant", false, 80);
+  if (!variant.ok()) return variant.error();
+  if (kind->find(':') != std::string::npos) {
+    if (!variant->empty())
+      return bad("give the variant either in 'kind' (KIND:VARIANT) or in 'variant', not both");
+    std::tie(*kind, *variant) = modules::split_kind(*kind);
+  }
+  if (*kind == "sandbox") {
+    if (!variant->empty()) return bad("the sandbox has no variants");
+  } else {
+    const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
+    const auto entry =
+        std::find_if(listing.scenarios.begin(), listing.scenarios.end(),
+                     [&](const modules::ScenarioEntry& e) { return e.kind == *kind; });
+    if (entry == listing.scenarios.end()) {
+      std::string known = "sandbox";
+      for (const auto& e : listing.scenarios) known += ", " + e.kind;
+      return bad("field 'kind': no scenario '" + *kind + "'; this server runs " + known);
+    }
+    if (!variant->empty() && entry->def->find_variant(*variant) == nullptr) {
+      std::string known;
+      for (const auto& v : entry->def->variants) known += (known.empty() ? "" : ", ") + v.name;
+      return bad("field 'variant': scenario " + *kind + " has no variant '" + *variant + "'" +
+                 (known.empty() ? std::string(" (it has none)") : "; it has " + known));
+    }
+  }
+  // Instructors named in the request must exist and be instructors.
+  std::vector<UserRecord> teachers;
+  if (c.caller->user.role == Role::instructor) teachers.push_back(c.caller->user);
+  if (body->contains("instructors")) {
+    const json& names = (*body)["instructors"];
+    if (!names.is_array() || names.size() > 20)
+      return bad("field 'instructors' must be a list of at most 20 usernames");
+    for (const auto& n : names) {
+      if (!n.is_string()) return bad("field 'instructors' must hold usernames (strings)");
+      auto user = c.ctx.store.find_user_by_name(n.get<std::string>());
+      if (!user.ok()) return bad("field 'instructors': no user '" + n.get<std::string>() + "'");
+      if (user->role != Role::instructor)
+        return bad("field 'instructors': " + user->username + " is not an instructor");
+      teachers.push_back(*user);
+    }
+  }
   std::uint64_t seed = 0;
   if (body->contains("seed")) {
-    if (!(*body)["seed"].is_number_unsigned()) return bad("field 'seed' must be a whole number >= 0");
+    if (!(*body)["seed"].is_number_unsigned())
+      return bad("field 'seed' must be a whole number >= 0");
     seed = (*body)["seed"].get<std::uint64_t>();
   } else {
     const auto secret = new_secret(8);
@@ -344,23 +405,78 @@ Result<HttpResponse> create_session(Call& c) {
   SessionRecord s;
   s.id = new_id("ses_");
   s.title = *title;
-  s.kind = "sandbox";
+  s.kind = variant->empty() ? *kind : *kind + ":" + *variant;
   s.created_by = c.caller->user.id;
   s.seed = seed;
   s.created_us = wall_time_us();
   MV_TRY(c.ctx.store.create_session(s));
+  for (const auto& t : teachers)
+    MV_TRY(c.ctx.store.add_session_instructor(s.id, t.id, s.created_us));
   auto live = c.ctx.hub.start(s);
-  if (!live.ok()) return live.error();
+  if (!live.ok()) {
+    // The record exists already: close it so it does not stay "running".
+    (void)c.ctx.store.end_session(s.id, SessionStatus::ended_abnormally, wall_time_us());
+    return live.error();
+  }
   return json_response(c.req, http::status::created, session_json(s));
 }
 
-bool may_read_events(const Caller& c, const SessionRecord& s) {
-  return s.created_by == c.user.id || has_role(c, {Role::instructor, Role::clinician, Role::admin});
+// The stored report.json of a session, if it has one.
+Result<std::optional<ArtifactRecord>> find_report(ApiContext& ctx, const std::string& session_id,
+                                                  const std::string& name) {
+  auto artifacts = ctx.store.list_artifacts(session_id);
+  if (!artifacts.ok()) return artifacts.error();
+  for (const auto& a : *artifacts) {
+    if (a.kind != "report" || a.name != name) continue;
+    auto full = ctx.store.get_artifact(a.id);
+    if (!full.ok()) return full.error();
+    return std::optional<ArtifactRecord>(std::move(*full));
+  }
+  return std::optional<ArtifactRecord>();
+}
+
+// Whether the user joined the session: the live participant list while it
+// runs, the report's participants once it has ended.
+bool took_part(ApiContext& ctx, const SessionRecord& s, const std::string& user_id) {
+  if (auto live = ctx.hub.find(s.id)) {
+    for (const auto& p : live->participants()) {
+      if (p.user_id == user_id) return true;
+    }
+    return false;
+  }
+  auto report = find_report(ctx, s.id, "report.json");
+  if (!report.ok() || !*report) return false;
+  const json j = json::parse((*report)->data, nullptr, false);
+  if (!j.is_object() || !j.contains("session")) return false;
+  for (const auto& p : j["session"].value("participants", json::array())) {
+    if (p.is_object() && p.value("user_id", std::string()) == user_id) return true;
+  }
+  return false;
+}
+
+bool may_read_events(ApiContext& ctx, const Caller& c, const SessionRecord& s) {
+  return s.created_by == c.user.id ||
+         has_role(c, {Role::instructor, Role::clinician, Role::admin}) ||
+         took_part(ctx, s, c.user.id);
+}
+
+Status require_instructor_of(Call& c, const SessionRecord& s, const std::string& what) {
+  auto allowed = may_instruct(c.ctx, s.id, c.caller->user);
+  if (!allowed.ok()) return allowed.error();
+  if (!*allowed) {
+    return make_error(
+        ErrorCode::forbidden,
+        c.caller->user.role == Role::instructor
+            ? "you do not teach session " + s.id + ", so you may not " + what
+            : std::string("role '") + to_string(c.caller->user.role) + "' may not " + what);
+  }
+  return {};
 }
 
 Result<HttpResponse> session_events(Call& c, const SessionRecord& s) {
   if (c.req.method() == http::verb::get) {
-    if (!may_read_events(*c.caller, s)) return forbidden(*c.caller, "read this session's events");
+    if (!may_read_events(c.ctx, *c.caller, s))
+      return forbidden(*c.caller, "read this session's events");
     auto after = uint_param(c.req.target(), "after", 0, UINT64_MAX);
     if (!after.ok()) return after.error();
     auto limit = uint_param(c.req.target(), "limit", 1000, 10000);
@@ -371,12 +487,17 @@ Result<HttpResponse> session_events(Call& c, const SessionRecord& s) {
     for (const auto& e : *events) {
       json payload = json::parse(e.payload, nullptr, false);
       if (payload.is_discarded()) payload = e.payload;
-      out.push_back(json{{"seq", e.seq}, {"tick", e.tick}, {"wall_time", iso8601(e.wall_us)}, {"type", e.type}, {"payload", payload}});
+      out.push_back(json{{"seq", e.seq},
+                         {"tick", e.tick},
+                         {"wall_time", iso8601(e.wall_us)},
+                         {"type", e.type},
+                         {"payload", payload}});
     }
     return json_response(c.req, http::status::ok, out);
   }
   if (c.req.method() == http::verb::post) {
-    if (!has_role(*c.caller, {Role::instructor, Role::admin})) return forbidden(*c.caller, "add events to sessions");
+    if (auto allowed = require_instructor_of(c, s, "add observations to it"); !allowed.ok())
+      return allowed.error();
     auto body = json_body(c.req);
     if (!body.ok()) return body.error();
     auto type = string_field(*body, "type", true, 40);
@@ -391,6 +512,97 @@ Result<HttpResponse> session_events(Call& c, const SessionRecord& s) {
     return json_response(c.req, http::status::created, {{"seq", *seq}});
   }
   return make_error(ErrorCode::not_found, "no such route");
+}
+
+Result<HttpResponse> session_control(Call& c, const SessionRecord& s) {
+  if (auto allowed = require_instructor_of(c, s, "steer it"); !allowed.ok()) return allowed.error();
+  auto control = wire::parse_control_request(c.req.body());
+  if (!control.ok()) return control.error();
+  if (control->control == "observation")
+    return bad("send observations to POST /api/sessions/{id}/events");
+  auto live = c.ctx.hub.find(s.id);
+  if (!live) return make_error(ErrorCode::conflict, "session " + s.id + " is not running");
+  MV_TRY(live->control(*control, c.caller->user.id));
+  return json_response(c.req, http::status::accepted, {{"accepted", true}});
+}
+
+Result<HttpResponse> session_instructors(Call& c, const SessionRecord& s) {
+  if (c.req.method() == http::verb::post) {
+    if (auto allowed = require_instructor_of(c, s, "add instructors to it"); !allowed.ok())
+      return allowed.error();
+    auto body = json_body(c.req);
+    if (!body.ok()) return body.error();
+    auto name = string_field(*body, "username", true, 100);
+    if (!name.ok()) return name.error();
+    auto user = c.ctx.store.find_user_by_name(*name);
+    if (!user.ok()) return bad("no user '" + *name + "'");
+    if (user->role != Role::instructor) return bad(user->username + " is not an instructor");
+    MV_TRY(c.ctx.store.add_session_instructor(s.id, user->id, wall_time_us()));
+  } else if (c.req.method() != http::verb::get) {
+    return make_error(ErrorCode::not_found, "no such route");
+  }
+  auto ids = c.ctx.store.list_session_instructors(s.id);
+  if (!ids.ok()) return ids.error();
+  json out = json::array();
+  for (const auto& id : *ids) {
+    auto user = c.ctx.store.find_user_by_id(id);
+    if (user.ok()) out.push_back(user->username);
+  }
+  return json_response(c.req, http::status::ok, out);
+}
+
+Result<HttpResponse> session_report(Call& c, const SessionRecord& s, const std::string& name) {
+  if (!may_read_events(c.ctx, *c.caller, s))
+    return forbidden(*c.caller, "read this session's report");
+  auto report = find_report(c.ctx, s.id, name);
+  if (!report.ok()) return report.error();
+  if (!*report) {
+    return make_error(
+        ErrorCode::not_found,
+        s.status == SessionStatus::running
+            ? "session " + s.id + " is still running; its report is written when it ends"
+            : "session " + s.id + " has no report (only scenario sessions are scored)");
+  }
+  HttpResponse res{http::status::ok, c.req.version()};
+  res.set(http::field::content_type, (*report)->media_type);
+  res.set(http::field::cache_control, "no-store");
+  // The page is self-contained: no scripts, inline styles and SVG only.
+  if (name == "report.html")
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  res.keep_alive(c.req.keep_alive());
+  res.body() = (*report)->data;
+  res.prepare_payload();
+  return res;
+}
+
+json scenario_json(const modules::ScenarioEntry& e) {
+  json variants = json::array(), roles = json::array(), cues = json::array();
+  for (const auto& v : e.def->variants)
+    variants.push_back({{"name", v.name}, {"title", v.title}, {"description", v.description}});
+  for (const auto& r : e.def->roles) {
+    roles.push_back(
+        {{"name", r.name}, {"description", r.description}, {"min", r.min}, {"max", r.max}});
+  }
+  for (const auto& q : e.def->cues)
+    cues.push_back({{"name", q.name}, {"description", q.description}});
+  return {{"kind", e.kind},
+          {"module", e.def->module},
+          {"id", e.def->id},
+          {"title", e.def->title},
+          {"description", e.def->description},
+          {"variants", variants},
+          {"roles", roles},
+          {"cues", cues},
+          {"actions", e.actions}};
+}
+
+Result<HttpResponse> scenarios_route(Call& c) {
+  const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
+  for (const auto& error : listing.errors) spdlog::warn("scenario not offered: {}", error);
+  json out = json::array();
+  for (const auto& e : listing.scenarios) out.push_back(scenario_json(e));
+  return json_response(c.req, http::status::ok, out);
 }
 
 Result<HttpResponse> sessions_route(Call& c) {
@@ -413,7 +625,10 @@ Result<HttpResponse> sessions_route(Call& c) {
     if (auto live = c.ctx.hub.find(session->id)) {
       json people = json::array();
       for (const auto& pi : live->participants()) {
-        people.push_back(json{{"number", pi.number}, {"username", pi.username}, {"role", pi.role}, {"present", pi.present}});
+        people.push_back(json{{"number", pi.number},
+                              {"username", pi.username},
+                              {"role", pi.role},
+                              {"present", pi.present}});
       }
       out["participants"] = people;
       out["tick"] = live->tick();
@@ -422,12 +637,14 @@ Result<HttpResponse> sessions_route(Call& c) {
   }
   if (p.size() == 4 && p[3] == "join" && method == http::verb::post) {
     if (session->status != SessionStatus::running || !c.ctx.hub.find(session->id)) {
-      return make_error(ErrorCode::conflict, "session " + session->id + " has ended and cannot be joined");
+      return make_error(ErrorCode::conflict,
+                        "session " + session->id + " has ended and cannot be joined");
     }
     return json_response(c.req, http::status::ok, {{"websocket", "/ws?session=" + session->id}});
   }
   if (p.size() == 4 && p[3] == "end" && method == http::verb::post) {
-    if (session->created_by != c.caller->user.id && !has_role(*c.caller, {Role::instructor, Role::admin})) {
+    if (session->created_by != c.caller->user.id &&
+        !has_role(*c.caller, {Role::instructor, Role::admin})) {
       return forbidden(*c.caller, "end a session someone else started");
     }
     MV_TRY(c.ctx.hub.end(session->id, "ended by " + c.caller->user.username));
@@ -436,7 +653,14 @@ Result<HttpResponse> sessions_route(Call& c) {
     return json_response(c.req, http::status::ok, session_json(*ended));
   }
   if (p.size() == 4 && p[3] == "events") return session_events(c, *session);
-  return make_error(ErrorCode::not_found, "no such route: " + std::string(c.req.method_string()) + " " + std::string(c.req.target()));
+  if (p.size() == 4 && p[3] == "control" && method == http::verb::post)
+    return session_control(c, *session);
+  if (p.size() == 4 && p[3] == "instructors") return session_instructors(c, *session);
+  if (p.size() == 4 && (p[3] == "report" || p[3] == "report.html") && method == http::verb::get) {
+    return session_report(c, *session, p[3] == "report" ? "report.json" : "report.html");
+  }
+  return make_error(ErrorCode::not_found, "no such route: " + std::string(c.req.method_string()) +
+                                              " " + std::string(c.req.target()));
 }
 
 Result<HttpResponse> audit_route(Call& c) {
@@ -449,8 +673,14 @@ Result<HttpResponse> audit_route(Call& c) {
   if (!entries.ok()) return entries.error();
   json out = json::array();
   for (const auto& a : *entries) {
-    out.push_back(json{{"id", a.id}, {"at", iso8601(a.at_us)}, {"actor", a.actor}, {"action", a.action},
-                   {"resource", a.resource}, {"outcome", a.outcome}, {"detail", a.detail}, {"remote", a.remote}});
+    out.push_back(json{{"id", a.id},
+                       {"at", iso8601(a.at_us)},
+                       {"actor", a.actor},
+                       {"action", a.action},
+                       {"resource", a.resource},
+                       {"outcome", a.outcome},
+                       {"detail", a.detail},
+                       {"remote", a.remote}});
   }
   return json_response(c.req, http::status::ok, out);
 }
@@ -463,8 +693,11 @@ Result<HttpResponse> route_authenticated(Call& c) {
   }
   if (p[1] == "users") return users_route(c);
   if (p[1] == "sessions") return sessions_route(c);
+  if (p.size() == 2 && p[1] == "scenarios" && c.req.method() == http::verb::get)
+    return scenarios_route(c);
   if (p.size() == 2 && p[1] == "audit" && c.req.method() == http::verb::get) return audit_route(c);
-  return make_error(ErrorCode::not_found, "no such route: " + std::string(c.req.method_string()) + " " + std::string(c.req.target()));
+  return make_error(ErrorCode::not_found, "no such route: " + std::string(c.req.method_string()) +
+                                              " " + std::string(c.req.target()));
 }
 
 }  // namespace
@@ -477,7 +710,8 @@ std::string query_param(std::string_view target, const std::string& name) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (pair.substr(0, eq) == name)
+      return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     query = query.substr(amp + 1);
   }
@@ -486,27 +720,45 @@ std::string query_param(std::string_view target, const std::string& name) {
 
 http::status status_of(ErrorCode code) {
   switch (code) {
-    case ErrorCode::invalid_input: return http::status::bad_request;
-    case ErrorCode::not_found: return http::status::not_found;
-    case ErrorCode::conflict: return http::status::conflict;
-    case ErrorCode::unauthorized: return http::status::unauthorized;
-    case ErrorCode::forbidden: return http::status::forbidden;
-    case ErrorCode::unavailable: return http::status::service_unavailable;
-    case ErrorCode::internal: return http::status::internal_server_error;
+    case ErrorCode::invalid_input:
+      return http::status::bad_request;
+    case ErrorCode::not_found:
+      return http::status::not_found;
+    case ErrorCode::conflict:
+      return http::status::conflict;
+    case ErrorCode::unauthorized:
+      return http::status::unauthorized;
+    case ErrorCode::forbidden:
+      return http::status::forbidden;
+    case ErrorCode::unavailable:
+      return http::status::service_unavailable;
+    case ErrorCode::internal:
+      return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }
 
 HttpResponse error_response(const HttpRequest& req, http::status status, const Error& error) {
-  HttpResponse res = json_response(req, status, {{"error", error.message}, {"code", to_string(error.code)}});
+  HttpResponse res =
+      json_response(req, status, {{"error", error.message}, {"code", to_string(error.code)}});
   if (status == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
   return res;
 }
 
-void audit(ApiContext& ctx, const std::string& actor, const std::string& action, const std::string& resource,
-           const std::string& outcome, const std::string& detail, const std::string& remote) {
-  const Status s = ctx.store.append_audit(AuditEntry{0, wall_time_us(), actor, action, resource, outcome, detail, remote});
-  if (!s.ok()) spdlog::error("audit entry not written ({} {} by '{}'): {}", action, resource, actor, s.error().message);
+void audit(ApiContext& ctx, const std::string& actor, const std::string& action,
+           const std::string& resource, const std::string& outcome, const std::string& detail,
+           const std::string& remote) {
+  const Status s = ctx.store.append_audit(
+      AuditEntry{0, wall_time_us(), actor, action, resource, outcome, detail, remote});
+  if (!s.ok())
+    spdlog::error("audit entry not written ({} {} by '{}'): {}", action, resource, actor,
+                  s.error().message);
+}
+
+Result<bool> may_instruct(ApiContext& ctx, const std::string& session_id, const UserRecord& user) {
+  if (user.role == Role::admin) return true;
+  if (user.role != Role::instructor) return false;
+  return ctx.store.is_session_instructor(session_id, user.id);
 }
 
 Result<Caller> authenticate(ApiContext& ctx, const HttpRequest& req) {
@@ -544,14 +796,18 @@ HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::stri
       if (!version.ok()) {
         return error_response(req, http::status::service_unavailable, version.error());
       }
-      return json_response(req, http::status::ok, {{"status", "ok"}, {"store", ctx.store.backend_name()}});
+      return json_response(req, http::status::ok,
+                           {{"status", "ok"}, {"store", ctx.store.backend_name()}});
     }
     if (p.size() == 2 && p[1] == "version" && req.method() == http::verb::get) {
-      return json_response(req, http::status::ok, {{"name", "medvision"}, {"version", MEDVISION_VERSION}, {"protocol", 1}});
+      return json_response(
+          req, http::status::ok,
+          {{"name", "medvision"}, {"version", MEDVISION_VERSION}, {"protocol", 1}});
     }
     if (p.size() == 2 && p[1] == "login" && req.method() == http::verb::post) {
       auto res = login(c);
-      return res.ok() ? std::move(*res) : error_response(req, status_of(res.error().code), res.error());
+      return res.ok() ? std::move(*res)
+                      : error_response(req, status_of(res.error().code), res.error());
     }
 
     auto caller = authenticate(ctx, req);
@@ -561,8 +817,9 @@ HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::stri
       return error_response(req, status_of(caller.error().code), caller.error());
     }
     c.caller = std::move(*caller);
-    auto res = p.size() >= 2 ? route_authenticated(c)
-                             : Result<HttpResponse>(make_error(ErrorCode::not_found, "no such route"));
+    auto res = p.size() >= 2
+                   ? route_authenticated(c)
+                   : Result<HttpResponse>(make_error(ErrorCode::not_found, "no such route"));
     if (!res.ok()) {
       const auto code = res.error().code;
       audit(ctx, c.caller->user.id, action_of(req.method()), resource,
@@ -572,9 +829,11 @@ HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::stri
     audit(ctx, c.caller->user.id, action_of(req.method()), resource, "ok", "", remote);
     return std::move(*res);
   } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", std::string(req.method_string()), std::string(req.target()), e.what());
-    return error_response(req, http::status::internal_server_error,
-                          make_error(ErrorCode::internal, "internal error; the server log has details"));
+    spdlog::error("{} {}: {}", std::string(req.method_string()), std::string(req.target()),
+                  e.what());
+    return error_response(
+        req, http::status::internal_server_error,
+        make_error(ErrorCode::internal, "internal error; the server log has details"));
   }
 }
 

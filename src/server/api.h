@@ -37,6 +37,10 @@ HttpResponse error_response(const HttpRequest& req, http::status status, const E
 http::status status_of(ErrorCode code);
 // The value of `name` in the target's query string ("" if absent); no percent-decoding.
 std::string query_param(std::string_view target, const std::string& name);
+// Whether `user` may steer the session (pause, resume, cue, observations):
+// an admin, or an instructor who teaches it.
+Result<bool> may_instruct(ApiContext& ctx, const std::string& session_id, const UserRecord& user);
+
 void audit(ApiContext& ctx, const std::string& actor, const std::string& action,
            const std::string& resource, const std::string& outcome, const std::string& detail,
            const std::string& remote);

@@ -9,8 +9,9 @@ namespace medvision {
 Result<std::string> hash_password(const std::string& password) {
   if (sodium_init() < 0) return make_error(ErrorCode::internal, "libsodium failed to initialise");
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return make_error(ErrorCode::unavailable, "not enough memory to hash a password");
   }
   return std::string(out);

@@ -5,26 +5,52 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/ids.h"
+#include "session/event.h"
+#include "store/session_report.h"
+
 namespace medvision {
 
 namespace net = boost::asio;
 
-std::vector<EventRecord> to_records(const std::string& session_id, const std::vector<Event>& events) {
+std::vector<EventRecord> to_records(const std::string& session_id,
+                                    const std::vector<Event>& events) {
   std::vector<EventRecord> out;
   out.reserve(events.size());
-  for (const auto& e : events) out.push_back(EventRecord{session_id, e.seq, e.tick, e.wall_us, e.type, e.payload});
+  for (const auto& e : events)
+    out.push_back(EventRecord{session_id, e.seq, e.tick, e.wall_us, e.type, e.payload});
   return out;
 }
 
+namespace {
+
+// One event as it appears in an EVENTS frame.
+std::string event_json(const Event& e) {
+  nlohmann::json payload = nlohmann::json::parse(e.payload, nullptr, false);
+  if (payload.is_discarded()) payload = nlohmann::json::object();
+  return nlohmann::json{
+      {"seq", e.seq}, {"tick", e.tick}, {"type", e.type}, {"payload", std::move(payload)}}
+      .dump();
+}
+
+}  // namespace
+
 LiveSession::LiveSession(net::io_context& io, RecordStore& store, SessionRecord record,
-                         LiveSessionSettings settings)
+                         LiveSessionSettings settings, std::unique_ptr<SessionModule> module)
     : strand_(net::make_strand(io)),
       timer_(strand_),
       store_(store),
       record_(std::move(record)),
       settings_(settings),
-      session_(SessionSetup{record_.kind, record_.seed, settings.tick_rate_hz}, wall_time_us),
-      clock_(settings.tick_rate_hz) {}
+      session_(SessionSetup{record_.kind, record_.seed, settings.tick_rate_hz}, wall_time_us,
+               std::move(module)),
+      clock_(settings.tick_rate_hz),
+      has_module_(session_.module() != nullptr) {}
+
+void LiveSession::on_self_ended(std::function<void(const std::string& id)> callback) {
+  std::lock_guard lock(mu_);
+  on_self_ended_ = std::move(callback);
+}
 
 Status LiveSession::start() {
   {
@@ -51,19 +77,38 @@ void LiveSession::schedule() {
 }
 
 void LiveSession::run_frame() {
+  std::vector<std::shared_ptr<SessionClient>> to_close;
+  std::function<void(const std::string&)> ended_callback;
   {
     std::lock_guard lock(mu_);
     if (ended_) return;
     catch_up_locked();
-    (void)flush_locked();
-    fan_out_locked();
+    if (session_.module_finished()) {
+      const Status ended = end_locked("scenario ended", SessionStatus::ended, &to_close);
+      if (!ended.ok()) {
+        // The store refused; try again next frame (nothing is lost: events stay unsaved).
+        spdlog::error("session {}: cannot end after its scenario ended: {}", record_.id,
+                      ended.error().message);
+      } else {
+        ended_callback = on_self_ended_;
+      }
+    } else {
+      (void)flush_locked();
+      fan_out_locked();
+    }
   }
+  if (!to_close.empty() || ended_callback) {
+    for (auto& c : to_close) c->close(1000, "session ended: " + end_reason_);
+    if (ended_callback) ended_callback(record_.id);
+    return;
+  }
+  if (ended_) return;
   schedule();
 }
 
 void LiveSession::catch_up_locked() {
   const std::uint64_t due = clock_.due(std::chrono::steady_clock::now() - started_);
-  for (std::uint64_t i = 0; i < due; ++i) session_.step();
+  for (std::uint64_t i = 0; i < due && !session_.module_finished(); ++i) session_.step();
 }
 
 Status LiveSession::flush_locked() {
@@ -75,15 +120,24 @@ Status LiveSession::flush_locked() {
   if (!stored.ok()) {
     // Keep the events and the clients' acknowledgements where they are; the
     // next frame tries again, so nothing acknowledged is ever lost.
-    if (!store_failing_) spdlog::error("session {}: cannot store events: {}", record_.id, stored.error().message);
+    if (!store_failing_)
+      spdlog::error("session {}: cannot store events: {}", record_.id, stored.error().message);
     store_failing_ = true;
     return stored;
   }
   if (store_failing_) spdlog::info("session {}: storing events again", record_.id);
   store_failing_ = false;
+  for (auto& e : unsaved_) {
+    if (e.type == event_type::input) continue;
+    if (!outbox_.empty()) outbox_ += ',';
+    outbox_ += event_json(e);
+    if (e.type == "vitals") last_vitals_ = log_.size();
+    log_.push_back(std::move(e));
+  }
   unsaved_.clear();
   for (auto& slot : clients_) {
-    if (const Participant* p = session_.participant(slot.participant)) slot.ack = p->last_client_seq;
+    if (const Participant* p = session_.participant(slot.participant))
+      slot.ack = p->last_client_seq;
   }
   return {};
 }
@@ -93,17 +147,28 @@ void LiveSession::fan_out_locked() {
   const WorldState& state = session_.world_state();
   const auto tick = static_cast<std::uint32_t>(session_.tick());
   std::erase_if(clients_, [](const ClientSlot& s) { return s.client.expired(); });
+  const std::string fresh = outbox_.empty() ? std::string() : "[" + outbox_ + "]";
+  outbox_.clear();
   for (auto& slot : clients_) {
     auto client = slot.client.lock();
-    if (!client || client->backlogged()) continue;
+    if (!client) continue;
     if (slot.need_keyframe) {
       slot.last_sent.clear();
-      for (std::size_t i = 0; i < model.bodies.size(); ++i) slot.last_sent.push_back(wire::body_pose(model, state, i));
+      for (std::size_t i = 0; i < model.bodies.size(); ++i)
+        slot.last_sent.push_back(wire::body_pose(model, state, i));
       client->send(std::make_shared<const std::string>(wire::encode_keyframe(
           tick, ++slot.seq, slot.ack, static_cast<std::uint32_t>(slot.participant), model, state)));
+      // The context already holds everything in `fresh`.
+      client->send(std::make_shared<const std::string>(
+          wire::encode_events(tick, ++slot.seq, slot.ack, join_context_locked())));
       slot.need_keyframe = false;
       continue;
     }
+    // Events are never skipped (a backlogged client only loses snapshots).
+    if (!fresh.empty())
+      client->send(std::make_shared<const std::string>(
+          wire::encode_events(tick, ++slot.seq, slot.ack, fresh)));
+    if (client->backlogged()) continue;
     changed_.clear();
     for (std::size_t i = 0; i < model.bodies.size(); ++i) {
       const wire::BodyPose now = wire::body_pose(model, state, i);
@@ -112,11 +177,24 @@ void LiveSession::fan_out_locked() {
         slot.last_sent[i] = now;
       }
     }
-    client->send(std::make_shared<const std::string>(wire::encode_snapshot(tick, ++slot.seq, slot.ack, changed_)));
+    client->send(std::make_shared<const std::string>(
+        wire::encode_snapshot(tick, ++slot.seq, slot.ack, changed_)));
   }
 }
 
-Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client, const UserRecord& user) {
+std::string LiveSession::join_context_locked() const {
+  const std::size_t first = log_.size() > kJoinContextEvents ? log_.size() - kJoinContextEvents : 0;
+  std::string out = "[";
+  if (last_vitals_ != SIZE_MAX && last_vitals_ < first) out += event_json(log_[last_vitals_]);
+  for (std::size_t i = first; i < log_.size(); ++i) {
+    if (out.size() > 1) out += ',';
+    out += event_json(log_[i]);
+  }
+  return out + "]";
+}
+
+Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client,
+                              const UserRecord& user) {
   std::lock_guard lock(mu_);
   if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
   const int number = session_.add_participant(user.id, user.username, to_string(user.role));
@@ -136,7 +214,56 @@ void LiveSession::submit_input(int participant, const InputFrame& input, std::ui
   session_.submit_input(participant, input, client_seq);
 }
 
-Result<std::uint64_t> LiveSession::record(const std::string& type, const std::string& payload_json) {
+Status LiveSession::act(int participant, const wire::ActionRequest& action) {
+  std::lock_guard lock(mu_);
+  if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
+  if (!has_module_) {
+    return make_error(ErrorCode::invalid_input,
+                      "session " + record_.id + " (" + record_.kind +
+                          ") has no clinical module to take team actions");
+  }
+  if (session_.participant(participant) == nullptr) {
+    return make_error(ErrorCode::invalid_input,
+                      "participant " + std::to_string(participant) + " is not in the session");
+  }
+  session_.act(participant, action.name, action.params_json);
+  return {};
+}
+
+Status LiveSession::control(const wire::ControlRequest& control, const std::string& by_user_id) {
+  if (control.control == "observation") {
+    auto seq =
+        record("observation", nlohmann::json{{"text", control.text}, {"by", by_user_id}}.dump());
+    if (!seq.ok()) return seq.error();
+    return {};
+  }
+  std::lock_guard lock(mu_);
+  if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
+  if (!has_module_) {
+    return make_error(ErrorCode::invalid_input, "session " + record_.id + " (" + record_.kind +
+                                                    ") has no scenario to pause, resume or cue");
+  }
+  const InstructorControl c = control.control == "pause"    ? InstructorControl::pause
+                              : control.control == "resume" ? InstructorControl::resume
+                                                            : InstructorControl::cue;
+  session_.instruct(c, control.text, by_user_id);
+  return {};
+}
+
+void LiveSession::reply(int participant, const std::string& reply_json) {
+  std::lock_guard lock(mu_);
+  const auto tick = static_cast<std::uint32_t>(session_.tick());
+  for (auto& slot : clients_) {
+    if (slot.participant != participant) continue;
+    if (auto client = slot.client.lock()) {
+      client->send(
+          std::make_shared<const std::string>(wire::encode_reply(tick, ++slot.seq, reply_json)));
+    }
+  }
+}
+
+Result<std::uint64_t> LiveSession::record(const std::string& type,
+                                          const std::string& payload_json) {
   std::lock_guard lock(mu_);
   if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
   session_.record(type, payload_json);
@@ -151,18 +278,51 @@ Status LiveSession::end(const std::string& reason, SessionStatus status) {
     std::lock_guard lock(mu_);
     if (ended_) return {};
     catch_up_locked();
-    session_.end(reason);
-    MV_TRY(flush_locked());
-    ended_ = true;
-    MV_TRY(store_.end_session(record_.id, status, wall_time_us()));
-    record_.status = status;
-    for (auto& slot : clients_) {
-      if (auto c = slot.client.lock()) to_close.push_back(c);
-    }
-    clients_.clear();
+    MV_TRY(end_locked(reason, status, &to_close));
   }
   net::post(strand_, [self = shared_from_this()] { self->timer_.cancel(); });
   for (auto& c : to_close) c->close(1000, "session ended: " + reason);
+  return {};
+}
+
+Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
+                               std::vector<std::shared_ptr<SessionClient>>* to_close) {
+  if (!session_.ended()) {
+    // Everything up to now is stored first, so the assessment reads the whole log.
+    MV_TRY(flush_locked());
+    if (const SessionModule* module = session_.module()) {
+      if (auto assessment = module->assess(log_)) session_.record("assessment", *assessment);
+    }
+    session_.end(reason);
+  }
+  MV_TRY(flush_locked());
+  fan_out_locked();  // the last events reach the clients before they are closed
+  if (has_module_) {
+    const Status report = store_report_locked();
+    // The report is a projection of the stored log: it can be rebuilt, so a
+    // failure here does not keep the session open.
+    if (!report.ok())
+      spdlog::error("session {}: cannot store its report: {}", record_.id, report.error().message);
+  }
+  MV_TRY(store_.end_session(record_.id, status, wall_time_us()));
+  ended_ = true;
+  end_reason_ = reason;
+  record_.status = status;
+  for (auto& slot : clients_) {
+    if (auto c = slot.client.lock()) to_close->push_back(c);
+  }
+  clients_.clear();
+  return {};
+}
+
+Status LiveSession::store_report_locked() {
+  const SessionReport report = build_session_report(
+      SessionInfo{record_.id, record_.title, record_.kind, settings_.tick_rate_hz}, log_);
+  const std::int64_t now = wall_time_us();
+  MV_TRY(store_.put_artifact(ArtifactRecord{new_id("art_"), record_.id, "report", "report.json",
+                                            "application/json", report.json.dump(2) + "\n", now}));
+  MV_TRY(store_.put_artifact(ArtifactRecord{new_id("art_"), record_.id, "report", "report.html",
+                                            "text/html; charset=utf-8", report.html, now}));
   return {};
 }
 
@@ -171,7 +331,8 @@ SessionRecord LiveSession::record() const { return record_; }
 std::vector<LiveSession::ParticipantInfo> LiveSession::participants() {
   std::lock_guard lock(mu_);
   std::vector<ParticipantInfo> out;
-  for (const auto& p : session_.participants()) out.push_back({p.number, p.username, p.role, p.present});
+  for (const auto& p : session_.participants())
+    out.push_back({p.number, p.user_id, p.username, p.role, p.present});
   return out;
 }
 
@@ -181,7 +342,20 @@ std::uint64_t LiveSession::tick() {
 }
 
 Result<std::shared_ptr<LiveSession>> SessionHub::start(const SessionRecord& record) {
-  auto live = std::make_shared<LiveSession>(io_, store_, record, settings_);
+  std::unique_ptr<SessionModule> module;
+  if (record.kind != "sandbox") {
+    if (!modules_)
+      return make_error(ErrorCode::invalid_input,
+                        "session kind '" + record.kind + "' is not known to this server");
+    auto made = modules_(record.kind, record.seed);
+    if (!made.ok()) return made.error();
+    module = std::move(*made);
+  }
+  auto live = std::make_shared<LiveSession>(io_, store_, record, settings_, std::move(module));
+  live->on_self_ended([this](const std::string& id) {
+    std::lock_guard lock(mu_);
+    sessions_.erase(id);
+  });
   MV_TRY(live->start());
   std::lock_guard lock(mu_);
   sessions_[record.id] = live;
@@ -233,10 +407,14 @@ Result<int> close_abandoned_sessions(RecordStore& store) {
       auto events = store.list_events(s.id, *last - 1, 1);
       if (events.ok() && !events->empty()) tick = events->front().tick;
     }
-    const EventRecord ended{s.id, *last + 1, tick, wall_time_us(), event_type::session_ended,
-                            nlohmann::json{{"reason", "server stopped without ending the session"},
-                                           {"abnormal", true}}
-                                .dump()};
+    const EventRecord ended{
+        s.id,
+        *last + 1,
+        tick,
+        wall_time_us(),
+        event_type::session_ended,
+        nlohmann::json{{"reason", "server stopped without ending the session"}, {"abnormal", true}}
+            .dump()};
     MV_TRY(store.append_events({ended}));
     MV_TRY(store.end_session(s.id, SessionStatus::ended_abnormally, wall_time_us()));
     spdlog::warn("session {} ('{}') was left running by a previous server; marked ended abnormally",

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,26 +38,45 @@ struct LiveSessionSettings {
   double snapshot_rate_hz = 90.0;
 };
 
+// The most recent events a client gets when it joins (docs/protocol.md, EVENTS).
+inline constexpr std::size_t kJoinContextEvents = 200;
+
 class LiveSession : public std::enable_shared_from_this<LiveSession> {
  public:
+  // `module` is the session kind's clinical module (null for the sandbox).
   LiveSession(boost::asio::io_context& io, RecordStore& store, SessionRecord record,
-              LiveSessionSettings settings);
+              LiveSessionSettings settings, std::unique_ptr<SessionModule> module = nullptr);
 
   // Stores the first events and starts the timer.
   Status start();
+  // Called once, after the session ended by itself (its scenario reached an end).
+  void on_self_ended(std::function<void(const std::string& id)> callback);
 
   Result<int> join(const std::shared_ptr<SessionClient>& client, const UserRecord& user);
   void leave(int participant);
   void submit_input(int participant, const InputFrame& input, std::uint32_t client_seq);
+  // A participant's team action, queued for the next tick (invalid_input for a
+  // session without a module, conflict once it has ended).
+  Status act(int participant, const wire::ActionRequest& action);
+  // An instructor's control: pause/resume/cue are queued for the next tick,
+  // an observation is stored before this returns. The caller checks the
+  // caller may instruct this session.
+  Status control(const wire::ControlRequest& control, const std::string& by_user_id);
+  // Sends a REPLY frame to one participant's client.
+  void reply(int participant, const std::string& reply_json);
   // Appends an event from outside the engine and stores it before returning its seq.
   Result<std::uint64_t> record(const std::string& type, const std::string& payload_json);
-  // Ends the session: the log is closed and flushed, clients are told why.
+  // Ends the session: a module session is scored (the `assessment` event) and
+  // its debrief report stored as artifacts; the log is closed and flushed,
+  // clients get the last events and are told why.
   Status end(const std::string& reason, SessionStatus status);
+  bool has_module() const { return has_module_; }
 
   const std::string& id() const { return record_.id; }
   SessionRecord record() const;
   struct ParticipantInfo {
     int number;
+    std::string user_id;
     std::string username;
     std::string role;
     bool present;
@@ -76,10 +96,14 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
 
   void schedule();
   void run_frame();
-  // Takes the ticks that wall time says are due.
+  // Takes the ticks that wall time says are due (none after the module finished).
   void catch_up_locked();
   Status flush_locked();
   void fan_out_locked();
+  Status end_locked(const std::string& reason, SessionStatus status,
+                    std::vector<std::shared_ptr<SessionClient>>* to_close);
+  Status store_report_locked();
+  std::string join_context_locked() const;
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
@@ -96,14 +120,26 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   bool store_failing_ = false;
   std::vector<ClientSlot> clients_;
   std::vector<wire::BodyPose> changed_;  // reused every frame
+  // Every stored event except inputs: what modules score, reports project and
+  // clients are shown (EVENTS frames).
+  std::vector<Event> log_;
+  std::size_t last_vitals_ = SIZE_MAX;  // index in log_ of the latest `vitals`
+  std::string outbox_;  // JSON array elements stored since the last fan-out, comma-separated
+  bool has_module_ = false;
   bool ended_ = false;
+  std::string end_reason_;
+  std::function<void(const std::string&)> on_self_ended_;
 };
 
 class SessionHub {
  public:
-  SessionHub(boost::asio::io_context& io, RecordStore& store, LiveSessionSettings settings)
-      : io_(io), store_(store), settings_(settings) {}
+  // `modules` makes the clinical module of a session kind other than
+  // "sandbox" (null: sandbox sessions only).
+  SessionHub(boost::asio::io_context& io, RecordStore& store, LiveSessionSettings settings,
+             ModuleFactory modules = nullptr)
+      : io_(io), store_(store), settings_(settings), modules_(std::move(modules)) {}
 
+  // Makes the session's module (invalid_input for a kind no module knows) and starts it.
   Result<std::shared_ptr<LiveSession>> start(const SessionRecord& record);
   std::shared_ptr<LiveSession> find(const std::string& id);
   Status end(const std::string& id, const std::string& reason);
@@ -114,6 +150,7 @@ class SessionHub {
   boost::asio::io_context& io_;
   RecordStore& store_;
   LiveSessionSettings settings_;
+  ModuleFactory modules_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<LiveSession>> sessions_;
 };
@@ -122,6 +159,7 @@ class SessionHub {
 // gets a final `session_ended` event and their status becomes ended_abnormally.
 Result<int> close_abandoned_sessions(RecordStore& store);
 
-std::vector<EventRecord> to_records(const std::string& session_id, const std::vector<Event>& events);
+std::vector<EventRecord> to_records(const std::string& session_id,
+                                    const std::vector<Event>& events);
 
 }  // namespace medvision

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -15,9 +16,12 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/ids.h"
+#include "core/paths.h"
+#include "modules/registry.h"
 #include "server/api.h"
 #include "server/protocol.h"
 #include "server/static_files.h"
@@ -49,30 +53,35 @@ void add_security_headers(HttpResponse& res) {
 
 HttpResponse static_response(const ServerState& s, const HttpRequest& req) {
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    return error_response(req, http::status::method_not_allowed,
-                          make_error(ErrorCode::invalid_input, "only GET and HEAD are allowed here"));
+    return error_response(
+        req, http::status::method_not_allowed,
+        make_error(ErrorCode::invalid_input, "only GET and HEAD are allowed here"));
   }
   auto file = load_static_file(s.web_root, req.target());
   if (!file) {
-    const std::string why = s.web_root.empty()
-                                ? "the web client is not built (run `make demo`, or pass --web-root)"
-                                : "no such file: " + std::string(req.target());
+    const std::string why =
+        s.web_root.empty() ? "the web client is not built (run `make demo`, or pass --web-root)"
+                           : "no such file: " + std::string(req.target());
     return error_response(req, http::status::not_found, make_error(ErrorCode::not_found, why));
   }
   HttpResponse res{http::status::ok, req.version()};
   res.set(http::field::content_type, file->content_type);
-  res.set(http::field::cache_control, file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set(http::field::cache_control,
+          file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
   res.keep_alive(req.keep_alive());
   res.body() = req.method() == http::verb::head ? std::string() : std::move(file->body);
   res.prepare_payload();
   return res;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 // One WebSocket participant of a live session.
 template <class Stream>
-class WsConnection : public SessionClient, public std::enable_shared_from_this<WsConnection<Stream>> {
+class WsConnection : public SessionClient,
+                     public std::enable_shared_from_this<WsConnection<Stream>> {
  public:
   WsConnection(Stream&& stream, const ServerState& server, std::string remote)
       : ws_(std::move(stream)), server_(server), remote_(std::move(remote)) {}
@@ -87,7 +96,8 @@ class WsConnection : public SessionClient, public std::enable_shared_from_this<W
     ws_.read_message_max(server_.config.max_frame_bytes);
     ws_.binary(true);
     req_ = std::move(req);
-    ws_.async_accept(req_, beast::bind_front_handler(&WsConnection::on_accept, this->shared_from_this()));
+    ws_.async_accept(req_,
+                     beast::bind_front_handler(&WsConnection::on_accept, this->shared_from_this()));
   }
 
   void send(std::shared_ptr<const std::string> frame) override {
@@ -102,8 +112,12 @@ class WsConnection : public SessionClient, public std::enable_shared_from_this<W
     });
   }
 
+  // The session's own close: every frame queued before it is sent first (the
+  // last EVENTS frame carries the session's end and its assessment).
   void close(std::uint16_t code, const std::string& reason) override {
-    net::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason] { self->close_now(code, reason); });
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason] {
+      self->close_after_queue(code, reason);
+    });
   }
 
   bool backlogged() const override { return queued_.load() > 2; }
@@ -117,20 +131,22 @@ class WsConnection : public SessionClient, public std::enable_shared_from_this<W
       return;
     }
     participant_ = *number;
-    spdlog::info("session {}: {} joined as participant {} from {}", live_->id(), user_.username, participant_, remote_);
+    spdlog::info("session {}: {} joined as participant {} from {}", live_->id(), user_.username,
+                 participant_, remote_);
     window_start_ = std::chrono::steady_clock::now();
     read_next();
   }
 
   void read_next() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsConnection::on_read, this->shared_from_this()));
+    ws_.async_read(buffer_,
+                   beast::bind_front_handler(&WsConnection::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
       if (ec == websocket::error::message_too_big) {
-        spdlog::warn("session {}: participant {} sent a frame over {} bytes; closed", live_->id(), participant_,
-                     server_.config.max_frame_bytes);
+        spdlog::warn("session {}: participant {} sent a frame over {} bytes; closed", live_->id(),
+                     participant_, server_.config.max_frame_bytes);
       }
       left();
       return;
@@ -159,8 +175,49 @@ class WsConnection : public SessionClient, public std::enable_shared_from_this<W
       close_now(1002, frame.error().message);
       return;
     }
-    live_->submit_input(participant_, frame->input, frame->header.seq);
+    switch (frame->header.type) {
+      case wire::MessageType::action:
+        take_action(frame->header.seq, frame->body);
+        break;
+      case wire::MessageType::control:
+        take_control(frame->header.seq, frame->body);
+        break;
+      default:
+        live_->submit_input(participant_, frame->input, frame->header.seq);
+        break;
+    }
     read_next();
+  }
+
+  void reply(std::uint32_t ref, const Status& status) {
+    nlohmann::json j = {{"ref", ref}, {"ok", status.ok()}};
+    if (!status.ok()) {
+      j["code"] = to_string(status.error().code);
+      j["error"] = status.error().message;
+    }
+    live_->reply(participant_, j.dump());
+  }
+
+  void take_action(std::uint32_t ref, const std::string& body) {
+    auto action = wire::parse_action_request(body);
+    reply(ref, action.ok() ? live_->act(participant_, *action) : Status(action.error()));
+  }
+
+  void take_control(std::uint32_t ref, const std::string& body) {
+    auto control = wire::parse_control_request(body);
+    if (!control.ok()) return reply(ref, control.error());
+    auto allowed = may_instruct(server_.api, live_->id(), user_);
+    if (!allowed.ok()) return reply(ref, allowed.error());
+    if (!*allowed) {
+      audit(server_.api, user_.id, "control", "/api/sessions/" + live_->id(), "denied",
+            control->control, remote_);
+      return reply(ref, make_error(ErrorCode::forbidden, "you do not teach session " + live_->id() +
+                                                             ", so you may not " +
+                                                             control->control + " it"));
+    }
+    audit(server_.api, user_.id, "control", "/api/sessions/" + live_->id(), "ok", control->control,
+          remote_);
+    reply(ref, live_->control(*control, user_.id));
   }
 
   void write_next() {
@@ -171,24 +228,40 @@ class WsConnection : public SessionClient, public std::enable_shared_from_this<W
     }
     writing_ = true;
     auto frame = out_.front();
-    ws_.async_write(net::buffer(*frame), [self = this->shared_from_this(), frame](beast::error_code ec, std::size_t) {
-      self->out_.pop_front();
-      --self->queued_;
-      if (ec) {
-        self->writing_ = false;
-        self->out_.clear();
-        return;
-      }
-      self->write_next();
-    });
+    ws_.async_write(net::buffer(*frame),
+                    [self = this->shared_from_this(), frame](beast::error_code ec, std::size_t) {
+                      self->out_.pop_front();
+                      --self->queued_;
+                      if (ec) {
+                        self->writing_ = false;
+                        self->out_.clear();
+                        return;
+                      }
+                      self->write_next();
+                    });
+  }
+
+  void close_after_queue(std::uint16_t code, const std::string& reason) {
+    if (closing_) return;
+    closing_ = true;
+    close_reason_ =
+        websocket::close_reason(static_cast<websocket::close_code>(code), reason.substr(0, 120));
+    if (writing_) {
+      pending_close_ = true;
+    } else {
+      start_close();
+    }
   }
 
   void close_now(std::uint16_t code, const std::string& reason) {
     if (closing_) return;
     closing_ = true;
     // A close reason must fit in a control frame (125 bytes with the code).
-    close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason.substr(0, 120));
-    if (code != 1000) spdlog::warn("session {}: closing participant {} ({}): {}", live_ ? live_->id() : "-", participant_, remote_, reason);
+    close_reason_ =
+        websocket::close_reason(static_cast<websocket::close_code>(code), reason.substr(0, 120));
+    if (code != 1000)
+      spdlog::warn("session {}: closing participant {} ({}): {}", live_ ? live_->id() : "-",
+                   participant_, remote_, reason);
     queued_ -= out_.size() - (writing_ ? 1 : 0);
     if (writing_) {
       out_.erase(out_.begin() + 1, out_.end());
@@ -201,7 +274,8 @@ class WsConnection : public SessionClient, public std::enable_shared_from_this<W
 
   void start_close() {
     pending_close_ = false;
-    ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) { self->left(); });
+    ws_.async_close(close_reason_,
+                    [self = this->shared_from_this()](beast::error_code) { self->left(); });
   }
 
   void left() {
@@ -239,9 +313,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
   void run() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
       beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
-      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-        if (!ec) self->read_next();
-      });
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->read_next();
+                              });
     } else {
       read_next();
     }
@@ -253,7 +328,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     parser_->body_limit(server_.config.max_body_bytes);
     parser_->header_limit(16 * 1024);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpConnection::on_read, this->shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpConnection::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -261,18 +337,21 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     if (ec == http::error::body_limit) {
       HttpRequest dummy;
       dummy.version(11);
-      return write(error_response(dummy, http::status::payload_too_large,
-                                  make_error(ErrorCode::invalid_input,
-                                             "request body is larger than " + std::to_string(server_.config.max_body_bytes) + " bytes")),
-                   true);
+      return write(
+          error_response(dummy, http::status::payload_too_large,
+                         make_error(ErrorCode::invalid_input,
+                                    "request body is larger than " +
+                                        std::to_string(server_.config.max_body_bytes) + " bytes")),
+          true);
     }
     if (ec) {
-      if (ec != beast::error::timeout && ec != net::error::operation_aborted && ec != net::error::eof &&
-          ec != net::error::connection_reset) {
+      if (ec != beast::error::timeout && ec != net::error::operation_aborted &&
+          ec != net::error::eof && ec != net::error::connection_reset) {
         HttpRequest dummy;
         dummy.version(11);
-        write(error_response(dummy, http::status::bad_request,
-                             make_error(ErrorCode::invalid_input, "malformed HTTP request: " + ec.message())),
+        write(error_response(
+                  dummy, http::status::bad_request,
+                  make_error(ErrorCode::invalid_input, "malformed HTTP request: " + ec.message())),
               true);
       }
       return;
@@ -280,28 +359,35 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     HttpRequest req = parser_->release();
     if (websocket::is_upgrade(req)) return upgrade(std::move(req));
     HttpResponse res = starts_with(req.target(), "/api/") ? handle_api(server_.api, req, remote_)
-                                                            : static_response(server_, req);
+                                                          : static_response(server_, req);
     write(std::move(res), false);
   }
 
   void upgrade(HttpRequest req) {
     const std::string_view target = req.target();
     const auto fail = [&](http::status status, const Error& e) {
-      audit(server_.api, "", "join", std::string(target.substr(0, target.find('?'))), "denied", e.message, remote_);
+      audit(server_.api, "", "join", std::string(target.substr(0, target.find('?'))), "denied",
+            e.message, remote_);
       write(error_response(req, status, e), true);
     };
     if (!starts_with(target, "/ws?") && target != "/ws") {
-      return fail(http::status::not_found, make_error(ErrorCode::not_found, "WebSocket endpoint is /ws?session=ID"));
+      return fail(http::status::not_found,
+                  make_error(ErrorCode::not_found, "WebSocket endpoint is /ws?session=ID"));
     }
     auto caller = authenticate(server_.api, req);
     if (!caller.ok()) return fail(status_of(caller.error().code), caller.error());
     const std::string id = query_param(target, "session");
-    if (id.empty()) return fail(http::status::bad_request, make_error(ErrorCode::invalid_input, "missing ?session=ID"));
+    if (id.empty())
+      return fail(http::status::bad_request,
+                  make_error(ErrorCode::invalid_input, "missing ?session=ID"));
     auto live = server_.api.hub.find(id);
     if (!live) {
       auto record = server_.api.store.get_session(id);
-      if (!record.ok()) return fail(http::status::not_found, make_error(ErrorCode::not_found, "session " + id + " not found"));
-      return fail(http::status::conflict, make_error(ErrorCode::conflict, "session " + id + " has ended"));
+      if (!record.ok())
+        return fail(http::status::not_found,
+                    make_error(ErrorCode::not_found, "session " + id + " not found"));
+      return fail(http::status::conflict,
+                  make_error(ErrorCode::conflict, "session " + id + " has ended"));
     }
     audit(server_.api, caller->user.id, "join", "/api/sessions/" + id, "ok", "websocket", remote_);
     std::make_shared<WsConnection<Stream>>(std::move(stream_), server_, remote_)
@@ -312,11 +398,12 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     add_security_headers(res);
     if (close_after) res.keep_alive(false);
     auto sp = std::make_shared<HttpResponse>(std::move(res));
-    http::async_write(stream_, *sp, [self = this->shared_from_this(), sp](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      if (!sp->keep_alive()) return self->shutdown();
-      self->read_next();
-    });
+    http::async_write(stream_, *sp,
+                      [self = this->shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                        if (ec) return;
+                        if (!sp->keep_alive()) return self->shutdown();
+                        self->read_next();
+                      });
   }
 
   void shutdown() {
@@ -326,9 +413,25 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     } else {
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      // Lingering close: read and drop what the client still sends (the rest
+      // of a body over the limit) for up to 2 s, so that closing with unread
+      // data does not reset the connection and destroy the answer in flight.
+      stream_.expires_after(std::chrono::seconds(2));
+      drain();
     }
   }
 
+  void drain() {
+    if constexpr (!std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+      if (!drain_buffer_) drain_buffer_ = std::make_shared<std::array<char, 16 * 1024>>();
+      stream_.async_read_some(net::buffer(*drain_buffer_),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (!ec) self->drain();
+                              });
+    }
+  }
+
+  std::shared_ptr<std::array<char, 16 * 1024>> drain_buffer_;
   Stream stream_;
   const ServerState& server_;
   std::string remote_;
@@ -338,12 +441,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& io, const ServerState& server) : io_(io), acceptor_(io), server_(server) {}
+  Listener(net::io_context& io, const ServerState& server)
+      : io_(io), acceptor_(io), server_(server) {}
 
   Result<std::uint16_t> open(const std::string& host, std::uint16_t port) {
     beast::error_code ec;
     const auto address = net::ip::make_address(host, ec);
-    if (ec) return make_error(ErrorCode::invalid_input, "--host '" + host + "' is not an IP address");
+    if (ec)
+      return make_error(ErrorCode::invalid_input, "--host '" + host + "' is not an IP address");
     const tcp::endpoint endpoint(address, port);
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
@@ -351,14 +456,18 @@ class Listener : public std::enable_shared_from_this<Listener> {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
       return make_error(ErrorCode::unavailable,
-                        "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message() +
-                            (ec == net::error::address_in_use ? " (another program uses this port; choose one with --port)" : ""));
+                        "cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                            ec.message() +
+                            (ec == net::error::address_in_use
+                                 ? " (another program uses this port; choose one with --port)"
+                                 : ""));
     }
     return acceptor_.local_endpoint().port();
   }
 
   void accept_next() {
-    acceptor_.async_accept(net::make_strand(io_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(net::make_strand(io_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
 
   void stop() {
@@ -377,10 +486,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
       std::string remote = peer.address().to_string();
       if (server_.tls) {
         std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(
-            beast::ssl_stream<beast::tcp_stream>(std::move(socket), *server_.tls), server_, std::move(remote))
+            beast::ssl_stream<beast::tcp_stream>(std::move(socket), *server_.tls), server_,
+            std::move(remote))
             ->run();
       } else {
-        std::make_shared<HttpConnection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), server_, std::move(remote))
+        std::make_shared<HttpConnection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
+                                                            server_, std::move(remote))
             ->run();
       }
     }
@@ -419,7 +530,9 @@ Status ensure_admin(RecordStore& store) {
         "This password is shown once: log in and change it.\n\n",
         password.c_str());
   } else {
-    std::printf("MedVision created the administrator account 'admin' with the password from MEDVISION_ADMIN_PASSWORD.\n");
+    std::printf(
+        "MedVision created the administrator account 'admin' with the password from "
+        "MEDVISION_ADMIN_PASSWORD.\n");
   }
   std::fflush(stdout);
   return {};
@@ -430,7 +543,9 @@ Status ensure_admin(RecordStore& store) {
 Status serve(const ServerConfig& config) {
   std::error_code fs_ec;
   std::filesystem::create_directories(config.data_dir, fs_ec);
-  if (fs_ec) return make_error(ErrorCode::unavailable, "cannot create data folder " + config.data_dir + ": " + fs_ec.message());
+  if (fs_ec)
+    return make_error(ErrorCode::unavailable,
+                      "cannot create data folder " + config.data_dir + ": " + fs_ec.message());
 
   auto opened = open_store(config.db_url());
   if (!opened.ok()) return opened.error();
@@ -455,12 +570,27 @@ Status serve(const ServerConfig& config) {
     MV_TRY(configure_tls(*tls, cert, key));
   }
 
+  // Scenarios are read from the content folder; a broken file is reported here
+  // and left out of the listing, the others run.
+  ServerConfig resolved = config;
+  if (resolved.content_root.empty())
+    resolved.content_root = find_run_folder("content", "content", "scenarios");
+  if (resolved.content_root.empty()) {
+    spdlog::warn("no content folder found (give --content); only sandbox sessions can be created");
+  } else {
+    const auto listing = modules::list_scenarios(resolved.content_root);
+    for (const auto& error : listing.errors) spdlog::error("scenario not offered: {}", error);
+    spdlog::info("content {}: {} scenario(s)", resolved.content_root, listing.scenarios.size());
+  }
+
   net::io_context io(config.threads);
   LoginThrottle throttle;
-  SessionHub hub(io, store, LiveSessionSettings{config.tick_rate_hz, config.snapshot_rate_hz});
-  ApiContext api{store, hub, throttle, config};
-  const ServerState state{api, config, resolve_web_root(config.web_root), tls ? &*tls : nullptr};
-  if (state.web_root.empty()) spdlog::warn("no built web client found; only the API is served (build it with `make demo`)");
+  SessionHub hub(io, store, LiveSessionSettings{config.tick_rate_hz, config.snapshot_rate_hz},
+                 modules::module_factory(resolved.content_root, config.tick_rate_hz));
+  ApiContext api{store, hub, throttle, resolved};
+  const ServerState state{api, resolved, resolve_web_root(config.web_root), tls ? &*tls : nullptr};
+  if (state.web_root.empty())
+    spdlog::warn("no built web client found; only the API is served (build it with `make demo`)");
 
   auto listener = std::make_shared<Listener>(io, state);
   auto port = listener->open(config.host, config.port);
@@ -479,9 +609,10 @@ Status serve(const ServerConfig& config) {
   });
 
   const std::string scheme = tls ? "https" : "http";
-  std::printf("MedVision listening on %s://%s:%u (store: %s)\n", scheme.c_str(), config.host.c_str(),
-              static_cast<unsigned>(*port), store.backend_name().c_str());
-  if (!fingerprint.empty()) std::printf("TLS certificate (self-signed) SHA-256 fingerprint: %s\n", fingerprint.c_str());
+  std::printf("MedVision listening on %s://%s:%u (store: %s)\n", scheme.c_str(),
+              config.host.c_str(), static_cast<unsigned>(*port), store.backend_name().c_str());
+  if (!fingerprint.empty())
+    std::printf("TLS certificate (self-signed) SHA-256 fingerprint: %s\n", fingerprint.c_str());
   std::fflush(stdout);
 
   std::vector<std::thread> threads;

@@ -3,11 +3,23 @@
 namespace medvision {
 
 const std::vector<std::string>& server_config_keys() {
-  static const std::vector<std::string> keys = {
-      "host",         "port",           "db",           "data",          "web-root",
-      "tls-cert",     "tls-key",        "tls-self-signed", "threads",    "tick-rate",
-      "snapshot-rate", "token-ttl",     "max-frame-bytes", "max-frame-rate", "max-body-bytes",
-      "log-level"};
+  static const std::vector<std::string> keys = {"host",
+                                                "port",
+                                                "db",
+                                                "data",
+                                                "web-root",
+                                                "tls-cert",
+                                                "tls-key",
+                                                "tls-self-signed",
+                                                "threads",
+                                                "tick-rate",
+                                                "snapshot-rate",
+                                                "token-ttl",
+                                                "max-frame-bytes",
+                                                "max-frame-rate",
+                                                "max-body-bytes",
+                                                "log-level",
+                                                "content"};
   return keys;
 }
 
@@ -23,6 +35,7 @@ Result<ServerConfig> read_server_config(const ConfigLayers& layers) {
   MV_TRY(str("db", c.db));
   MV_TRY(str("data", c.data_dir));
   MV_TRY(str("web-root", c.web_root));
+  MV_TRY(str("content", c.content_root));
   MV_TRY(str("tls-cert", c.tls_cert));
   MV_TRY(str("tls-key", c.tls_key));
   MV_TRY(str("log-level", c.log_level));
@@ -45,13 +58,15 @@ Result<ServerConfig> read_server_config(const ConfigLayers& layers) {
   const auto ttl = layers.get_int("token-ttl", c.token_ttl_s, 60, 30LL * 24 * 3600);
   if (!ttl.ok()) return ttl.error();
   c.token_ttl_s = *ttl;
-  const auto frame = layers.get_int("max-frame-bytes", static_cast<std::int64_t>(c.max_frame_bytes), 128, 16 << 20);
+  const auto frame = layers.get_int("max-frame-bytes", static_cast<std::int64_t>(c.max_frame_bytes),
+                                    128, 16 << 20);
   if (!frame.ok()) return frame.error();
   c.max_frame_bytes = static_cast<std::size_t>(*frame);
   const auto rate = layers.get_double("max-frame-rate", c.max_frames_per_second, 1, 10000);
   if (!rate.ok()) return rate.error();
   c.max_frames_per_second = *rate;
-  const auto body = layers.get_int("max-body-bytes", static_cast<std::int64_t>(c.max_body_bytes), 1024, 1LL << 30);
+  const auto body = layers.get_int("max-body-bytes", static_cast<std::int64_t>(c.max_body_bytes),
+                                   1024, 1LL << 30);
   if (!body.ok()) return body.error();
   c.max_body_bytes = static_cast<std::size_t>(*body);
 
@@ -59,7 +74,8 @@ Result<ServerConfig> read_server_config(const ConfigLayers& layers) {
     return make_error(ErrorCode::invalid_input, "--tls-cert and --tls-key must be given together");
   }
   if (c.tls_self_signed && !c.tls_cert.empty()) {
-    return make_error(ErrorCode::invalid_input, "use either --tls-self-signed or --tls-cert/--tls-key, not both");
+    return make_error(ErrorCode::invalid_input,
+                      "use either --tls-self-signed or --tls-cert/--tls-key, not both");
   }
   return c;
 }

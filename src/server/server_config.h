@@ -13,9 +13,10 @@ namespace medvision {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
-  std::string db;                 // "" means sqlite:<data>/medvision.db
+  std::string db;  // "" means sqlite:<data>/medvision.db
   std::string data_dir = "var";
-  std::string web_root;           // "" means the first of ./web/dist, <exe>/../share/medvision/web
+  std::string web_root;      // "" means the first of ./web/dist, <exe>/../share/medvision/web
+  std::string content_root;  // "" means the first of ./content, <exe>/../share/medvision/content
   std::string tls_cert, tls_key;  // PEM files
   bool tls_self_signed = false;
   int threads = 2;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/paths.h"
+
 namespace medvision {
 namespace {
 
@@ -58,16 +60,7 @@ std::optional<StaticFile> load_static_file(const std::string& root, std::string_
 
 std::string resolve_web_root(const std::string& configured) {
   if (!configured.empty()) return configured;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file("web/dist/index.html", ec)) {
-    return std::filesystem::absolute("web/dist").string();
-  }
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto shared = exe.parent_path() / ".." / "share" / "medvision" / "web";
-    if (std::filesystem::is_regular_file(shared / "index.html", ec)) return shared.lexically_normal().string();
-  }
-  return {};
+  return find_run_folder("web/dist", "web", "index.html");
 }
 
 }  // namespace medvision

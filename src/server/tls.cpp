@@ -41,7 +41,8 @@ bool add_extension(X509* cert, int nid, const std::string& value) {
 
 Result<std::string> certificate_fingerprint(const std::string& cert_path) {
   File f(std::fopen(cert_path.c_str(), "r"));
-  if (!f) return make_error(ErrorCode::not_found, "TLS certificate " + cert_path + " cannot be opened");
+  if (!f)
+    return make_error(ErrorCode::not_found, "TLS certificate " + cert_path + " cannot be opened");
   Cert cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr));
   if (!cert) return tls_error(cert_path + " is not a PEM certificate");
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -71,22 +72,29 @@ Result<TlsFiles> ensure_self_signed(const std::string& dir, const std::string& h
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 3600);
     X509_set_pubkey(cert.get(), key.get());
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("MedVision"), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(host.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("MedVision"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(host.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     const bool is_ip = host.find_first_not_of("0123456789.") == std::string::npos ||
                        host.find(':') != std::string::npos;
     std::string san = "DNS:localhost,IP:127.0.0.1";
-    if (host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0") san += (is_ip ? ",IP:" : ",DNS:") + host;
+    if (host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0")
+      san += (is_ip ? ",IP:" : ",DNS:") + host;
     if (!add_extension(cert.get(), NID_subject_alt_name, san) ||
         !add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE")) {
       return tls_error("cannot add certificate extensions");
     }
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) return tls_error("cannot sign the certificate");
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
+      return tls_error("cannot sign the certificate");
     File kf(std::fopen(files.key_path.c_str(), "w"));
     File cf(std::fopen(files.cert_path.c_str(), "w"));
-    if (!kf || !cf) return make_error(ErrorCode::unavailable, "cannot write TLS files under " + dir);
-    std::filesystem::permissions(files.key_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    if (!kf || !cf)
+      return make_error(ErrorCode::unavailable, "cannot write TLS files under " + dir);
+    std::filesystem::permissions(
+        files.key_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        ec);
     if (PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
         PEM_write_X509(cf.get(), cert.get()) != 1) {
       return tls_error("cannot write the certificate or key");
@@ -98,13 +106,17 @@ Result<TlsFiles> ensure_self_signed(const std::string& dir, const std::string& h
   return files;
 }
 
-Status configure_tls(boost::asio::ssl::context& ctx, const std::string& cert_path, const std::string& key_path) {
+Status configure_tls(boost::asio::ssl::context& ctx, const std::string& cert_path,
+                     const std::string& key_path) {
   boost::system::error_code ec;
-  ctx.set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
-                  boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
-                  boost::asio::ssl::context::no_tlsv1_1, ec);
+  ctx.set_options(boost::asio::ssl::context::default_workarounds |
+                      boost::asio::ssl::context::no_sslv2 | boost::asio::ssl::context::no_sslv3 |
+                      boost::asio::ssl::context::no_tlsv1 | boost::asio::ssl::context::no_tlsv1_1,
+                  ec);
   ctx.use_certificate_chain_file(cert_path, ec);
-  if (ec) return make_error(ErrorCode::invalid_input, "TLS certificate " + cert_path + ": " + ec.message());
+  if (ec)
+    return make_error(ErrorCode::invalid_input,
+                      "TLS certificate " + cert_path + ": " + ec.message());
   ctx.use_private_key_file(key_path, boost::asio::ssl::context::pem, ec);
   if (ec) return make_error(ErrorCode::invalid_input, "TLS key " + key_path + ": " + ec.message());
   return {};

@@ -11,10 +11,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/event.h"
 #include "core/result.h"
 
 namespace medvision {
@@ -43,15 +46,24 @@ class SessionModule {
   // take (unknown, bad parameters, wrong moment) is refused with a reason and
   // changes nothing; the session logs the refusal.
   virtual Status act(const ModuleAction& action, const EventSink& sink) = 0;
-  virtual Status instruct(InstructorControl control, const std::string& text, const EventSink& sink) = 0;
+  virtual Status instruct(InstructorControl control, const std::string& text,
+                          const EventSink& sink) = 0;
   virtual bool finished() const = 0;
   // Feeds the module's state to the session's state hash.
   virtual std::uint64_t state_hash() const = 0;
+  // Scores a session from its log (the module's own events and the team's
+  // actions; `input` events may be left out): the payload of the `assessment`
+  // event that reports are projected from (docs/reports.md), as JSON text.
+  // A module without an assessment returns nothing.
+  virtual std::optional<std::string> assess(std::span<const Event> log) const {
+    (void)log;
+    return std::nullopt;
+  }
 };
 
 // Makes the module for a session kind, e.g. "emergency/acls-vf"; used when a
 // session is created and again when its log is replayed.
 using ModuleFactory = std::function<Result<std::unique_ptr<SessionModule>>(std::string_view kind,
-                                                                            std::uint64_t seed)>;
+                                                                           std::uint64_t seed)>;
 
 }  // namespace medvision

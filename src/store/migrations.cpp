@@ -158,6 +158,30 @@ CREATE TABLE audit (
 );
 )sql",
     },
+    Migration{
+        2,
+        "session instructors",
+        // ---- SQLite ----
+        R"sql(
+CREATE TABLE session_instructors (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  added_us INTEGER NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX session_instructors_user_id ON session_instructors(user_id);
+)sql",
+        // ---- PostgreSQL ----
+        R"sql(
+CREATE TABLE session_instructors (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  added_us BIGINT NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+);
+CREATE INDEX session_instructors_user_id ON session_instructors(user_id);
+)sql",
+    },
 };
 
 }  // namespace

@@ -404,6 +404,66 @@ class PostgresStore final : public RecordStore {
                });
   }
 
+  Status add_session_instructor(const std::string& session_id, const std::string& user_id,
+                                std::int64_t added_us) override {
+    const std::string what =
+        "cannot add instructor '" + user_id + "' to session '" + session_id + "'";
+    return run(what, [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      // Looked up first so that the error names what is missing; the foreign
+      // keys still guard the insert against a concurrent delete.
+      const pqxx::row exists = tx.exec_params1(
+          "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1),"
+          " EXISTS (SELECT 1 FROM users WHERE id = $2)",
+          session_id, user_id);
+      if (!exists[0].as<bool>()) {
+        return make_error(ErrorCode::not_found, what + ": session '" + session_id + "' not found");
+      }
+      if (!exists[1].as<bool>()) {
+        return make_error(ErrorCode::not_found,
+                          what + ": user with id '" + user_id + "' not found");
+      }
+      tx.exec_params(
+          "INSERT INTO session_instructors (session_id, user_id, added_us) VALUES ($1, $2, $3)"
+          " ON CONFLICT (session_id, user_id) DO NOTHING",
+          session_id, user_id, added_us);
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<std::vector<std::string>> list_session_instructors(
+      const std::string& session_id) override {
+    return run("cannot list instructors of session '" + session_id + "'",
+               [&](pqxx::connection& c) -> Result<std::vector<std::string>> {
+                 pqxx::work tx(c);
+                 std::vector<std::string> user_ids;
+                 // COLLATE "C" orders ids byte by byte, as SQLite does,
+                 // whatever the database's locale.
+                 for (const pqxx::row& row :
+                      tx.exec_params("SELECT user_id FROM session_instructors WHERE session_id = $1"
+                                     " ORDER BY added_us, user_id COLLATE \"C\"",
+                                     session_id)) {
+                   user_ids.emplace_back(row[0].c_str());
+                 }
+                 return user_ids;
+               });
+  }
+
+  Result<bool> is_session_instructor(const std::string& session_id,
+                                     const std::string& user_id) override {
+    return run("cannot look up instructor '" + user_id + "' of session '" + session_id + "'",
+               [&](pqxx::connection& c) -> Result<bool> {
+                 pqxx::work tx(c);
+                 return tx
+                     .exec_params1(
+                         "SELECT EXISTS (SELECT 1 FROM session_instructors"
+                         " WHERE session_id = $1 AND user_id = $2)",
+                         session_id, user_id)[0]
+                     .as<bool>();
+               });
+  }
+
   Status append_events(const std::vector<EventRecord>& events) override {
     MV_TRY(check_event_batch(events));
     if (events.empty()) return {};

@@ -50,7 +50,7 @@ std::optional<SessionStatus> parse_session_status(std::string_view text);
 struct SessionRecord {
   std::string id;
   std::string title;
-  std::string kind;  // "sandbox" until modules add their own kinds
+  std::string kind;        // "sandbox" until modules add their own kinds
   std::string created_by;  // user id
   SessionStatus status = SessionStatus::running;
   std::uint64_t seed = 0;
@@ -116,10 +116,23 @@ class RecordStore {
   virtual Status create_session(const SessionRecord& session) = 0;
   virtual Result<SessionRecord> get_session(const std::string& id) = 0;
   virtual Result<std::vector<SessionRecord>> list_sessions() = 0;  // newest first
-  virtual Status end_session(const std::string& id, SessionStatus status, std::int64_t ended_us) = 0;
+  virtual Status end_session(const std::string& id, SessionStatus status,
+                             std::int64_t ended_us) = 0;
   // Marks every session still `running` as ended_abnormally (used at start-up
   // after a crash); returns how many were marked.
   virtual Result<std::int64_t> mark_running_sessions_abnormal(std::int64_t ended_us) = 0;
+
+  // Session instructors: which users teach which session. Adding a pair that
+  // is already there succeeds and keeps the first added_us; not_found if the
+  // session or the user does not exist. The store does not check the user's
+  // role. Listing and asking about an unknown session or user is no error.
+  virtual Status add_session_instructor(const std::string& session_id, const std::string& user_id,
+                                        std::int64_t added_us) = 0;
+  // User ids, ordered by added_us, then by user id.
+  virtual Result<std::vector<std::string>> list_session_instructors(
+      const std::string& session_id) = 0;
+  virtual Result<bool> is_session_instructor(const std::string& session_id,
+                                             const std::string& user_id) = 0;
 
   // Session events. append_events writes all or nothing, in one transaction;
   // seq must continue the session's log without gaps (conflict otherwise).
@@ -132,7 +145,8 @@ class RecordStore {
   // Artifacts.
   virtual Status put_artifact(const ArtifactRecord& artifact) = 0;
   virtual Result<ArtifactRecord> get_artifact(const std::string& id) = 0;
-  virtual Result<std::vector<ArtifactRecord>> list_artifacts(const std::string& session_id) = 0;  // without data
+  virtual Result<std::vector<ArtifactRecord>> list_artifacts(
+      const std::string& session_id) = 0;  // without data
 
   // Audit log: append-only.
   virtual Status append_audit(const AuditEntry& entry) = 0;

@@ -118,6 +118,7 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
   std::vector<std::pair<double, std::string>> markers;
   std::string scenario_title;
   std::size_t compressions = 0;
+  json participants = json::array();
   for (const Event& e : log) {
     const double t = static_cast<double>(e.tick) / info.tick_rate_hz;
     json p = json::parse(e.payload, nullptr, false);
@@ -126,6 +127,11 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
     if (e.type == "scenario_loaded" && p.contains("title") && p["title"].is_string()) scenario_title = p["title"];
     if (e.type == "vitals") vitals.emplace_back(t, p);
     if (e.type == "compression") ++compressions;
+    if (e.type == "participant_joined") {
+      participants.push_back({{"number", p.value("participant", 0)},
+                              {"user_id", p.value("user_id", std::string())},
+                              {"username", p.value("username", std::string())}});
+    }
     if (e.type == "shock_delivered") markers.emplace_back(t, "shock");
     if (e.type == "drug_given") markers.emplace_back(t, p.value("drug", std::string("drug")));
     if (kNotInTimeline.count(e.type) || e.type == "assessment") continue;
@@ -134,7 +140,8 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
 
   SessionReport report;
   json& j = report.json;
-  j["session"] = {{"id", info.id}, {"title", info.title}, {"kind", info.kind}};
+  j["session"] = {
+      {"id", info.id}, {"title", info.title}, {"kind", info.kind}, {"participants", participants}};
   j["scenario"] = assessment.value("scenario", info.kind);
   j["outcome"] = assessment.value("outcome", std::string("aborted"));
   j["score"] = assessment.value("score", 0.0);

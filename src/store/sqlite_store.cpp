@@ -457,6 +457,73 @@ class SqliteStore final : public RecordStore {
     });
   }
 
+  Status add_session_instructor(const std::string& session_id, const std::string& user_id,
+                                std::int64_t added_us) override {
+    return locked([&]() -> Status {
+      const std::string what =
+          "cannot add instructor '" + user_id + "' to session '" + session_id + "'";
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      {
+        // Looked up first so that the error names what is missing; the
+        // foreign keys still guard the insert. The block resets the statement
+        // before the write.
+        auto exists = query(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?),"
+            " EXISTS (SELECT 1 FROM users WHERE id = ?)");
+        exists.text(session_id).text(user_id);
+        const int rc = exists.step();
+        if (rc != SQLITE_ROW) return exists.failure(rc, what);
+        if (exists.column_int(0) == 0) {
+          return make_error(ErrorCode::not_found,
+                            what + ": session '" + session_id + "' not found");
+        }
+        if (exists.column_int(1) == 0) {
+          return make_error(ErrorCode::not_found,
+                            what + ": user with id '" + user_id + "' not found");
+        }
+      }
+      auto q = query(
+          "INSERT INTO session_instructors (session_id, user_id, added_us) VALUES (?, ?, ?)"
+          " ON CONFLICT (session_id, user_id) DO NOTHING");
+      q.text(session_id).text(user_id).integer(added_us);
+      MV_TRY(q.run(what));
+      return tx.commit();
+    });
+  }
+
+  Result<std::vector<std::string>> list_session_instructors(
+      const std::string& session_id) override {
+    return locked([&]() -> Result<std::vector<std::string>> {
+      auto q = query(
+          "SELECT user_id FROM session_instructors WHERE session_id = ?"
+          " ORDER BY added_us, user_id");
+      q.text(session_id);
+      std::vector<std::string> user_ids;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) user_ids.push_back(q.column_text(0));
+      if (rc != SQLITE_DONE) {
+        return q.failure(rc, "cannot list instructors of session '" + session_id + "'");
+      }
+      return user_ids;
+    });
+  }
+
+  Result<bool> is_session_instructor(const std::string& session_id,
+                                     const std::string& user_id) override {
+    return locked([&]() -> Result<bool> {
+      auto q = query(
+          "SELECT EXISTS (SELECT 1 FROM session_instructors WHERE session_id = ? AND user_id = ?)");
+      q.text(session_id).text(user_id);
+      const int rc = q.step();
+      if (rc != SQLITE_ROW) {
+        return q.failure(
+            rc, "cannot look up instructor '" + user_id + "' of session '" + session_id + "'");
+      }
+      return q.column_int(0) != 0;
+    });
+  }
+
   Status append_events(const std::vector<EventRecord>& events) override {
     return locked([&]() -> Status {
       MV_TRY(check_event_batch(events));

@@ -36,8 +36,9 @@ ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::strin
     : data_dir_(data_dir), err_path_(data_dir + "/server-stderr.log") {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = {MEDVISION_BINARY, "serve", "--host", "127.0.0.1", "--port", "0",
-                                   "--data", data_dir, "--log-level", "info"};
+  std::vector<std::string> args = {MEDVISION_BINARY, "serve", "--host", "127.0.0.1",
+                                   "--port",         "0",     "--data", data_dir,
+                                   "--log-level",    "info"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -72,7 +73,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::strin
     if (!running()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const std::string message = "medvision did not start; stdout:\n" + stdout_text() + "\nstderr:\n" + stderr_text();
+  const std::string message =
+      "medvision did not start; stdout:\n" + stdout_text() + "\nstderr:\n" + stderr_text();
   if (running()) kill9();
   reader_.join();
   close(stdout_fd_);
@@ -143,11 +145,13 @@ int ServerProcess::terminate() {
 
 nlohmann::json HttpResult::json() const { return nlohmann::json::parse(body, nullptr, false); }
 
-HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
-                        const std::string& token, const std::map<std::string, std::string>& headers) {
+HttpResult http_request(int port, const std::string& method, const std::string& target,
+                        const std::string& body, const std::string& token,
+                        const std::map<std::string, std::string>& headers) {
   net::io_context io;
   beast::tcp_stream stream(io);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1");
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
@@ -157,7 +161,10 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
     req.body() = body;
   }
   req.prepare_payload();
-  http::write(stream, req);
+  // A server may answer before the whole body is sent (413) and stop reading:
+  // the write then fails, but the answer is there to read.
+  beast::error_code write_ec;
+  http::write(stream, req, write_ec);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 << 20);
@@ -177,24 +184,27 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
 }
 
 std::string login(int port, const std::string& username, const std::string& password) {
-  const auto res = http_request(port, "POST", "/api/login",
-                                nlohmann::json{{"username", username}, {"password", password}}.dump());
+  const auto res =
+      http_request(port, "POST", "/api/login",
+                   nlohmann::json{{"username", username}, {"password", password}}.dump());
   if (res.status != 200) throw std::runtime_error("login as " + username + " failed: " + res.body);
   return res.json()["token"].get<std::string>();
 }
 
-std::string create_user(int port, const std::string& admin_token, const std::string& username, const std::string& role,
-                        const std::string& password) {
-  const auto res = http_request(port, "POST", "/api/users",
-                                nlohmann::json{{"username", username}, {"password", password}, {"role", role}}.dump(),
-                                admin_token);
+std::string create_user(int port, const std::string& admin_token, const std::string& username,
+                        const std::string& role, const std::string& password) {
+  const auto res = http_request(
+      port, "POST", "/api/users",
+      nlohmann::json{{"username", username}, {"password", password}, {"role", role}}.dump(),
+      admin_token);
   if (res.status != 201) throw std::runtime_error("creating " + username + " failed: " + res.body);
   return res.json()["id"].get<std::string>();
 }
 
 WsClient::WsClient(int port, const std::string& session_id, const std::string& token) {
   tcp::socket socket(io_);
-  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  socket.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   ws_ = std::make_unique<websocket::stream<tcp::socket>>(std::move(socket));
   ws_->set_option(websocket::stream_base::decorator([token](websocket::request_type& req) {
     req.set(http::field::authorization, "Bearer " + token);
@@ -231,7 +241,8 @@ std::optional<std::string> WsClient::read(double timeout_s) {
     done = true;
   });
   io_.restart();
-  io_.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeout_s)));
+  io_.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(timeout_s)));
   if (!done) {
     // Timed out: cancel the read; the connection is not used again.
     beast::error_code ignored;
@@ -254,7 +265,8 @@ namespace {
 
 std::uint32_t u32_at(const std::string& f, std::size_t at) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(f.at(at + static_cast<std::size_t>(i)));
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(f.at(at + static_cast<std::size_t>(i)));
   return v;
 }
 
@@ -289,8 +301,10 @@ ServerFrame parse_server_frame(const std::string& f) {
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::size_t at = 24 + i * 52;
       BodyOnWire b{u32_at(f, at), {}, {}};
-      for (int k = 0; k < 3; ++k) b.position[k] = f32_at(f, at + 24 + 4 * static_cast<std::size_t>(k));
-      for (int k = 0; k < 4; ++k) b.orientation[k] = f32_at(f, at + 36 + 4 * static_cast<std::size_t>(k));
+      for (int k = 0; k < 3; ++k)
+        b.position[k] = f32_at(f, at + 24 + 4 * static_cast<std::size_t>(k));
+      for (int k = 0; k < 4; ++k)
+        b.orientation[k] = f32_at(f, at + 36 + 4 * static_cast<std::size_t>(k));
       out.bodies.push_back(b);
     }
   } else if (out.type == 0x11) {
@@ -298,12 +312,28 @@ ServerFrame parse_server_frame(const std::string& f) {
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::size_t at = 20 + i * 32;
       BodyOnWire b{u32_at(f, at), {}, {}};
-      for (int k = 0; k < 3; ++k) b.position[k] = f32_at(f, at + 4 + 4 * static_cast<std::size_t>(k));
-      for (int k = 0; k < 4; ++k) b.orientation[k] = f32_at(f, at + 16 + 4 * static_cast<std::size_t>(k));
+      for (int k = 0; k < 3; ++k)
+        b.position[k] = f32_at(f, at + 4 + 4 * static_cast<std::size_t>(k));
+      for (int k = 0; k < 4; ++k)
+        b.orientation[k] = f32_at(f, at + 16 + 4 * static_cast<std::size_t>(k));
       out.bodies.push_back(b);
     }
+  } else if (out.type == 0x12) {
+    out.json = nlohmann::json::parse(f.substr(16));
+  } else if (out.type == 0x13) {
+    out.json = nlohmann::json::parse(f.substr(12));
   }
   return out;
+}
+
+std::string json_frame(std::uint8_t type, std::uint32_t seq, const std::string& body) {
+  std::string f;
+  f.push_back(1);  // version
+  f.push_back(static_cast<char>(type));
+  f.append(2, '\0');  // flags
+  f.append(4, '\0');  // tick
+  for (int i = 0; i < 4; ++i) f.push_back(static_cast<char>((seq >> (8 * i)) & 0xff));
+  return f + body;
 }
 
 std::string input_frame(std::uint32_t seq, const float right_hand[3], bool grip) {

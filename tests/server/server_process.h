@@ -112,10 +112,13 @@ struct ServerFrame {
   std::uint32_t ack = 0;
   std::uint32_t participant = 0;
   std::vector<BodyOnWire> bodies;
+  nlohmann::json json;  // EVENTS: the array of events; REPLY: the answer
 };
 ServerFrame parse_server_frame(const std::string& frame);
 
 // An INPUT frame built by hand from docs/protocol.md.
 std::string input_frame(std::uint32_t seq, const float right_hand[3], bool grip);
+// An ACTION (0x02) or CONTROL (0x03) frame with `body` as its JSON text.
+std::string json_frame(std::uint8_t type, std::uint32_t seq, const std::string& body);
 
 }  // namespace medvision::testing

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <ostream>
 #include <pqxx/pqxx>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "postgres_fixture.h"
+#include "store/migrations.h"
 
 namespace medvision {
 namespace {
@@ -26,7 +28,7 @@ using test::PostgresEnvironment;
 [[maybe_unused]] ::testing::Environment* const kPostgres =
     ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
 
-constexpr int kLatestSchemaVersion = 1;
+constexpr int kLatestSchemaVersion = 2;
 
 template <class R>
 std::string why(const R& result) {
@@ -158,6 +160,46 @@ class RecordStoreTest : public ::testing::TestWithParam<Backend> {
     return database->url;
   }
 
+  // URL of a new store whose schema is at `version`, written the way a build
+  // of that version left it: the released migrations applied in plain SQL,
+  // without RecordStore::migrate. "" on failure.
+  std::string new_store_url_at_version(int version) {
+    const std::string url = new_store_url();
+    if (url.empty()) return {};
+    std::string sql = store::kSchemaMigrationsTableSql;
+    sql += ";\n";
+    for (const store::Migration& migration : store::migrations()) {
+      if (migration.version > version) break;
+      sql += GetParam() == Backend::sqlite ? migration.sqlite_sql : migration.postgres_sql;
+      sql += "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+             std::to_string(migration.version) + ", 1);\n";
+    }
+    if (GetParam() == Backend::sqlite) {
+      const std::string path = url.substr(std::string("sqlite:").size());
+      std::error_code ec;
+      fs::create_directories(fs::path(path).parent_path(), ec);
+      sqlite3* db = nullptr;
+      int rc =
+          sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+      char* message = nullptr;
+      if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+      EXPECT_EQ(rc, SQLITE_OK) << (message != nullptr ? message : sqlite3_errmsg(db));
+      sqlite3_free(message);
+      sqlite3_close(db);
+      return rc == SQLITE_OK ? url : std::string();
+    }
+    try {
+      pqxx::connection connection(url);
+      pqxx::work tx(connection);
+      tx.exec(sql);
+      tx.commit();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "cannot create a schema at version " << version << ": " << e.what();
+      return {};
+    }
+    return url;
+  }
+
   // Creates users alice and bob and one running session "ses_a" by alice.
   void add_people_and_a_session() {
     ASSERT_OK(store_->create_user(make_user("alice", Role::instructor)));
@@ -203,6 +245,43 @@ TEST_P(RecordStoreTest, MigratingTwiceIsANoOpThatKeepsTheData) {
   auto count = store_->count_users();
   ASSERT_OK(count);
   EXPECT_EQ(*count, 1);
+}
+
+TEST_P(RecordStoreTest, MigratingAVersionOneDatabaseBringsItToTheLatestAndKeepsItsData) {
+  const std::string url = new_store_url_at_version(1);
+  ASSERT_FALSE(url.empty());
+  auto opened = open_store(url);
+  ASSERT_OK(opened);
+  RecordStore& old_store = **opened;
+  auto version = old_store.schema_version();
+  ASSERT_OK(version);
+  ASSERT_EQ(*version, 1);
+  ASSERT_OK(old_store.create_user(make_user("alice", Role::instructor)));
+  ASSERT_OK(old_store.create_session(make_session("ses_old")));
+  ASSERT_OK(old_store.append_events(make_events("ses_old", 1, 2)));
+
+  ASSERT_OK(old_store.migrate());
+  version = old_store.schema_version();
+  ASSERT_OK(version);
+  EXPECT_EQ(*version, kLatestSchemaVersion);
+  auto alice = old_store.find_user_by_name("alice");
+  ASSERT_OK(alice);
+  EXPECT_EQ(alice->role, Role::instructor);
+  auto last = old_store.last_event_seq("ses_old");
+  ASSERT_OK(last);
+  EXPECT_EQ(*last, 2u);
+
+  // The new table is there and refers to the rows written before the upgrade.
+  ASSERT_OK(old_store.add_session_instructor("ses_old", "usr_alice", 10));
+  auto instructors = old_store.list_session_instructors("ses_old");
+  ASSERT_OK(instructors);
+  EXPECT_EQ(*instructors, std::vector<std::string>{"usr_alice"});
+  EXPECT_ERROR(old_store.add_session_instructor("ses_old", "usr_nobody", 11), not_found);
+
+  ASSERT_OK(old_store.migrate());
+  version = old_store.schema_version();
+  ASSERT_OK(version);
+  EXPECT_EQ(*version, kLatestSchemaVersion);
 }
 
 TEST_P(RecordStoreTest, ReopeningTheStoreKeepsTheData) {
@@ -448,6 +527,83 @@ TEST_P(RecordStoreTest, MarkRunningSessionsAbnormalMarksOnlyRunningOnesAndCounts
   marked = store_->mark_running_sessions_abnormal(8'000);
   ASSERT_OK(marked);
   EXPECT_EQ(*marked, 0);
+}
+
+// ---- session instructors ----
+
+TEST_P(RecordStoreTest, InstructorsAreListedByTimeAddedThenByUserId) {
+  add_people_and_a_session();
+  ASSERT_OK(store_->create_user(make_user("carol", Role::instructor)));
+  ASSERT_OK(store_->create_session(make_session("ses_b")));
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_bob", 300));
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_carol", 100));
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_alice", 300));
+  ASSERT_OK(store_->add_session_instructor("ses_b", "usr_bob", 50));
+
+  auto of_a = store_->list_session_instructors("ses_a");
+  ASSERT_OK(of_a);
+  EXPECT_EQ(*of_a, (std::vector<std::string>{"usr_carol", "usr_alice", "usr_bob"}));
+  auto of_b = store_->list_session_instructors("ses_b");
+  ASSERT_OK(of_b);
+  EXPECT_EQ(*of_b, std::vector<std::string>{"usr_bob"});
+}
+
+TEST_P(RecordStoreTest, SessionWithoutInstructorsListsNone) {
+  add_people_and_a_session();
+  auto instructors = store_->list_session_instructors("ses_a");
+  ASSERT_OK(instructors);
+  EXPECT_TRUE(instructors->empty());
+}
+
+TEST_P(RecordStoreTest, AddingAnInstructorAgainIsANoOpThatKeepsTheFirstTime) {
+  add_people_and_a_session();
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_alice", 500));
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_bob", 600));
+  // Taking the later time would move alice behind bob.
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_alice", 700));
+
+  auto instructors = store_->list_session_instructors("ses_a");
+  ASSERT_OK(instructors);
+  EXPECT_EQ(*instructors, (std::vector<std::string>{"usr_alice", "usr_bob"}));
+}
+
+TEST_P(RecordStoreTest, InstructorOfAnUnknownSessionIsNotFoundAndTheMessageNamesIt) {
+  add_people_and_a_session();
+  const Status status = store_->add_session_instructor("ses_nope", "usr_alice", 1);
+  EXPECT_ERROR(status, not_found);
+  EXPECT_NE(status.error().message.find("session 'ses_nope' not found"), std::string::npos)
+      << status.error().message;
+  auto instructors = store_->list_session_instructors("ses_nope");
+  ASSERT_OK(instructors);
+  EXPECT_TRUE(instructors->empty());
+}
+
+TEST_P(RecordStoreTest, UnknownUserAsInstructorIsNotFoundAndTheMessageNamesIt) {
+  add_people_and_a_session();
+  const Status status = store_->add_session_instructor("ses_a", "usr_nobody", 1);
+  EXPECT_ERROR(status, not_found);
+  EXPECT_NE(status.error().message.find("user with id 'usr_nobody' not found"), std::string::npos)
+      << status.error().message;
+  auto instructors = store_->list_session_instructors("ses_a");
+  ASSERT_OK(instructors);
+  EXPECT_TRUE(instructors->empty());
+}
+
+TEST_P(RecordStoreTest, IsSessionInstructorHoldsOnlyForTheAddedPair) {
+  add_people_and_a_session();
+  ASSERT_OK(store_->create_session(make_session("ses_b")));
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_alice", 1));
+
+  const auto check = [&](const char* session_id, const char* user_id, bool expected) {
+    auto is = store_->is_session_instructor(session_id, user_id);
+    ASSERT_OK(is);
+    EXPECT_EQ(*is, expected) << session_id << " / " << user_id;
+  };
+  check("ses_a", "usr_alice", true);
+  check("ses_a", "usr_bob", false);
+  check("ses_b", "usr_alice", false);
+  check("ses_nope", "usr_alice", false);
+  check("ses_a", "usr_nobody", false);
 }
 
 // ---- session events ----

@@ -20,7 +20,8 @@ assess::Measurements emergency_metrics(const scenario::ScenarioDef& def, const s
   for (const auto& p : scenario::patients_for_variant(def, variant)) {
     const auto tag = p.expected.find("tag");
     if (tag == p.expected.end()) continue;
-    if (const auto* text = std::get_if<std::string>(&tag->second)) expected.push_back({p.id, *text});
+    if (const auto* text = std::get_if<std::string>(&tag->second))
+      expected.push_back({p.id, *text});
   }
   if (!expected.empty()) all.merge(assess::triage_metrics(view, expected));
   return all;
@@ -50,8 +51,9 @@ assess::Rubric rubric_of(const scenario::ScenarioDef& def) {
   return r;
 }
 
-nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def, const std::string& variant,
-                                        std::span<const Event> log, double tick_rate_hz) {
+nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def,
+                                        const std::string& variant, std::span<const Event> log,
+                                        double tick_rate_hz) {
   using nlohmann::json;
   const assess::Measurements metrics = emergency_metrics(def, variant, log, tick_rate_hz);
   const assess::Rubric rubric = rubric_of(def);
@@ -63,7 +65,8 @@ nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def, const 
     if (p.is_object() && p.contains("outcome") && p["outcome"].is_string()) outcome = p["outcome"];
   }
   json m = json::object();
-  for (const auto& [name, value] : metrics) m[name] = {{"value", value.value}, {"unit", value.unit}};
+  for (const auto& [name, value] : metrics)
+    m[name] = {{"value", value.value}, {"unit", value.unit}};
   json items = json::array();
   for (std::size_t i = 0; i < a.items.size(); ++i) {
     const auto& r = a.items[i];
@@ -76,9 +79,26 @@ nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def, const 
                      {"met", r.met},
                      {"objective", def.rubric.items[i].objective}});
   }
-  return {{"scenario", def.id}, {"variant", variant},      {"title", def.title},   {"outcome", outcome},
-          {"score", a.score},   {"passed", a.passed},      {"proficiency", rubric.proficiency},
-          {"metrics", m},       {"items", items},          {"feedback", a.feedback}};
+  // Proficiency is shown on a whole run: a session stopped before its
+  // scenario ended, or one the patient did not survive, is not passed
+  // whatever its score so far.
+  const bool passed = a.passed && outcome == "completed";
+  std::vector<std::string> feedback = a.feedback;
+  if (outcome == "aborted") {
+    feedback.insert(
+        feedback.begin(),
+        "The session ended before the scenario did; run it to its end to be assessed for a pass.");
+  }
+  return {{"scenario", def.id},
+          {"variant", variant},
+          {"title", def.title},
+          {"outcome", outcome},
+          {"score", a.score},
+          {"passed", passed},
+          {"proficiency", rubric.proficiency},
+          {"metrics", m},
+          {"items", items},
+          {"feedback", feedback}};
 }
 
 }  // namespace medvision::emergency

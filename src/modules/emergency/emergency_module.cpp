@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/hash.h"
+#include "modules/emergency/emergency_assessment.h"
 #include "physio/defibrillation.h"
 #include "physio/drugs.h"
 #include "physio/patient.h"
@@ -94,6 +95,9 @@ class EmergencyModule final : public SessionModule {
   Status instruct(InstructorControl control, const std::string& text, const EventSink& sink) override;
   bool finished() const override { return run_.ended(); }
   std::uint64_t state_hash() const override;
+  std::optional<std::string> assess(std::span<const Event> log) const override {
+    return assess_emergency_session(*def_, setup_.variant, log, setup_.tick_rate_hz).dump();
+  }
 
  private:
   void emit(const EventSink& sink, std::string_view type, const json& payload);
