@@ -60,6 +60,61 @@ TEST(Protocol, MalformedClientFramesAreRejectedWithAReason) {
   EXPECT_EQ(wire::decode_client_frame(inf).error().message, "hand pose has a non-finite number");
 }
 
+TEST(Protocol, ActionAndControlFramesCarryJsonBodiesWithinTheirLimits) {
+  const std::string body = R"({"name":"shock","params":{"energy_J":200}})";
+  const std::string frame = wire::encode_json_frame(wire::MessageType::action, 50, 3, body);
+  ASSERT_EQ(frame.size(), 12u + body.size());
+  EXPECT_EQ(frame[1], 0x02);
+  const auto decoded = wire::decode_client_frame(frame);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->header.type, wire::MessageType::action);
+  EXPECT_EQ(decoded->header.seq, 3u);
+  EXPECT_EQ(decoded->body, body);
+  const auto action = wire::parse_action_request(decoded->body);
+  ASSERT_TRUE(action.ok());
+  EXPECT_EQ(action->name, "shock");
+  EXPECT_EQ(nlohmann::json::parse(action->params_json), (nlohmann::json{{"energy_J", 200}}));
+  EXPECT_EQ(wire::parse_action_request(R"({"name":"pulse_check"})")->params_json, "{}");
+
+  // Size limits are the decoder's (closing the connection); content is the parser's (a REPLY).
+  EXPECT_FALSE(wire::decode_client_frame(wire::encode_json_frame(wire::MessageType::action, 1, 1, "{")).ok());
+  const std::string big(4097, ' ');
+  EXPECT_NE(wire::decode_client_frame(wire::encode_json_frame(wire::MessageType::control, 1, 1, big)).error().message.find("4096"),
+            std::string::npos);
+  EXPECT_TRUE(wire::decode_client_frame(wire::encode_json_frame(wire::MessageType::control, 1, 1, std::string(4096, ' '))).ok());
+  EXPECT_FALSE(wire::decode_client_frame(wire::encode_json_frame(wire::MessageType::events, 1, 1, "[]")).ok())
+      << "EVENTS is the server's message";
+
+  EXPECT_NE(wire::parse_action_request("[1]").error().message.find("object"), std::string::npos);
+  EXPECT_NE(wire::parse_action_request(R"({"name":"Shock!"})").error().message.find("a-z"), std::string::npos);
+  EXPECT_NE(wire::parse_action_request(R"({"name":"shock","params":[200]})").error().message.find("params"), std::string::npos);
+  EXPECT_NE(wire::parse_action_request(R"({"name":"shock","energy":200})").error().message.find("energy"), std::string::npos);
+  EXPECT_NE(wire::parse_action_request("{\"name\":\"\xff\"}").error().message.find("UTF-8"), std::string::npos);
+
+  EXPECT_EQ(wire::parse_control_request(R"({"control":"pause"})")->control, "pause");
+  EXPECT_EQ(wire::parse_control_request(R"({"control":"cue","text":"rosc"})")->text, "rosc");
+  EXPECT_FALSE(wire::parse_control_request(R"({"control":"cue"})").ok()) << "a cue needs its text";
+  EXPECT_FALSE(wire::parse_control_request(R"({"control":"reboot"})").ok());
+  EXPECT_FALSE(wire::parse_control_request(R"({"control":"observation","text":7})").ok());
+  const std::string long_text = nlohmann::json{{"control", "observation"}, {"text", std::string(2001, 'a')}}.dump();
+  EXPECT_FALSE(wire::parse_control_request(long_text).ok());
+}
+
+TEST(Protocol, EventsAndRepliesCarryTheirJsonAfterTheFixedFields) {
+  const std::string events = wire::encode_events(900, 12, 34, "[]");
+  ASSERT_EQ(events.size(), 12u + 4u + 2u);
+  EXPECT_EQ(events[1], 0x12);
+  EXPECT_EQ(static_cast<unsigned char>(events[12]), 34);  // ack
+  EXPECT_EQ(events.substr(16), "[]");
+  const auto read = wire::decode_server_json_frame(events);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->ack, 34u);
+  EXPECT_EQ(read->json, "[]");
+  const std::string reply = wire::encode_reply(900, 13, R"({"ref":2,"ok":true})");
+  EXPECT_EQ(reply[1], 0x13);
+  EXPECT_EQ(reply.substr(12), R"({"ref":2,"ok":true})");
+}
+
 TEST(Protocol, ASnapshotListsOnlyTheBodiesItIsGiven) {
   const wire::BodyPose b{7, {1, 2, 3}, {0, 0, 0, 1}};
   const std::string frame = wire::encode_snapshot(100, 2, 9, {b});
@@ -127,7 +182,31 @@ std::map<std::string, Fixture> fixtures() {
   out["input"] = {wire::encode_input({1, wire::MessageType::input, 0, 1200, 17}, in),
                   {{"type", "input"}, {"tick", 1200}, {"seq", 17}, {"head", pose_json(in.head)}, {"left", left}, {"right", right}}};
 
+  // Events and replies carry JSON after their fixed fields; the client's
+  // ACTION and CONTROL frames carry it right after the header.
+  const json events = json::array({json{{"seq", 3}, {"tick", 11990}, {"type", "prompt_shown"},
+                                        {"payload", {{"text", "Shock now"}, {"role", "team_leader"}}}},
+                                   json{{"seq", 4}, {"tick", 12000}, {"type", "vitals"},
+                                        {"payload", {{"heart_rate_per_min", 0}, {"rhythm", "vf_coarse"}, {"spo2_pct", 71.5}}}}});
+  out["events"] = {wire::encode_events(12000, 40, 7, events.dump()),
+                   {{"type", "events"}, {"tick", 12000}, {"seq", 40}, {"ack", 7}, {"events", events}}};
+  const json refused = {{"ref", 5}, {"ok", false}, {"code", "forbidden"}, {"error", "you do not teach this session"}};
+  out["reply_refused"] = {wire::encode_reply(12000, 41, refused.dump()),
+                          {{"type", "reply"}, {"tick", 12000}, {"seq", 41}, {"ref", 5}, {"ok", false},
+                           {"code", "forbidden"}, {"error", "you do not teach this session"}}};
+  out["reply_ok"] = {wire::encode_reply(12001, 42, json{{"ref", 6}, {"ok", true}}.dump()),
+                     {{"type", "reply"}, {"tick", 12001}, {"seq", 42}, {"ref", 6}, {"ok", true}}};
+  const json drug = {{"drug", "epinephrine"}, {"dose_mg", 1}};
+  out["action"] = {wire::encode_json_frame(wire::MessageType::action, 120, 6, json{{"name", "give_drug"}, {"params", drug}}.dump()),
+                   {{"type", "action"}, {"tick", 120}, {"seq", 6}, {"name", "give_drug"}, {"params", drug}}};
+  out["control"] = {wire::encode_json_frame(wire::MessageType::control, 120, 7, json{{"control", "cue"}, {"text", "patient_vomits"}}.dump()),
+                    {{"type", "control"}, {"tick", 120}, {"seq", 7}, {"control", "cue"}, {"text", "patient_vomits"}}};
+
   // Frames a client must reject.
+  std::string events_not_array = wire::encode_events(12000, 43, 7, R"({"seq":1})");
+  out["reject_events_not_array"] = {events_not_array, {{"error", "array"}}};
+  std::string events_bad_json = wire::encode_events(12000, 44, 7, "[{\"seq\":");
+  out["reject_events_bad_json"] = {events_bad_json, {{"error", "json"}}};
   std::string truncated = out["keyframe"].bytes.substr(0, out["keyframe"].bytes.size() - 10);
   out["reject_truncated_keyframe"] = {truncated, {{"error", "overruns"}}};
   std::string nan_snapshot = out["snapshot"].bytes;

@@ -70,6 +70,7 @@ async function startServer(dataDir) {
   const args = [
     'serve', '--host', '127.0.0.1', '--port', String(port),
     '--db', `sqlite:${join(dataDir, 'e2e.db')}`, '--web-root', DIST_DIR,
+    '--content', join(WEB_DIR, '..', 'content'),
   ];
   log('starting', SERVER_BIN, args.join(' '));
   const logFile = createWriteStream(join(RESULTS_DIR, 'server.log'));
@@ -326,6 +327,97 @@ async function dragBodyAcrossTable({ server, browser }) {
   }
 }
 
+/** Opens a page that collects page errors; logs in as admin through the form. */
+async function loggedInPage(server, browser) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageErrors.push(`console: ${message.text()}`);
+    }
+  });
+  await page.goto(`${server.base}/`, { waitUntil: 'load' });
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-username', 'admin');
+  await page.fill('#login-password', ADMIN_PASSWORD);
+  await page.click('#login-form button[type=submit]');
+  await pollUntil(10_000, 'the session list after login', async () =>
+    page.evaluate(() => location.hash === '#/sessions' && document.querySelector('#session-rows') !== null));
+  return { context, page, pageErrors };
+}
+
+const text = async (page, testid) => ((await page.locator(`[data-testid="${testid}"]`).first().textContent()) ?? '').trim();
+
+async function runMegacodeInTheBrowser({ server, browser }) {
+  const { context, page, pageErrors } = await loggedInPage(server, browser);
+  try {
+    log('create an ACLS megacode session with the scenario picker');
+    await pollUntil(10_000, 'the scenario picker offers emergency/acls-vf', async () =>
+      (await page.locator('[data-testid="scenario-picker"] option[value="emergency/acls-vf"]').count()) === 1);
+    await page.selectOption('[data-testid="scenario-picker"]', 'emergency/acls-vf');
+    const title = `e2e megacode ${Date.now()}`;
+    await page.fill('#session-title', title);
+    await page.click('#new-session');
+    const row = page.locator('#session-rows tr', { hasText: title });
+    await pollUntil(10_000, `a row titled "${title}"`, async () => (await row.count()) === 1);
+    const sessionId = await row.getAttribute('data-session-id');
+    if (!(await row.textContent()).includes('emergency/acls-vf')) throw new Error('the list does not show the kind');
+    await row.locator('button.open').click();
+
+    log('the monitor shows the arrested patient');
+    await pollUntil(15_000, 'the monitor shows VF and a heart rate', async () => {
+      const rhythm = await text(page, 'rhythm');
+      return /ventricular fibrillation|vf/i.test(rhythm) && (await text(page, 'vital-hr')) !== '';
+    });
+    log('monitor: rhythm', JSON.stringify(await text(page, 'rhythm')), 'HR', JSON.stringify(await text(page, 'vital-hr')),
+      'SpO2', JSON.stringify(await text(page, 'vital-spo2')));
+    await pollUntil(10_000, 'a prompt', async () => (await text(page, 'prompts')) !== '');
+
+    log('start compressions, then shock, from the action buttons');
+    await page.click('[data-testid="action-compressions"]');
+    await pollUntil(10_000, 'compressions under way', async () =>
+      /compress/i.test(await text(page, 'event-feed')) && !/refused/i.test(await text(page, 'action-reply')));
+    await page.click('[data-testid="action-shock"]');
+    await pollUntil(10_000, 'a shock in the event feed', async () => /shock/i.test(await text(page, 'event-feed')));
+
+    log('the admin pauses the scenario and adds an observation');
+    await page.click('[data-testid="control-pause"]');
+    await pollUntil(10_000, 'the scenario shows paused', async () =>
+      (await page.locator('[data-testid="scenario-paused"]').isVisible()) || /pause/i.test(await text(page, 'event-feed')));
+    await page.fill('[data-testid="observation-text"]', 'good recoil, leader called the shock');
+    await page.click('[data-testid="control-observation"]');
+    await pollUntil(10_000, 'the observation in the feed', async () => /good recoil/.test(await text(page, 'event-feed')));
+    await screenshotPage(page, 'megacode-panel');
+
+    log('end the session; the page shows the outcome and the debrief link');
+    const ended = await page.evaluate(async (id) => (await fetch(`/api/sessions/${id}/end`, { method: 'POST' })).status, sessionId);
+    if (ended !== 200) throw new Error(`ending the session answered ${ended}`);
+    await pollUntil(10_000, 'the outcome and report link', async () =>
+      (await page.locator('[data-testid="report-link"]').count()) > 0 && /aborted/i.test(await text(page, 'session-outcome')));
+    const href = await page.locator('[data-testid="report-link"]').first().getAttribute('href');
+    const report = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+    }, href);
+    if (report.status !== 200 || !report.type.startsWith('text/html') || !report.body.includes('<svg')) {
+      throw new Error(`the debrief report at ${href} answered ${report.status} ${report.type}`);
+    }
+    log('debrief report', href, `${report.body.length} bytes with vital-sign plots`);
+    if (pageErrors.length > 0) throw new Error(`page errors: ${pageErrors.join(' | ')}`);
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+async function screenshotPage(page, name) {
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  log('screenshot', path);
+}
+
 // ---------------------------------------------------------------- runner
 
 async function main() {
@@ -338,7 +430,10 @@ async function main() {
   let browser = null;
   let passed = 0;
   let failed = 0;
-  const tests = [['admin drags a body across the table', dragBodyAcrossTable]];
+  const tests = [
+    ['admin drags a body across the table', dragBodyAcrossTable],
+    ['a megacode runs in the browser: monitor, actions, controls, debrief', runMegacodeInTheBrowser],
+  ];
   try {
     server = await startServer(dataDir);
     browser = await launchBrowser();

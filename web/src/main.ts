@@ -35,7 +35,7 @@ function route(): void {
   }
   const session = /^#\/sessions\/([^/]+)$/.exec(hash);
   if (session?.[1] !== undefined) {
-    page = renderSessionView(app, decodeURIComponent(session[1]), nav);
+    page = renderSessionView(app, decodeURIComponent(session[1]), nav, user);
   } else if (hash === '#/sessions') {
     page = renderSessionsPage(app, user, nav);
   } else {

@@ -1,4 +1,13 @@
 export { ApiError } from './request';
 export { currentUser, login, logout } from './auth';
-export { createSession, endSession, getSession, joinSession, listSessions } from './sessions';
+export { listScenarios } from './scenarios';
+export {
+  createSession,
+  endSession,
+  getSession,
+  joinSession,
+  listSessionEvents,
+  listSessions,
+  reportHtmlUrl,
+} from './sessions';
 export type * from './types';

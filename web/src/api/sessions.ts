@@ -1,5 +1,5 @@
 import { requestJson } from './request';
-import type { JoinResult, Session } from './types';
+import type { JoinResult, NewSession, Session, StoredEvent } from './types';
 
 export async function listSessions(): Promise<Session[]> {
   // docs/api.md says "sessions, newest first"; accept a bare array or {sessions: [...]}.
@@ -7,8 +7,10 @@ export async function listSessions(): Promise<Session[]> {
   return Array.isArray(body) ? body : body.sessions;
 }
 
-export function createSession(title: string): Promise<Session> {
-  return requestJson<Session>('POST', '/api/sessions', { title });
+/** Creates a session: a plain title makes a sandbox, as before. */
+export function createSession(request: string | NewSession): Promise<Session> {
+  const body = typeof request === 'string' ? { title: request } : request;
+  return requestJson<Session>('POST', '/api/sessions', body);
 }
 
 export function getSession(id: string): Promise<Session> {
@@ -21,4 +23,15 @@ export function joinSession(id: string): Promise<JoinResult> {
 
 export function endSession(id: string): Promise<Session> {
   return requestJson<Session>('POST', `/api/sessions/${encodeURIComponent(id)}/end`);
+}
+
+/** The session's events after `after` (default 0), at most `limit`. */
+export async function listSessionEvents(id: string, after = 0, limit = 1000): Promise<StoredEvent[]> {
+  const query = `after=${encodeURIComponent(String(after))}&limit=${encodeURIComponent(String(limit))}`;
+  return requestJson<StoredEvent[]>('GET', `/api/sessions/${encodeURIComponent(id)}/events?${query}`);
+}
+
+/** The debrief report page of an ended session with a clinical module. */
+export function reportHtmlUrl(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/report.html`;
 }

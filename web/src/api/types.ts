@@ -34,3 +34,52 @@ export interface Session {
 export interface JoinResult {
   websocket: string;
 }
+
+export interface ScenarioVariant {
+  name: string;
+  title?: string;
+  description?: string;
+}
+
+export interface ScenarioRole {
+  name: string;
+  description?: string;
+  min?: number;
+  max?: number;
+}
+
+export interface ScenarioCue {
+  name: string;
+  description?: string;
+}
+
+/** One entry of GET /api/scenarios. */
+export interface Scenario {
+  /** The session kind that runs it, e.g. `emergency/acls-vf`. */
+  kind: string;
+  module: string;
+  id: string;
+  title: string;
+  description?: string;
+  variants: ScenarioVariant[];
+  roles: ScenarioRole[];
+  cues: ScenarioCue[];
+  /** Names of the team actions its module takes. */
+  actions: string[];
+}
+
+export interface NewSession {
+  title: string;
+  /** `sandbox` or a scenario's kind. */
+  kind?: string;
+  variant?: string;
+}
+
+/** A session event as the REST API lists it (GET /api/sessions/{id}/events). */
+export interface StoredEvent {
+  seq: number;
+  tick: number;
+  wall_time?: string;
+  type: string;
+  payload: Record<string, unknown>;
+}

@@ -1,17 +1,39 @@
-import { ApiError, createSession, endSession, listSessions, logout, type Session, type User } from '../api';
+import {
+  ApiError,
+  createSession,
+  endSession,
+  listScenarios,
+  listSessions,
+  logout,
+  reportHtmlUrl,
+  type Scenario,
+  type Session,
+  type User,
+} from '../api';
+import { findScenario, isEmergencyKind, newSessionFields, splitKind } from '../emergency/kind';
 import { el } from './element';
 import type { Navigation, Page } from './page';
+import { scenarioChoices } from './scenario-choices';
 
-/** The session list: create, open and end sessions, and log out. */
+/** The session list: create (sandbox or a scenario), open and end sessions, and log out. */
 export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigation): Page {
   let disposed = false;
+  let scenarios: Scenario[] = [];
   const error = el('p', { class: 'error', role: 'alert', id: 'sessions-error' });
   const title = el('input', { name: 'title', id: 'session-title', placeholder: 'Session title', required: '' });
   title.value = 'Sandbox';
+  const picker = el(
+    'select',
+    { name: 'scenario', id: 'session-scenario', 'data-testid': 'scenario-picker', 'aria-label': 'Scenario' },
+    el('option', { value: 'sandbox' }, 'Sandbox'),
+  );
+  const description = el('p', { class: 'scenario-description', 'data-testid': 'scenario-description' });
   const create = el('button', { type: 'submit', id: 'new-session' }, 'New session');
-  const createForm = el('form', { class: 'inline', id: 'new-session-form' }, title, create);
+  const createForm = el('form', { class: 'inline new-session', id: 'new-session-form' }, picker, title, create);
   const rows = el('tbody', { id: 'session-rows' });
   const logoutButton = el('button', { type: 'button', class: 'secondary', id: 'logout' }, 'Log out');
+  // The title follows the picker until someone types one.
+  let autoTitle = title.value;
 
   const fail = (failure: unknown): void => {
     if (failure instanceof ApiError && failure.status === 401) {
@@ -24,7 +46,9 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
   const refresh = async (): Promise<void> => {
     const sessions = await listSessions();
     if (disposed) return;
-    rows.replaceChildren(...(sessions.length > 0 ? sessions.map((s) => sessionRow(s, nav, onEnd)) : [emptyRow()]));
+    rows.replaceChildren(
+      ...(sessions.length > 0 ? sessions.map((s) => sessionRow(s, scenarios, nav, onEnd)) : [emptyRow()]),
+    );
   };
 
   const onEnd = (session: Session): void => {
@@ -32,11 +56,46 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
     endSession(String(session.id)).then(refresh).catch(fail);
   };
 
+  const fillPicker = (): void => {
+    const choices = scenarioChoices(scenarios);
+    const groups = new Map<string, HTMLOptGroupElement>();
+    const options: (HTMLOptionElement | HTMLOptGroupElement)[] = [];
+    for (const choice of choices) {
+      const option = el('option', { value: choice.value, title: choice.description }, choice.label);
+      if (choice.group === null) {
+        options.push(option);
+        continue;
+      }
+      let group = groups.get(choice.group);
+      if (group === undefined) {
+        group = el('optgroup', { label: choice.group });
+        groups.set(choice.group, group);
+        options.push(group);
+      }
+      group.append(option);
+    }
+    const selected = picker.value;
+    picker.replaceChildren(...options);
+    if (choices.some((c) => c.value === selected)) picker.value = selected;
+    showChoice();
+  };
+
+  const showChoice = (): void => {
+    const choice = scenarioChoices(scenarios).find((c) => c.value === picker.value);
+    description.textContent = choice?.description ?? '';
+    if (choice !== undefined && title.value === autoTitle) {
+      title.value = choice.title;
+      autoTitle = choice.title;
+    }
+  };
+
+  picker.addEventListener('change', showChoice);
+
   createForm.addEventListener('submit', (event) => {
     event.preventDefault();
     error.textContent = '';
     create.disabled = true;
-    createSession(title.value.trim())
+    createSession({ title: title.value.trim(), ...newSessionFields(picker.value) })
       .then(refresh)
       .catch(fail)
       .finally(() => {
@@ -62,16 +121,44 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
         logoutButton,
       ),
       createForm,
+      description,
       error,
       el(
-        'table',
-        { class: 'session-table' },
-        el('thead', {}, el('tr', {}, el('th', {}, 'Title'), el('th', {}, 'Status'), el('th', {}, 'Created'), el('th', {}, ''))),
-        rows,
+        'div',
+        { class: 'table-scroll' },
+        el(
+          'table',
+          { class: 'session-table' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', {}, 'Title'),
+              el('th', {}, 'Kind'),
+              el('th', {}, 'Status'),
+              el('th', {}, 'Created'),
+              el('th', {}, ''),
+            ),
+          ),
+          rows,
+        ),
       ),
     ),
   );
   refresh().catch(fail);
+  // Servers without scenarios answer 404: the picker then offers the sandbox only.
+  listScenarios()
+    .then((list) => {
+      if (disposed) return;
+      scenarios = list;
+      fillPicker();
+      return refresh();
+    })
+    .catch((failure: unknown) => {
+      if (failure instanceof ApiError && failure.status === 401) nav.loggedOut();
+    });
   return {
     dispose() {
       disposed = true;
@@ -79,26 +166,44 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
   };
 }
 
-function sessionRow(session: Session, nav: Navigation, onEnd: (session: Session) => void): HTMLTableRowElement {
+function sessionRow(
+  session: Session,
+  scenarios: readonly Scenario[],
+  nav: Navigation,
+  onEnd: (session: Session) => void,
+): HTMLTableRowElement {
   const running = session.status === 'running';
+  const id = String(session.id);
   const open = el('button', { type: 'button', class: 'open' }, 'Open');
   open.disabled = !running;
-  open.addEventListener('click', () => nav.go(`#/sessions/${encodeURIComponent(String(session.id))}`));
+  open.addEventListener('click', () => nav.go(`#/sessions/${encodeURIComponent(id)}`));
   const end = el('button', { type: 'button', class: 'end secondary' }, 'End');
   end.disabled = !running;
   end.addEventListener('click', () => onEnd(session));
+  const kind = session.kind ?? 'sandbox';
+  const scenario = findScenario(scenarios, kind);
+  const { variant } = splitKind(kind);
+  const report =
+    session.status === 'ended' && isEmergencyKind(kind)
+      ? el('a', { href: reportHtmlUrl(id), target: '_blank', rel: 'noopener', class: 'report', 'data-testid': 'report-link' }, 'Debrief report')
+      : null;
   return el(
     'tr',
-    { 'data-session-id': String(session.id), 'data-status': session.status },
+    { 'data-session-id': id, 'data-status': session.status, 'data-kind': kind },
     el('td', { class: 'title' }, session.title),
+    el(
+      'td',
+      { class: 'kind', 'data-testid': 'session-kind', title: scenario === null ? kind : `${scenario.title}${variant === null ? '' : ` (${variant})`}` },
+      el('code', {}, kind),
+    ),
     el('td', { class: `status status-${session.status}` }, session.status.replace('_', ' ')),
     el('td', { class: 'created' }, formatTime(session.created_at)),
-    el('td', { class: 'actions' }, open, end),
+    el('td', { class: 'actions' }, report, open, end),
   );
 }
 
 function emptyRow(): HTMLTableRowElement {
-  return el('tr', {}, el('td', { colspan: '4', class: 'empty' }, 'No sessions yet.'));
+  return el('tr', {}, el('td', { colspan: '5', class: 'empty' }, 'No sessions yet.'));
 }
 
 function formatTime(iso: string): string {

@@ -2,16 +2,21 @@ import {
   HEADER_BYTES,
   KEYFRAME_FIXED_BYTES,
   KEYFRAME_RECORD_BYTES,
+  EVENTS_FIXED_BYTES,
   MessageType,
   PROTOCOL_VERSION,
   SNAPSHOT_FIXED_BYTES,
   SNAPSHOT_RECORD_BYTES,
   type BodyShape,
   type BodyUpdate,
+  type EventsMessage,
+  type JsonObject,
   type KeyframeBody,
   type KeyframeMessage,
   type Quat,
+  type ReplyMessage,
   type ServerMessage,
+  type SessionEvent,
   type SnapshotMessage,
   type Vec3,
 } from './messages';
@@ -34,6 +39,10 @@ export function decodeServerFrame(frame: ArrayBuffer | ArrayBufferView): ServerM
       return readKeyframe(view, header);
     case MessageType.Snapshot:
       return readSnapshot(view, header);
+    case MessageType.Events:
+      return readEvents(view, header);
+    case MessageType.Reply:
+      return readReply(view, header);
     default:
       throw new Error(`unknown server message type 0x${hex2(header.type)}`);
   }
@@ -124,6 +133,93 @@ function readSnapshot(view: DataView, header: Header): SnapshotMessage {
     offset += SNAPSHOT_RECORD_BYTES;
   }
   return { type: 'snapshot', tick: header.tick, seq: header.seq, ack, updates };
+}
+
+function readEvents(view: DataView, header: Header): EventsMessage {
+  const bodyBytes = view.byteLength - HEADER_BYTES;
+  if (bodyBytes < EVENTS_FIXED_BYTES) {
+    throw new Error(`EVENTS body of ${bodyBytes} bytes is shorter than its ${EVENTS_FIXED_BYTES}-byte ack`);
+  }
+  const ack = view.getUint32(HEADER_BYTES, true);
+  const parsed = readJson(view, HEADER_BYTES + EVENTS_FIXED_BYTES, 'EVENTS');
+  if (!Array.isArray(parsed)) {
+    throw new Error(`EVENTS JSON must be an array of events, got ${jsonKind(parsed)}`);
+  }
+  const events: SessionEvent[] = parsed.map((item: unknown, index) => readEvent(item, index));
+  return { type: 'events', tick: header.tick, seq: header.seq, ack, events };
+}
+
+function readEvent(item: unknown, index: number): SessionEvent {
+  const where = `EVENTS event ${index}`;
+  if (!isObject(item)) throw new Error(`${where} must be an object, got ${jsonKind(item)}`);
+  const seq = item['seq'];
+  const tick = item['tick'];
+  const type = item['type'];
+  const payload = item['payload'];
+  if (!isCount(seq)) throw new Error(`${where}: "seq" must be a whole number >= 0, got ${jsonKind(seq)}`);
+  if (!isCount(tick)) throw new Error(`${where}: "tick" must be a whole number >= 0, got ${jsonKind(tick)}`);
+  if (typeof type !== 'string' || type === '') {
+    throw new Error(`${where}: "type" must be a non-empty string, got ${jsonKind(type)}`);
+  }
+  if (!isObject(payload)) throw new Error(`${where} (${type}): "payload" must be an object, got ${jsonKind(payload)}`);
+  return { seq, tick, type, payload };
+}
+
+function readReply(view: DataView, header: Header): ReplyMessage {
+  const parsed = readJson(view, HEADER_BYTES, 'REPLY');
+  if (!isObject(parsed)) throw new Error(`REPLY JSON must be an object, got ${jsonKind(parsed)}`);
+  const ref = parsed['ref'];
+  const ok = parsed['ok'];
+  const code = parsed['code'];
+  const error = parsed['error'];
+  if (!isCount(ref)) throw new Error(`REPLY "ref" must be a whole number >= 0, got ${jsonKind(ref)}`);
+  if (typeof ok !== 'boolean') throw new Error(`REPLY "ok" must be true or false, got ${jsonKind(ok)}`);
+  const reply: ReplyMessage = { type: 'reply', tick: header.tick, seq: header.seq, ref, ok };
+  if (code !== undefined && code !== null) {
+    if (typeof code !== 'string') throw new Error(`REPLY "code" must be a string, got ${jsonKind(code)}`);
+    reply.code = code;
+  }
+  if (error !== undefined && error !== null) {
+    if (typeof error !== 'string') throw new Error(`REPLY "error" must be a string, got ${jsonKind(error)}`);
+    reply.error = error;
+  }
+  return reply;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readJson(view: DataView, offset: number, message: string): unknown {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, view.byteLength - offset);
+  if (bytes.byteLength === 0) throw new Error(`${message} body has no JSON`);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new Error(`${message} JSON is not valid UTF-8`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message} body is not valid JSON (${why})`);
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function jsonKind(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
 function checkRecordCount(message: string, recordBytes: number, count: number, recordSize: number): void {

@@ -5,8 +5,12 @@ export const PROTOCOL_VERSION = 1;
 
 export const MessageType = {
   Input: 0x01,
+  Action: 0x02,
+  Control: 0x03,
   Keyframe: 0x10,
   Snapshot: 0x11,
+  Events: 0x12,
+  Reply: 0x13,
 } as const;
 
 export const HEADER_BYTES = 12;
@@ -16,6 +20,12 @@ export const KEYFRAME_FIXED_BYTES = 12; // ack, participant, count
 export const KEYFRAME_RECORD_BYTES = 52;
 export const SNAPSHOT_FIXED_BYTES = 8; // ack, count
 export const SNAPSHOT_RECORD_BYTES = 32;
+export const EVENTS_FIXED_BYTES = 4; // ack, then UTF-8 JSON
+/** ACTION and CONTROL bodies are UTF-8 JSON of 2 to 4096 bytes. */
+export const JSON_BODY_MIN_BYTES = 2;
+export const JSON_BODY_MAX_BYTES = 4096;
+/** The longest cue or observation text a CONTROL may carry (the server counts UTF-8 bytes). */
+export const CONTROL_TEXT_MAX_CHARS = 2000;
 
 export const Button = {
   Trigger: 1 << 0,
@@ -93,4 +103,53 @@ export interface SnapshotMessage {
   updates: BodyUpdate[];
 }
 
-export type ServerMessage = KeyframeMessage | SnapshotMessage;
+/** A JSON object as it arrives or leaves in a JSON body. */
+export type JsonObject = { [key: string]: unknown };
+
+/** One entry of the session log (docs/events.md), as an EVENTS frame carries it. */
+export interface SessionEvent {
+  seq: number;
+  tick: number;
+  type: string;
+  payload: JsonObject;
+}
+
+export interface EventsMessage {
+  type: 'events';
+  tick: number;
+  seq: number;
+  /** Seq of this client's last input that the server applied and stored. */
+  ack: number;
+  /** Oldest first. */
+  events: SessionEvent[];
+}
+
+/** The server's answer to one ACTION or CONTROL frame. */
+export interface ReplyMessage {
+  type: 'reply';
+  tick: number;
+  seq: number;
+  /** Seq of the client frame this answers. */
+  ref: number;
+  /** Accepted: an action queued for the next tick, a control queued or stored. */
+  ok: boolean;
+  /** When refused: `invalid_input`, `forbidden` or `conflict` (others are passed through). */
+  code?: string;
+  error?: string;
+}
+
+export type ServerMessage = KeyframeMessage | SnapshotMessage | EventsMessage | ReplyMessage;
+
+/** An ACTION body: a team action for the session's clinical module. */
+export interface ActionRequest {
+  name: string;
+  params?: JsonObject;
+}
+
+export type ControlName = 'pause' | 'resume' | 'cue' | 'observation';
+
+/** A CONTROL body: an instructor's control; `text` only for `cue` and `observation`. */
+export interface ControlRequest {
+  control: ControlName;
+  text?: string;
+}

@@ -1,5 +1,6 @@
 import { Quaternion, Vector3, type Camera } from 'three';
 import { Button, encodeInput, INPUT_FRAME_BYTES, type InputMessage } from '../protocol';
+import type { ClientSeq } from './client-seq';
 import type { DesktopHand } from './desktop-hand';
 
 // The left hand rests out of the way, off the table's near edge.
@@ -28,18 +29,29 @@ export function createInputFrame(): InputFrame {
 const headPosition = new Vector3();
 const headOrientation = new Quaternion();
 
-/** Fills the next INPUT (seq + 1) from the camera (head) and the desktop hand, and encodes it. */
-export function writeInputFrame(frame: InputFrame, tick: number, camera: Camera, hand: DesktopHand): ArrayBuffer {
+/**
+ * Fills the next INPUT from the camera (head) and the desktop hand, and
+ * encodes it with the next number of the client's seq counter.
+ */
+export function writeInputFrame(
+  frame: InputFrame,
+  seq: ClientSeq,
+  tick: number,
+  camera: Camera,
+  hand: DesktopHand,
+): ArrayBuffer {
   const m = frame.message;
   m.tick = tick;
-  m.seq += 1;
   camera.getWorldPosition(headPosition);
   camera.getWorldQuaternion(headOrientation);
   copyVec3(m.head.position, headPosition);
   copyQuat(m.head.orientation, headOrientation);
   copyVec3(m.right.position, hand.position);
   m.right.buttons = hand.grip ? Button.Grip : 0;
-  return encodeInput(m, frame.view);
+  return seq.next((next) => {
+    m.seq = next;
+    return encodeInput(m, frame.view);
+  });
 }
 
 function copyVec3(to: { x: number; y: number; z: number }, from: Vector3): void {
