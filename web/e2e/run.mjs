@@ -188,34 +188,9 @@ function chooseDropSpot(body, bodies, width, height) {
 // ---------------------------------------------------------------- the test
 
 async function dragBodyAcrossTable({ server, browser }) {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    // Chromium logs every 4xx response (the 401 of GET /api/me before login) as "Failed to load resource".
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageErrors.push(`console: ${message.text()}`);
-    }
-  });
-
+  log('log in as admin through the form');
+  const { context, page, pageErrors } = await loggedInPage(server, browser);
   try {
-    log('log in as admin through the form');
-    await page.goto(`${server.base}/`, { waitUntil: 'load' });
-    await page.waitForSelector('#login-form');
-    await page.fill('#login-username', 'admin');
-    await page.fill('#login-password', ADMIN_PASSWORD);
-    await page.click('#login-form button[type=submit]');
-    await pollUntil(10_000, 'the session list after login', async () => {
-      const state = await page.evaluate(() => ({
-        error: document.querySelector('#login-error')?.textContent ?? '',
-        listed: location.hash === '#/sessions' && document.querySelector('#session-rows') !== null,
-      }));
-      if (state.error !== '') throw new Error(`login refused: ${state.error}`);
-      return state.listed;
-    });
-
     log('create a session from the list page');
     const title = `e2e drag ${Date.now()}`;
     await page.fill('#session-title', title);
@@ -344,8 +319,14 @@ async function loggedInPage(server, browser) {
   await page.fill('#login-username', 'admin');
   await page.fill('#login-password', ADMIN_PASSWORD);
   await page.click('#login-form button[type=submit]');
-  await pollUntil(10_000, 'the session list after login', async () =>
-    page.evaluate(() => location.hash === '#/sessions' && document.querySelector('#session-rows') !== null));
+  await pollUntil(10_000, 'the session list after login', async () => {
+    const state = await page.evaluate(() => ({
+      error: document.querySelector('#login-error')?.textContent ?? '',
+      listed: location.hash === '#/sessions' && document.querySelector('#session-rows') !== null,
+    }));
+    if (state.error !== '') throw new Error(`login refused: ${state.error}`);
+    return state.listed;
+  });
   return { context, page, pageErrors };
 }
 
