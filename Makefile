@@ -33,7 +33,7 @@ test: build-dev web
 	@scripts/run-tests
 
 bench: build-release
-	cmake --build --preset release --target session_loop_bench fanout_bench physio_bench
+	cmake --build --preset release --target benches
 	@bench/run
 
 format:
