@@ -12,14 +12,63 @@ namespace {
 using nlohmann::json;
 
 Error at(const Trace& trace, int line, const std::string& why) {
-  return make_error(ErrorCode::invalid_input, trace.source + " line " + std::to_string(line) + ": " + why);
+  return make_error(ErrorCode::invalid_input,
+                    trace.source + " line " + std::to_string(line) + ": " + why);
 }
 
-Status apply_entry(Session& s, const Trace& trace, const TraceEntry& e, std::map<std::string, int>& people) {
+// [x, y, z, qx, qy, qz, qw] and, for a hand, buttons: the `input` event's layout (docs/events.md).
+Status read_pose(const json& j, const char* name, Pose* pose, std::uint32_t* buttons,
+                 const Trace& trace, int line) {
+  if (!j.contains(name)) return {};
+  const json& v = j[name];
+  const std::size_t want = buttons != nullptr ? 8 : 7;
+  if (!v.is_array() || v.size() != want) {
+    return at(trace, line,
+              "`" + std::string(name) + "` must be [x, y, z, qx, qy, qz, qw" +
+                  (buttons ? ", buttons]" : "]"));
+  }
+  double x[8] = {};
+  for (std::size_t i = 0; i < want; ++i) {
+    if (!v[i].is_number() || !std::isfinite(v[i].get<double>())) {
+      return at(trace, line,
+                "`" + std::string(name) + "` holds a value that is not a finite number");
+    }
+    x[i] = v[i].get<double>();
+  }
+  pose->position = Eigen::Vector3d(x[0], x[1], x[2]);
+  Eigen::Quaterniond q(x[6], x[3], x[4], x[5]);
+  pose->orientation = q.squaredNorm() > 1e-12 ? q.normalized() : Eigen::Quaterniond::Identity();
+  if (buttons != nullptr) {
+    if (x[7] < 0 || x[7] > 0xffffffffu || x[7] != std::floor(x[7]))
+      return at(trace, line, "buttons must be a whole number");
+    *buttons = static_cast<std::uint32_t>(x[7]);
+  }
+  return {};
+}
+
+Status apply_entry(Session& s, const Trace& trace, const TraceEntry& e,
+                   std::map<std::string, int>& people,
+                   std::map<int, std::pair<InputFrame, std::uint32_t>>& inputs) {
   const json& j = e.body;
+  if (j.contains("input")) {
+    // A controller sample: head and hands as the WebSocket INPUT carries
+    // them; a part left out keeps its previous value.
+    if (!j["input"].is_string())
+      return at(trace, e.line, "`input` must name someone who joined earlier");
+    const auto it = people.find(j["input"].get<std::string>());
+    if (it == people.end())
+      return at(trace, e.line, "`input` must name someone who joined earlier");
+    auto& [frame, seq] = inputs[it->second];
+    MV_TRY(read_pose(j, "head", &frame.head, nullptr, trace, e.line));
+    MV_TRY(read_pose(j, "left", &frame.hands[0].pose, &frame.hands[0].buttons, trace, e.line));
+    MV_TRY(read_pose(j, "right", &frame.hands[1].pose, &frame.hands[1].buttons, trace, e.line));
+    s.submit_input(it->second, frame, ++seq);
+    return {};
+  }
   if (j.contains("join")) {
     if (!j["join"].is_string()) return at(trace, e.line, "`join` must be a name");
-    const std::string role = j.contains("role") && j["role"].is_string() ? j["role"].get<std::string>() : "trainee";
+    const std::string role =
+        j.contains("role") && j["role"].is_string() ? j["role"].get<std::string>() : "trainee";
     const std::string name = j["join"].get<std::string>();
     if (people.count(name)) return at(trace, e.line, "'" + name + "' has already joined");
     people[name] = s.add_participant("trace:" + name, name, role);
@@ -27,7 +76,8 @@ Status apply_entry(Session& s, const Trace& trace, const TraceEntry& e, std::map
   }
   if (j.contains("action")) {
     if (!j["action"].is_string()) return at(trace, e.line, "`action` must be a string");
-    const std::string who = j.contains("by") && j["by"].is_string() ? j["by"].get<std::string>() : "";
+    const std::string who =
+        j.contains("by") && j["by"].is_string() ? j["by"].get<std::string>() : "";
     const auto it = people.find(who);
     if (it == people.end()) return at(trace, e.line, "`by` must name someone who joined earlier");
     const json params = j.contains("params") ? j["params"] : json::object();
@@ -44,7 +94,8 @@ Status apply_entry(Session& s, const Trace& trace, const TraceEntry& e, std::map
     s.instruct(InstructorControl::resume, "", "instructor");
   } else if (j.contains("observation")) {
     if (!j["observation"].is_string()) return at(trace, e.line, "`observation` must be a string");
-    s.record("observation", json{{"text", j["observation"].get<std::string>()}, {"by", "instructor"}}.dump());
+    s.record("observation",
+             json{{"text", j["observation"].get<std::string>()}, {"by", "instructor"}}.dump());
   }
   return {};
 }
@@ -62,18 +113,24 @@ Result<Trace> parse_trace(const std::string& text, const std::string& source) {
     if (first == std::string::npos || line_text[first] == '#') continue;
     json j = json::parse(line_text, nullptr, false);
     if (!j.is_object()) return at(trace, line, "not a JSON object");
-    if (!j.contains("t") || !j["t"].is_number() || !std::isfinite(j["t"].get<double>()) || j["t"].get<double>() < 0 ||
-        j["t"].get<double>() > 7 * 24 * 3600.0) {
+    if (!j.contains("t") || !j["t"].is_number() || !std::isfinite(j["t"].get<double>()) ||
+        j["t"].get<double>() < 0 || j["t"].get<double>() > 7 * 24 * 3600.0) {
       return at(trace, line, "`t` (seconds) must be a number from 0 to 604800");
     }
     const double t = j["t"].get<double>();
     if (!trace.entries.empty() && t < trace.entries.back().t_s) {
-      return at(trace, line, "times must not go backwards (" + std::to_string(t) + " s after " +
-                                 std::to_string(trace.entries.back().t_s) + " s)");
+      return at(trace, line,
+                "times must not go backwards (" + std::to_string(t) + " s after " +
+                    std::to_string(trace.entries.back().t_s) + " s)");
     }
     int kinds = 0;
-    for (const char* k : {"join", "action", "cue", "pause", "resume", "observation"}) kinds += j.contains(k) ? 1 : 0;
-    if (kinds != 1) return at(trace, line, "expected exactly one of `join`, `action`, `cue`, `pause`, `resume`, `observation`");
+    for (const char* k : {"join", "input", "action", "cue", "pause", "resume", "observation"})
+      kinds += j.contains(k) ? 1 : 0;
+    if (kinds != 1) {
+      return at(trace, line,
+                "expected exactly one of `join`, `input`, `action`, `cue`, `pause`, `resume`, "
+                "`observation`");
+    }
     trace.entries.push_back(TraceEntry{t, line, std::move(j)});
   }
   return trace;
@@ -91,6 +148,8 @@ Result<std::vector<Event>> play_trace(Session& s, const Trace& trace, const Play
   const double rate = s.setup().tick_rate_hz;
   std::vector<Event> log;
   std::map<std::string, int> people;
+  std::map<int, std::pair<InputFrame, std::uint32_t>>
+      inputs;  // latest frame and client seq per participant
   const auto minute = static_cast<Tick>(60.0 * rate);
   Tick next_progress = minute;
   auto advance_to = [&](Tick tick) {
@@ -102,12 +161,13 @@ Result<std::vector<Event>> play_trace(Session& s, const Trace& trace, const Play
       }
     }
     auto fresh = s.drain_events();
-    log.insert(log.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+    log.insert(log.end(), std::make_move_iterator(fresh.begin()),
+               std::make_move_iterator(fresh.end()));
   };
   for (const auto& e : trace.entries) {
     advance_to(static_cast<Tick>(std::llround(e.t_s * rate)));
     if (s.module_finished()) break;
-    MV_TRY(apply_entry(s, trace, e, people));
+    MV_TRY(apply_entry(s, trace, e, people, inputs));
   }
   const double last = trace.entries.empty() ? 0.0 : trace.entries.back().t_s;
   advance_to(static_cast<Tick>(std::llround((last + options.grace_s) * rate)));

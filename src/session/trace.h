@@ -5,6 +5,10 @@
 //   {"t": 3, "action": "compressions", "by": "cam", "params": {"on": true}}
 //   {"t": 300, "cue": "rosc"}   {"t": 10, "pause": true}   {"t": 20, "resume": true}
 //   {"t": 42, "observation": "leader closed the loop on the shock"}
+//   {"t": 1.25, "input": "cam", "left": [x, y, z, qx, qy, qz, qw, buttons], "right": [...], "head":
+//   [x, y, z, qx, qy, qz, qw]}
+// (`input` is a controller sample, as a WebSocket INPUT frame carries it; a
+// part left out keeps its previous value.)
 // A trace drives a session headless (tests, `medvision run`, research).
 
 #include <functional>
@@ -40,6 +44,7 @@ struct PlayOptions {
 // grace time are over or the session's module finishes; returns every event
 // drained from the session, in order. The session is left running: the
 // caller ends it.
-Result<std::vector<Event>> play_trace(Session& session, const Trace& trace, const PlayOptions& options = {});
+Result<std::vector<Event>> play_trace(Session& session, const Trace& trace,
+                                      const PlayOptions& options = {});
 
 }  // namespace medvision

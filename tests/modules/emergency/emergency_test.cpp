@@ -173,7 +173,7 @@ TEST(Trace, MalformedLinesAreRefusedWithTheirLineNumber) {
   EXPECT_EQ(parse_trace("{\"t\":5,\"cue\":\"x\"}\n{\"t\":4,\"cue\":\"y\"}\n", "x.jsonl").error().message,
             "x.jsonl line 2: times must not go backwards (4.000000 s after 5.000000 s)");
   EXPECT_EQ(parse_trace("# comment\n\n{\"t\":1,\"cue\":\"x\",\"pause\":true}\n", "x.jsonl").error().message,
-            "x.jsonl line 3: expected exactly one of `join`, `action`, `cue`, `pause`, `resume`, `observation`");
+            "x.jsonl line 3: expected exactly one of `join`, `input`, `action`, `cue`, `pause`, `resume`, `observation`");
   EXPECT_FALSE(parse_trace("not json\n", "x.jsonl").ok());
 }
 
