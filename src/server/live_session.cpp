@@ -152,6 +152,8 @@ void LiveSession::fan_out_locked() {
   for (auto& slot : clients_) {
     auto client = slot.client.lock();
     if (!client) continue;
+    // Bodies added or removed (a module's scene changed): a new keyframe.
+    if (slot.last_sent.size() != model.bodies.size()) slot.need_keyframe = true;
     if (slot.need_keyframe) {
       slot.last_sent.clear();
       for (std::size_t i = 0; i < model.bodies.size(); ++i)

@@ -26,8 +26,8 @@ bool read_pose(const json& a, Pose* pose, std::uint32_t* buttons) {
     if (!a[i].is_number()) return false;
   }
   pose->position = {a[0].get<double>(), a[1].get<double>(), a[2].get<double>()};
-  pose->orientation = Eigen::Quaterniond(a[6].get<double>(), a[3].get<double>(),
-                                         a[4].get<double>(), a[5].get<double>());
+  pose->orientation = Eigen::Quaterniond(a[6].get<double>(), a[3].get<double>(), a[4].get<double>(),
+                                         a[5].get<double>());
   if (buttons) {
     if (!a[7].is_number_unsigned()) return false;
     *buttons = a[7].get<std::uint32_t>();
@@ -68,9 +68,12 @@ bool input_from_json(const std::string& text, int* number, InputFrame* input,
 
 const char* to_string(InstructorControl control) {
   switch (control) {
-    case InstructorControl::pause: return "pause";
-    case InstructorControl::resume: return "resume";
-    case InstructorControl::cue: return "cue";
+    case InstructorControl::pause:
+      return "pause";
+    case InstructorControl::resume:
+      return "resume";
+    case InstructorControl::cue:
+      return "cue";
   }
   return "";
 }
@@ -86,11 +89,17 @@ Session::Session(SessionSetup setup, std::function<std::int64_t()> wall_clock,
          json{{"kind", setup_.kind}, {"seed", setup_.seed}, {"tick_rate_hz", setup_.tick_rate_hz}}
              .dump());
   sink_ = [this](std::string_view type, std::string payload) { append(type, std::move(payload)); };
+  if (own_scene()) {
+    // The module shows its own world: no sandbox bodies to step or grab.
+    model_.bodies.clear();
+    state_.bodies.clear();
+  }
   if (module_) module_->start(sink_);
 }
 
 void Session::append(std::string_view type, std::string payload) {
-  pending_.push_back(Event{next_seq_++, tick_, wall_clock_(), std::string(type), std::move(payload)});
+  pending_.push_back(
+      Event{next_seq_++, tick_, wall_clock_(), std::string(type), std::move(payload)});
 }
 
 void Session::apply_queue() {
@@ -123,21 +132,26 @@ void Session::apply_action(const QueuedAction& q) {
   if (!participants_[static_cast<std::size_t>(q.number - 1)].present) return;
   json params = json::parse(q.params_json, nullptr, false);
   if (!params.is_object()) params = json::object();
-  append(event_type::action, json{{"participant", q.number}, {"action", q.name}, {"params", params}}.dump());
-  const Status done = module_ ? module_->act(ModuleAction{q.number, q.name, params.dump()}, sink_)
-                              : Status(make_error(ErrorCode::invalid_input, "this session has no clinical module"));
+  append(event_type::action,
+         json{{"participant", q.number}, {"action", q.name}, {"params", params}}.dump());
+  const Status done =
+      module_ ? module_->act(ModuleAction{q.number, q.name, params.dump()}, sink_)
+              : Status(make_error(ErrorCode::invalid_input, "this session has no clinical module"));
   if (!done.ok()) {
     append(event_type::action_refused,
-           json{{"participant", q.number}, {"action", q.name}, {"reason", done.error().message}}.dump());
+           json{{"participant", q.number}, {"action", q.name}, {"reason", done.error().message}}
+               .dump());
   }
 }
 
 void Session::apply_control(const QueuedControl& q) {
-  append(event_type::instructor, json{{"control", to_string(q.control)}, {"text", q.text}, {"by", q.by}}.dump());
+  append(event_type::instructor,
+         json{{"control", to_string(q.control)}, {"text", q.text}, {"by", q.by}}.dump());
   if (!module_) return;
   const Status done = module_->instruct(q.control, q.text, sink_);
   if (!done.ok()) {
-    append(event_type::action_refused, json{{"control", to_string(q.control)}, {"reason", done.error().message}}.dump());
+    append(event_type::action_refused,
+           json{{"control", to_string(q.control)}, {"reason", done.error().message}}.dump());
   }
 }
 
@@ -149,11 +163,10 @@ int Session::add_participant(const std::string& user_id, const std::string& user
   p.username = username;
   p.role = role;
   participants_.push_back(p);
-  append(event_type::participant_joined, json{{"participant", p.number},
-                                              {"user_id", user_id},
-                                              {"username", username},
-                                              {"role", role}}
-                                             .dump());
+  append(
+      event_type::participant_joined,
+      json{{"participant", p.number}, {"user_id", user_id}, {"username", username}, {"role", role}}
+          .dump());
   return p.number;
 }
 
@@ -202,7 +215,8 @@ void Session::apply_input(const QueuedInput& q) {
   Participant& p = participants_[static_cast<std::size_t>(q.number - 1)];
   if (!p.present) return;
   append(event_type::input, input_to_json(q.number, q.input, q.client_seq));
-  for (int h = 0; h < 2; ++h) {
+  if (module_) module_->input(q.number, q.input, sink_);
+  for (int h = 0; h < 2 && !own_scene(); ++h) {
     const bool was = (p.input.hands[h].buttons & kButtonGrip) != 0;
     const bool now = (q.input.hands[h].buttons & kButtonGrip) != 0;
     const Pose& hand = q.input.hands[h].pose;
@@ -228,6 +242,13 @@ void Session::apply_input(const QueuedInput& q) {
   p.last_client_seq = q.client_seq;
 }
 
+const WorldModel& Session::world_model() const {
+  return own_scene() ? module_->scene()->model : model_;
+}
+const WorldState& Session::world_state() const {
+  return own_scene() ? module_->scene()->state : state_;
+}
+
 void Session::step() {
   if (ended_) return;
   apply_queue();
@@ -235,7 +256,8 @@ void Session::step() {
   hand_targets_.clear();
   for (const auto& p : participants_) {
     if (!p.present) continue;
-    for (int h = 0; h < 2; ++h) hand_targets_.push_back(HandTarget{p.number, h, p.input.hands[h].pose});
+    for (int h = 0; h < 2; ++h)
+      hand_targets_.push_back(HandTarget{p.number, h, p.input.hands[h].pose});
   }
   step_world(model_, state_, hand_targets_, 1.0 / setup_.tick_rate_hz);
   if (module_) module_->step(tick_, sink_);
@@ -296,7 +318,8 @@ std::optional<Session> Session::replay(const SessionSetup& setup, const std::vec
     }
     module = std::move(*made);
   }
-  Session s(setup, [] { return std::int64_t{0}; }, std::move(module));
+  Session s(
+      setup, [] { return std::int64_t{0}; }, std::move(module));
   for (const Event& e : log) {
     if (e.tick < s.tick()) return fail(e, "tick goes backwards");
     while (s.tick() < e.tick) s.step();
@@ -313,7 +336,8 @@ std::optional<Session> Session::replay(const SessionSetup& setup, const std::vec
       int number = 0;
       InputFrame input;
       std::uint32_t client_seq = 0;
-      if (!input_from_json(e.payload, &number, &input, &client_seq)) return fail(e, "malformed input");
+      if (!input_from_json(e.payload, &number, &input, &client_seq))
+        return fail(e, "malformed input");
       s.submit_input(number, input, client_seq);
     } else if (e.type == event_type::action) {
       if (!payload.is_object() || !payload.contains("action")) return fail(e, "malformed action");

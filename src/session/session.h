@@ -10,29 +10,17 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/clock.h"
 #include "session/event.h"
+#include "session/input.h"
 #include "session/session_module.h"
 #include "session/world.h"
 
 namespace medvision {
-
-inline constexpr std::uint32_t kButtonTrigger = 1u << 0;
-inline constexpr std::uint32_t kButtonGrip = 1u << 1;
-
-struct HandInput {
-  Pose pose;
-  std::uint32_t buttons = 0;
-};
-
-struct InputFrame {
-  Pose head;
-  HandInput hands[2];  // 0 left, 1 right
-};
 
 struct SessionSetup {
   std::string kind = "sandbox";  // or a module's kind, e.g. "emergency/acls-vf"
@@ -46,7 +34,7 @@ struct Participant {
   std::string username;
   std::string role;
   bool present = true;
-  InputFrame input;                 // the latest applied input
+  InputFrame input;                   // the latest applied input
   std::uint32_t last_client_seq = 0;  // seq of the latest applied input frame
 };
 
@@ -85,8 +73,10 @@ class Session {
   bool module_finished() const { return module_ && module_->finished(); }
   const SessionModule* module() const { return module_.get(); }
   const SessionSetup& setup() const { return setup_; }
-  const WorldModel& world_model() const { return model_; }
-  const WorldState& world_state() const { return state_; }
+  // What clients are shown: the module's own scene when it has one (a
+  // laparoscopy box, instruments, pegs), else the sandbox table.
+  const WorldModel& world_model() const;
+  const WorldState& world_state() const;
   const std::vector<Participant>& participants() const { return participants_; }
   const Participant* participant(int number) const;
 
@@ -129,6 +119,7 @@ class Session {
   void apply_action(const QueuedAction& queued);
   void apply_control(const QueuedControl& queued);
   void release_held_by(int number, int hand);
+  bool own_scene() const { return module_ && module_->scene() != nullptr; }
 
   SessionSetup setup_;
   std::function<std::int64_t()> wall_clock_;

@@ -19,6 +19,8 @@
 #include "core/clock.h"
 #include "core/event.h"
 #include "core/result.h"
+#include "session/input.h"
+#include "session/world.h"
 
 namespace medvision {
 
@@ -32,6 +34,13 @@ struct ModuleAction {
 };
 
 enum class InstructorControl { pause, resume, cue };
+
+// A module's own world as clients see it: bodies with shapes, colours and
+// poses, in the sandbox's types so that keyframes and snapshots carry it.
+struct ModuleScene {
+  WorldModel model;
+  WorldState state;
+};
 const char* to_string(InstructorControl control);
 
 class SessionModule {
@@ -48,6 +57,17 @@ class SessionModule {
   virtual Status act(const ModuleAction& action, const EventSink& sink) = 0;
   virtual Status instruct(InstructorControl control, const std::string& text,
                           const EventSink& sink) = 0;
+  // A participant's controller input, applied at a tick boundary (and again
+  // on replay): modules whose hands drive tools take it here.
+  virtual void input(int participant, const InputFrame& input, const EventSink& sink) {
+    (void)participant;
+    (void)input;
+    (void)sink;
+  }
+  // The module's own scene, shown instead of the sandbox table; null keeps
+  // the sandbox (whose bodies participants can pick up). A module returns
+  // the same answer for its whole life.
+  virtual const ModuleScene* scene() const { return nullptr; }
   virtual bool finished() const = 0;
   // Feeds the module's state to the session's state hash.
   virtual std::uint64_t state_hash() const = 0;

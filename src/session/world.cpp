@@ -78,8 +78,8 @@ WorldModel make_sandbox_model(std::uint64_t seed) {
     b.id = i + 1;
     b.shape = i % 3 == 2 ? Shape::sphere : Shape::box;
     const double size = 0.03 + 0.02 * rng.uniform();  // half size 3-5 cm
-    b.half_extents = b.shape == Shape::sphere ? Eigen::Vector3d(size, 0, 0)
-                                              : Eigen::Vector3d(size, size, size);
+    b.half_extents =
+        b.shape == Shape::sphere ? Eigen::Vector3d(size, 0, 0) : Eigen::Vector3d(size, size, size);
     b.rgba = colours[i];
     model.bodies.push_back(b);
   }
@@ -112,7 +112,8 @@ void step_world(const WorldModel& model, WorldState& state, const std::vector<Ha
     BodyState& body = state.bodies[i];
     if (body.held_by != kNobody) {
       for (const auto& hand : hands) {
-        if (hand.participant == body.held_by && hand.hand == body.held_hand) follow_hand(body, hand, dt);
+        if (hand.participant == body.held_by && hand.hand == body.held_hand)
+          follow_hand(body, hand, dt);
       }
     } else if (!body.resting) {
       integrate_free(model, model.bodies[i], body, dt);

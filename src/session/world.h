@@ -33,9 +33,9 @@ struct WorldModel {
   std::vector<BodyModel> bodies;
   std::vector<SupportSurface> supports;  // the floor (y = 0, unbounded) is always there
   Eigen::Vector3d gravity{0, -9.81, 0};
-  double contact_friction_per_s = 8.0;   // horizontal velocity decay rate in contact
-  double settle_rate_per_s = 10.0;       // how fast a dropped body turns to lie flat
-  double grab_reach_m = 0.10;            // hand-to-surface distance within which grip grabs
+  double contact_friction_per_s = 8.0;  // horizontal velocity decay rate in contact
+  double settle_rate_per_s = 10.0;      // how fast a dropped body turns to lie flat
+  double grab_reach_m = 0.10;           // hand-to-surface distance within which grip grabs
 };
 
 inline constexpr int kNobody = -1;
