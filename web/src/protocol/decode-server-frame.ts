@@ -103,7 +103,10 @@ function readKeyframeBody(view: DataView, offset: number, index: number): Keyfra
   let shape: BodyShape;
   if (shapeCode === 0) shape = { kind: 'box', halfExtents: size };
   else if (shapeCode === 1) shape = { kind: 'sphere', radius: size.x };
-  else throw new Error(`${where}: unknown shape ${shapeCode} (0 box, 1 sphere)`);
+  else if (shapeCode === 2) shape = { kind: 'capsule', radius: size.x, halfLength: size.y };
+  else if (shapeCode === 3) shape = { kind: 'cylinder', radius: size.x, halfHeight: size.y };
+  else if (shapeCode === 4) shape = { kind: 'prism', halfSide: size.x, halfHeight: size.y };
+  else throw new Error(`${where}: unknown shape ${shapeCode} (0 box, 1 sphere, 2 capsule, 3 cylinder, 4 prism)`);
   return {
     id,
     shape,

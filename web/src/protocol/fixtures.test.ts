@@ -127,6 +127,10 @@ function inputFromJson(json: Json): InputMessage {
 function shapeFromJson(body: Json): BodyShape {
   if (body['shape'] === 'box') return { kind: 'box', halfExtents: vec3(body['half_extents']) };
   if (body['shape'] === 'sphere') return { kind: 'sphere', radius: Math.fround(num(body['radius'])) };
+  const f = (key: string): number => Math.fround(num(body[key]));
+  if (body['shape'] === 'capsule') return { kind: 'capsule', radius: f('radius'), halfLength: f('half_length') };
+  if (body['shape'] === 'cylinder') return { kind: 'cylinder', radius: f('radius'), halfHeight: f('half_height') };
+  if (body['shape'] === 'prism') return { kind: 'prism', halfSide: f('half_side'), halfHeight: f('half_height') };
   throw new Error(`fixture body has an unknown shape: ${String(body['shape'])}`);
 }
 

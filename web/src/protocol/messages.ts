@@ -68,7 +68,13 @@ export interface InputMessage {
 
 export type BodyShape =
   | { kind: 'box'; halfExtents: Vec3 }
-  | { kind: 'sphere'; radius: number };
+  | { kind: 'sphere'; radius: number }
+  /** Segment along local +Z of length 2 * halfLength, rounded by `radius`. */
+  | { kind: 'capsule'; radius: number; halfLength: number }
+  /** Axis along local +Y. */
+  | { kind: 'cylinder'; radius: number; halfHeight: number }
+  /** Equilateral triangle of side 2 * halfSide in local XZ, extruded along Y. */
+  | { kind: 'prism'; halfSide: number; halfHeight: number };
 
 export interface KeyframeBody {
   id: number;

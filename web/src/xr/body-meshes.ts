@@ -1,4 +1,13 @@
-import { BoxGeometry, Group, Mesh, MeshLambertMaterial, SphereGeometry, type BufferGeometry } from 'three';
+import {
+  BoxGeometry,
+  CapsuleGeometry,
+  CylinderGeometry,
+  Group,
+  Mesh,
+  MeshLambertMaterial,
+  SphereGeometry,
+  type BufferGeometry,
+} from 'three';
 import type { BodyUpdate, KeyframeBody, Vec3 } from '../protocol';
 
 /** Meshes of the server's bodies, by body id, under one group. */
@@ -60,9 +69,27 @@ export function clearBodies(meshes: BodyMeshes): void {
 
 function geometryOf(body: KeyframeBody): BufferGeometry {
   const shape = body.shape;
-  if (shape.kind === 'sphere') return new SphereGeometry(shape.radius, 32, 16);
-  const h = shape.halfExtents;
-  return new BoxGeometry(2 * h.x, 2 * h.y, 2 * h.z);
+  switch (shape.kind) {
+    case 'sphere':
+      return new SphereGeometry(shape.radius, 32, 16);
+    case 'capsule':
+      // three's capsule runs along Y; the protocol's along Z.
+      return new CapsuleGeometry(shape.radius, 2 * shape.halfLength, 8, 16).rotateX(Math.PI / 2);
+    case 'cylinder':
+      return new CylinderGeometry(shape.radius, shape.radius, 2 * shape.halfHeight, 24);
+    case 'prism':
+      // Three segments: a triangular cylinder, a corner on +X (circumradius = side / sqrt 3).
+      return new CylinderGeometry(
+        (2 * shape.halfSide) / Math.sqrt(3),
+        (2 * shape.halfSide) / Math.sqrt(3),
+        2 * shape.halfHeight,
+        3,
+      ).rotateY(Math.PI / 2);
+    case 'box': {
+      const h = shape.halfExtents;
+      return new BoxGeometry(2 * h.x, 2 * h.y, 2 * h.z);
+    }
+  }
 }
 
 /** `rgba` is 0xRRGGBBAA. */
