@@ -63,8 +63,10 @@ void integrate_free(const WorldModel& model, const BodyModel& m, BodyState& body
 double support_offset(const BodyModel& body, const Eigen::Quaterniond& orientation) {
   if (body.shape == Shape::sphere) return body.half_extents.x();
   const Eigen::Matrix3d r = orientation.toRotationMatrix();
-  if (body.shape == Shape::capsule)
-    return std::abs(r(1, 2)) * body.half_extents.y() + body.half_extents.x();
+  if (body.shape == Shape::capsule) {
+    // The segment's half length along local +Y, tilted, plus the radius.
+    return std::abs(r(1, 1)) * body.half_extents.y() + body.half_extents.x();
+  }
   return std::abs(r(1, 0)) * body.half_extents.x() + std::abs(r(1, 1)) * body.half_extents.y() +
          std::abs(r(1, 2)) * body.half_extents.z();
 }

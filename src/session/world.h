@@ -11,7 +11,7 @@ namespace medvision {
 
 // Shapes as clients draw them (docs/protocol.md, KEYFRAME). half_extents:
 // box (x, y, z); sphere (radius, 0, 0); capsule (radius, half length of the
-// segment along local +Z, 0); cylinder (radius, half height along local +Y,
+// segment along local +Y, 0); cylinder (radius, half height along local +Y,
 // 0); prism: an equilateral triangle of side 2x in the local XZ plane (centred, one corner on +X),
 // extruded along Y by 2y (x, y, 0).
 enum class Shape : std::uint8_t { box = 0, sphere = 1, capsule = 2, cylinder = 3, prism = 4 };

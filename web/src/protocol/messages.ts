@@ -69,7 +69,7 @@ export interface InputMessage {
 export type BodyShape =
   | { kind: 'box'; halfExtents: Vec3 }
   | { kind: 'sphere'; radius: number }
-  /** Segment along local +Z of length 2 * halfLength, rounded by `radius`. */
+  /** Segment along local +Y of length 2 * halfLength, rounded by `radius`. */
   | { kind: 'capsule'; radius: number; halfLength: number }
   /** Axis along local +Y. */
   | { kind: 'cylinder'; radius: number; halfHeight: number }

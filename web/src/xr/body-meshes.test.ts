@@ -21,11 +21,11 @@ describe('body meshes', () => {
   it('draws each protocol shape at its documented size and axis', () => {
     const box = sizeOf({ kind: 'box', halfExtents: { x: 0.1, y: 0.2, z: 0.3 } });
     expect([box.x, box.y, box.z]).toEqual([0.2, 0.2 * 2, 0.3 * 2].map((v) => expect.closeTo(v, 6)));
-    // A capsule along +Z: 2 * (half length + radius) long, 2 * radius across.
+    // A capsule along +Y: 2 * (half length + radius) long, 2 * radius across.
     const capsule = sizeOf({ kind: 'capsule', radius: 0.0025, halfLength: 0.18 });
-    expect(capsule.z).toBeCloseTo(2 * (0.18 + 0.0025), 6);
+    expect(capsule.y).toBeCloseTo(2 * (0.18 + 0.0025), 6);
     expect(capsule.x).toBeCloseTo(0.005, 4);
-    expect(capsule.y).toBeCloseTo(0.005, 4);
+    expect(capsule.z).toBeCloseTo(0.005, 4);
     // A peg: a cylinder along +Y.
     const peg = sizeOf({ kind: 'cylinder', radius: 0.002, halfHeight: 0.0125 });
     expect(peg.y).toBeCloseTo(0.025, 6);

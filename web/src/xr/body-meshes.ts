@@ -73,8 +73,7 @@ function geometryOf(body: KeyframeBody): BufferGeometry {
     case 'sphere':
       return new SphereGeometry(shape.radius, 32, 16);
     case 'capsule':
-      // three's capsule runs along Y; the protocol's along Z.
-      return new CapsuleGeometry(shape.radius, 2 * shape.halfLength, 8, 16).rotateX(Math.PI / 2);
+      return new CapsuleGeometry(shape.radius, 2 * shape.halfLength, 8, 16);
     case 'cylinder':
       return new CylinderGeometry(shape.radius, shape.radius, 2 * shape.halfHeight, 24);
     case 'prism':
