@@ -1,6 +1,7 @@
 #include "session/session.h"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
@@ -17,22 +18,6 @@ json pose_array(const Pose& p, std::optional<std::uint32_t> buttons = std::nullo
                         p.orientation.y(), p.orientation.z(), p.orientation.w()});
   if (buttons) a.push_back(*buttons);
   return a;
-}
-
-bool read_pose(const json& a, Pose* pose, std::uint32_t* buttons) {
-  const std::size_t expected = buttons ? 8 : 7;
-  if (!a.is_array() || a.size() != expected) return false;
-  for (std::size_t i = 0; i < 7; ++i) {
-    if (!a[i].is_number()) return false;
-  }
-  pose->position = {a[0].get<double>(), a[1].get<double>(), a[2].get<double>()};
-  pose->orientation = Eigen::Quaterniond(a[6].get<double>(), a[3].get<double>(), a[4].get<double>(),
-                                         a[5].get<double>());
-  if (buttons) {
-    if (!a[7].is_number_unsigned()) return false;
-    *buttons = a[7].get<std::uint32_t>();
-  }
-  return true;
 }
 
 void add_pose(Fnv1a& h, const Pose& p) {
@@ -61,9 +46,33 @@ bool input_from_json(const std::string& text, int* number, InputFrame* input,
   }
   *number = j["participant"].get<int>();
   *client_seq = j["client_seq"].get<std::uint32_t>();
-  return read_pose(j["head"], &input->head, nullptr) &&
-         read_pose(j["left"], &input->hands[0].pose, &input->hands[0].buttons) &&
-         read_pose(j["right"], &input->hands[1].pose, &input->hands[1].buttons);
+  return pose_from_json(j["head"], &input->head, nullptr).ok() &&
+         pose_from_json(j["left"], &input->hands[0].pose, &input->hands[0].buttons).ok() &&
+         pose_from_json(j["right"], &input->hands[1].pose, &input->hands[1].buttons).ok();
+}
+
+Status pose_from_json(const json& a, Pose* pose, std::uint32_t* buttons) {
+  const std::size_t expected = buttons ? 8 : 7;
+  if (!a.is_array() || a.size() != expected) {
+    return make_error(ErrorCode::invalid_input, std::string("must be [x, y, z, qx, qy, qz, qw") +
+                                                    (buttons ? ", buttons]" : "]"));
+  }
+  for (const auto& v : a) {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) {
+      return make_error(ErrorCode::invalid_input, "holds a value that is not a finite number");
+    }
+  }
+  if (buttons) {
+    if (!a[7].is_number_unsigned() || a[7].get<std::uint64_t>() > 0xffffffffu) {
+      return make_error(ErrorCode::invalid_input,
+                        "has buttons that are not a whole number from 0 to 4294967295");
+    }
+    *buttons = a[7].get<std::uint32_t>();
+  }
+  pose->position = {a[0].get<double>(), a[1].get<double>(), a[2].get<double>()};
+  pose->orientation = Eigen::Quaterniond(a[6].get<double>(), a[3].get<double>(), a[4].get<double>(),
+                                         a[5].get<double>());
+  return {};
 }
 
 const char* to_string(InstructorControl control) {

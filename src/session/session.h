@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <variant>
@@ -140,5 +141,9 @@ class Session {
 std::string input_to_json(int number, const InputFrame& input, std::uint32_t client_seq);
 bool input_from_json(const std::string& json, int* number, InputFrame* input,
                      std::uint32_t* client_seq);
+// One pose of that codec (and of traces' `input` lines): [x, y, z, qx, qy,
+// qz, qw], then the buttons when `buttons` is given. The quaternion is taken
+// as written. The error says what is wrong with the array.
+Status pose_from_json(const nlohmann::json& array, Pose* pose, std::uint32_t* buttons);
 
 }  // namespace medvision

@@ -16,33 +16,15 @@ Error at(const Trace& trace, int line, const std::string& why) {
                     trace.source + " line " + std::to_string(line) + ": " + why);
 }
 
-// [x, y, z, qx, qy, qz, qw] and, for a hand, buttons: the `input` event's layout (docs/events.md).
+// A pose in an `input` line, in the `input` event's layout (docs/events.md);
+// absent: left as it was. Hand-written quaternions are normalised.
 Status read_pose(const json& j, const char* name, Pose* pose, std::uint32_t* buttons,
                  const Trace& trace, int line) {
   if (!j.contains(name)) return {};
-  const json& v = j[name];
-  const std::size_t want = buttons != nullptr ? 8 : 7;
-  if (!v.is_array() || v.size() != want) {
-    return at(trace, line,
-              "`" + std::string(name) + "` must be [x, y, z, qx, qy, qz, qw" +
-                  (buttons ? ", buttons]" : "]"));
-  }
-  double x[8] = {};
-  for (std::size_t i = 0; i < want; ++i) {
-    if (!v[i].is_number() || !std::isfinite(v[i].get<double>())) {
-      return at(trace, line,
-                "`" + std::string(name) + "` holds a value that is not a finite number");
-    }
-    x[i] = v[i].get<double>();
-  }
-  pose->position = Eigen::Vector3d(x[0], x[1], x[2]);
-  Eigen::Quaterniond q(x[6], x[3], x[4], x[5]);
+  const Status read = pose_from_json(j[name], pose, buttons);
+  if (!read.ok()) return at(trace, line, "`" + std::string(name) + "` " + read.error().message);
+  const Eigen::Quaterniond q = pose->orientation;
   pose->orientation = q.squaredNorm() > 1e-12 ? q.normalized() : Eigen::Quaterniond::Identity();
-  if (buttons != nullptr) {
-    if (x[7] < 0 || x[7] > 0xffffffffu || x[7] != std::floor(x[7]))
-      return at(trace, line, "buttons must be a whole number");
-    *buttons = static_cast<std::uint32_t>(x[7]);
-  }
   return {};
 }
 
