@@ -77,33 +77,29 @@ void LiveSession::schedule() {
 }
 
 void LiveSession::run_frame() {
+  static const std::string kScenarioEnded = "scenario ended";
   std::vector<std::shared_ptr<SessionClient>> to_close;
-  std::function<void(const std::string&)> ended_callback;
+  bool self_ended = false;
   {
     std::lock_guard lock(mu_);
     if (ended_) return;
     catch_up_locked();
     if (session_.module_finished()) {
-      const Status ended = end_locked("scenario ended", SessionStatus::ended, &to_close);
+      const Status ended = end_locked(kScenarioEnded, SessionStatus::ended, &to_close);
+      // If the store refused, the next frame tries again (the events stay unsaved).
       if (!ended.ok()) {
-        // The store refused; try again next frame (nothing is lost: events stay unsaved).
         spdlog::error("session {}: cannot end after its scenario ended: {}", record_.id,
                       ended.error().message);
-      } else {
-        ended_callback = on_self_ended_;
       }
+      self_ended = ended.ok();
     } else {
       (void)flush_locked();
       fan_out_locked();
     }
   }
-  if (!to_close.empty() || ended_callback) {
-    for (auto& c : to_close) c->close(1000, "session ended: " + end_reason_);
-    if (ended_callback) ended_callback(record_.id);
-    return;
-  }
-  if (ended_) return;
-  schedule();
+  if (!self_ended) return schedule();
+  for (auto& c : to_close) c->close(1000, "session ended: " + kScenarioEnded);
+  if (on_self_ended_) on_self_ended_(record_.id);
 }
 
 void LiveSession::catch_up_locked() {
@@ -308,7 +304,6 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
   }
   MV_TRY(store_.end_session(record_.id, status, wall_time_us()));
   ended_ = true;
-  end_reason_ = reason;
   record_.status = status;
   for (auto& slot : clients_) {
     if (auto c = slot.client.lock()) to_close->push_back(c);

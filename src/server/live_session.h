@@ -127,7 +127,6 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   std::string outbox_;  // JSON array elements stored since the last fan-out, comma-separated
   bool has_module_ = false;
   bool ended_ = false;
-  std::string end_reason_;
   std::function<void(const std::string&)> on_self_ended_;
 };
 
