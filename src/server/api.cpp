@@ -339,6 +339,16 @@ Result<HttpResponse> users_route(Call& c) {
                                               " " + std::string(c.req.target()));
 }
 
+// The user called `username`, who must be an instructor to teach a session;
+// `where` prefixes the error (the request field it came from).
+Result<UserRecord> instructor_named(ApiContext& ctx, const std::string& username,
+                                    const std::string& where) {
+  auto user = ctx.store.find_user_by_name(username);
+  if (!user.ok()) return bad(where + "no user '" + username + "'");
+  if (user->role != Role::instructor) return bad(where + user->username + " is not an instructor");
+  return user;
+}
+
 Result<HttpResponse> create_session(Call& c) {
   if (!has_role(*c.caller, {Role::trainee, Role::instructor, Role::clinician, Role::admin})) {
     return forbidden(*c.caller, "create sessions");
@@ -386,10 +396,8 @@ Result<HttpResponse> create_session(Call& c) {
       return bad("field 'instructors' must be a list of at most 20 usernames");
     for (const auto& n : names) {
       if (!n.is_string()) return bad("field 'instructors' must hold usernames (strings)");
-      auto user = c.ctx.store.find_user_by_name(n.get<std::string>());
-      if (!user.ok()) return bad("field 'instructors': no user '" + n.get<std::string>() + "'");
-      if (user->role != Role::instructor)
-        return bad("field 'instructors': " + user->username + " is not an instructor");
+      auto user = instructor_named(c.ctx, n.get<std::string>(), "field 'instructors': ");
+      if (!user.ok()) return user.error();
       teachers.push_back(*user);
     }
   }
@@ -534,9 +542,8 @@ Result<HttpResponse> session_instructors(Call& c, const SessionRecord& s) {
     if (!body.ok()) return body.error();
     auto name = string_field(*body, "username", true, 100);
     if (!name.ok()) return name.error();
-    auto user = c.ctx.store.find_user_by_name(*name);
-    if (!user.ok()) return bad("no user '" + *name + "'");
-    if (user->role != Role::instructor) return bad(user->username + " is not an instructor");
+    auto user = instructor_named(c.ctx, *name, "");
+    if (!user.ok()) return user.error();
     MV_TRY(c.ctx.store.add_session_instructor(s.id, user->id, wall_time_us()));
   } else if (c.req.method() != http::verb::get) {
     return make_error(ErrorCode::not_found, "no such route");
