@@ -27,16 +27,8 @@ struct Settled {
   bool touched_peg = false;  // on the way down
 };
 
-// Is the peg's axis inside the hole shrunk by the peg's radius? The hole's
-// inner faces are the three lines at the inradius from the object's axis.
 bool peg_through_hole(const PegBoardSpec& spec, const Transform& object, const Vec3& peg) {
-  const Vec3 p = object.rotation.conjugate() * (peg - object.translation);
-  const Real reach = equilateral_inradius(spec.hole_side) - spec.peg_radius + 1e-4;
-  for (int k = 0; k < 3; ++k) {
-    const Real a = std::numbers::pi / 2 + k * 2 * std::numbers::pi / 3 + std::numbers::pi / 3;
-    if (std::cos(a) * p.x() + std::sin(a) * p.z() > reach) return false;
-  }
-  return true;
+  return threaded_on_peg(spec, object, peg);
 }
 
 Settled drop_over_peg(const Vec3& offset, const Quat& tilt) {
