@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { projectToCanvas } from './camera.mjs';
 import { decodePng, findColourRegions, hueDistance } from './pixels.mjs';
+import { xrAnatomyCases } from './xr-anatomy.mjs';
+import { xrHeadsetCases } from './xr-headset.mjs';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_BIN = resolve(WEB_DIR, process.env.MEDVISION_BIN ?? '../build/dev/src/app/medvision');
@@ -302,9 +304,13 @@ async function dragBodyAcrossTable({ server, browser }) {
   }
 }
 
-/** Opens a page that collects page errors; logs in as admin through the form. */
-async function loggedInPage(server, browser) {
+/**
+ * Opens a page that collects page errors; logs in as admin through the form.
+ * `initScripts` run in the page before its own scripts (an emulated headset).
+ */
+async function loggedInPage(server, browser, { initScripts = [] } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  for (const script of initScripts) await context.addInitScript({ content: script });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const pageErrors = [];
@@ -414,14 +420,18 @@ async function main() {
   const tests = [
     ['admin drags a body across the table', dragBodyAcrossTable],
     ['a megacode runs in the browser: monitor, actions, controls, debrief', runMegacodeInTheBrowser],
+    ...xrHeadsetCases,
+    ...xrAnatomyCases,
   ];
+  // What cases in other files (xr-headset.mjs) may use of this runner.
+  const harness = { log, sleep, pollUntil, loggedInPage, resultsDir: RESULTS_DIR };
   try {
     server = await startServer(dataDir);
     browser = await launchBrowser();
     for (const [name, run] of tests) {
       const started = Date.now();
       try {
-        await within(90_000, name, () => run({ server, browser }));
+        await within(90_000, name, () => run({ server, browser, harness }));
         passed += 1;
         log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {

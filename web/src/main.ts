@@ -4,11 +4,13 @@ import type { Navigation, Page } from './dashboard/page';
 import { renderSessionsPage } from './dashboard/sessions-page';
 import { renderSessionView } from './xr/session-view';
 
-// Hash routes: #/login, #/sessions, #/sessions/{id}.
+// Hash routes: #/login, #/sessions, #/sessions/{id}, #/anatomy?model=URL&volume=URL.
 const app = requireElement('app');
 const whoami = requireElement('whoami');
 let user: User | null = null;
 let page: Page | null = null;
+// Counts routes, so a page still loading its code (anatomy) knows it was left.
+let routeCount = 0;
 
 const nav: Navigation = {
   go(hash) {
@@ -24,6 +26,7 @@ const nav: Navigation = {
 function route(): void {
   page?.dispose();
   page = null;
+  const thisRoute = ++routeCount;
   const hash = location.hash === '' ? '#/sessions' : location.hash;
   if (user === null) {
     if (hash !== '#/login') return void location.replace('#/login');
@@ -34,7 +37,18 @@ function route(): void {
     return;
   }
   const session = /^#\/sessions\/([^/]+)$/.exec(hash);
-  if (session?.[1] !== undefined) {
+  const anatomy = /^#\/anatomy(?:\?(.*))?$/.exec(hash);
+  if (anatomy !== null) {
+    // The anatomy viewer (glTF loader, ray marcher) loads only when opened.
+    app.textContent = 'loading the anatomy viewer…';
+    import('./anatomy/anatomy-view')
+      .then((viewer) => {
+        if (thisRoute === routeCount) page = viewer.renderAnatomyView(app, viewer.parseAnatomySource(anatomy[1] ?? ''));
+      })
+      .catch((failure: unknown) => {
+        app.textContent = `the anatomy viewer did not load: ${failure instanceof Error ? failure.message : String(failure)}`;
+      });
+  } else if (session?.[1] !== undefined) {
     page = renderSessionView(app, decodeURIComponent(session[1]), nav, user);
   } else if (hash === '#/sessions') {
     page = renderSessionsPage(app, user, nav);

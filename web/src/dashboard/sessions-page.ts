@@ -10,7 +10,7 @@ import {
   type Session,
   type User,
 } from '../api';
-import { findScenario, isEmergencyKind, newSessionFields, splitKind } from '../emergency/kind';
+import { findScenario, newSessionFields, splitKind } from '../emergency/kind';
 import { el } from './element';
 import type { Navigation, Page } from './page';
 import { scenarioChoices } from './scenario-choices';
@@ -184,7 +184,8 @@ function sessionRow(
   const scenario = findScenario(scenarios, kind);
   const { variant } = splitKind(kind);
   const report =
-    session.status === 'ended' && isEmergencyKind(kind)
+    // Every scenario session (emergency, laparoscopy ...) is scored when it ends.
+    session.status === 'ended' && scenario !== null
       ? el('a', { href: reportHtmlUrl(id), target: '_blank', rel: 'noopener', class: 'report', 'data-testid': 'report-link' }, 'Debrief report')
       : null;
   return el(

@@ -50,6 +50,8 @@ export function attachDesktopHand(
     hand.position.copy(hit.point);
     hand.grip = true;
     event.preventDefault();
+    // The grab owns this pointer: orbit controls (listening after us) must not turn the view.
+    event.stopImmediatePropagation();
     onChange();
   };
 

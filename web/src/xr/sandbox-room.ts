@@ -1,5 +1,6 @@
 import {
   AmbientLight,
+  Box3,
   BoxGeometry,
   Color,
   DirectionalLight,
@@ -10,6 +11,7 @@ import {
   MeshLambertMaterial,
   PlaneGeometry,
   Scene,
+  Vector3,
 } from 'three';
 
 // The server's sandbox: a table top at y = 0.9 m spanning x in [-0.6, 0.6]
@@ -20,6 +22,14 @@ export const TABLE_MAX_X = 0.6;
 export const TABLE_MIN_Z = -0.9;
 export const TABLE_MAX_Z = -0.3;
 export const TABLE_CENTRE = { x: 0, y: TABLE_TOP_Y, z: (TABLE_MIN_Z + TABLE_MAX_Z) / 2 } as const;
+
+/** The table's volume, for what must not pass through it (a teleport). */
+export function tableBox(): Box3 {
+  return new Box3().set(
+    new Vector3(TABLE_MIN_X, 0, TABLE_MIN_Z),
+    new Vector3(TABLE_MAX_X, TABLE_TOP_Y, TABLE_MAX_Z),
+  );
+}
 
 // Light, unsaturated room colours, so that the strongly coloured bodies stand
 // out (end-to-end tests find bodies by pixel colour).
@@ -45,8 +55,19 @@ export function createSandboxRoom(): Scene {
   return scene;
 }
 
+/**
+ * Passthrough (immersive-ar): the real room shows instead of the drawn
+ * background and floor; the table and bodies stay, placed in the real room.
+ */
+export function setPassthrough(scene: Scene, on: boolean): void {
+  scene.background = on ? null : new Color(BACKGROUND);
+  const floor = scene.getObjectByName('floor');
+  if (floor !== undefined) floor.visible = !on;
+}
+
 function createFloor(): Group {
   const floor = new Group();
+  floor.name = 'floor';
   const plane = new Mesh(new PlaneGeometry(8, 8), new MeshLambertMaterial({ color: FLOOR }));
   plane.rotation.x = -Math.PI / 2;
   floor.add(plane);

@@ -1,4 +1,5 @@
-import { Mesh, MeshLambertMaterial, PerspectiveCamera, SphereGeometry, Vector3, WebGLRenderer } from 'three';
+import { Mesh, MeshLambertMaterial, Object3D, PerspectiveCamera, Quaternion, SphereGeometry, Vector3, WebGLRenderer } from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { ApiError, getSession, joinSession, listScenarios, listSessionEvents, type Session, type User } from '../api';
 import { el } from '../dashboard/element';
 import type { Navigation, Page } from '../dashboard/page';
@@ -8,10 +9,18 @@ import { encodeAction, encodeControl, type ServerMessage } from '../protocol';
 import { applyKeyframe, applySnapshot, clearBodies, createBodyMeshes } from './body-meshes';
 import { ClientSeq } from './client-seq';
 import { attachDesktopHand, type DesktopHand } from './desktop-hand';
-import { createInputFrame, writeInputFrame } from './input-frame';
-import { createSandboxRoom, TABLE_CENTRE } from './sandbox-room';
+import { createCueSound } from './cue-sound';
+import { GRAB_PULSE, RELEASE_PULSE, vibrate } from './haptics';
+import { createInputFrame, writeInputFrame, writeXrInputFrame } from './input-frame';
+import { createPlayerRig, recentre } from './player-rig';
+import { applyBoardEvents, createSessionBoard } from './session-board';
+import { createSandboxRoom, setPassthrough, TABLE_CENTRE, tableBox } from './sandbox-room';
 import { openSessionLink, type SessionLink } from './session-link';
-import { publishTestProbe } from './test-probe';
+import { publishTestProbe, recordRenderStats } from './test-probe';
+import { readViewerPose } from './viewer-pose';
+import { createVitalsPanel, updateVitalsPanel } from './vitals-panel';
+import { createXrControls, disposeXrControls, updateXrControls } from './xr-controls';
+import { createXrEntry, type XrEntry } from './xr-entry';
 
 // The server closes a client above 240 frames/s; pointer events between
 // display frames are coalesced so this client stays well below that.
@@ -27,6 +36,7 @@ const RIGHT_HAND_REST = new Vector3(0.3, 1.0, 0.1);
 export function renderSessionView(root: HTMLElement, sessionId: string, nav: Navigation, user: User | null = null): Page {
   const status = el('span', { class: 'status-line', id: 'session-status', 'data-state': 'connecting' }, 'joining…');
   const tickText = el('span', { class: 'tick', id: 'session-tick' }, 'tick –');
+  const xrSlot = el('span', { class: 'xr-slot' });
   const sessionName = el('span', { class: 'session-name' }, `Session ${sessionId}`);
   const viewport = el('div', { class: 'viewport', id: 'viewport' });
   const body = el('div', { class: 'session-body' }, viewport);
@@ -34,7 +44,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     el(
       'section',
       { class: 'session-view' },
-      el('div', { class: 'session-bar' }, el('a', { href: '#/sessions', class: 'back' }, '← Sessions'), sessionName, status, tickText),
+      el('div', { class: 'session-bar' }, el('a', { href: '#/sessions', class: 'back' }, '← Sessions'), sessionName, status, tickText, xrSlot),
       body,
     ),
   );
@@ -47,7 +57,8 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   let renderer: WebGLRenderer | null = null;
   let webglError = '';
   try {
-    renderer = new WebGLRenderer({ antialias: true });
+    // alpha: in passthrough (immersive-ar) the real room shows where nothing is drawn.
+    renderer = new WebGLRenderer({ antialias: true, alpha: true });
   } catch (failure) {
     webglError = `this browser cannot draw 3D (WebGL): ${failure instanceof Error ? failure.message : String(failure)}`;
     viewport.append(el('p', { class: 'viewport-message' }, webglError));
@@ -56,14 +67,28 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   const camera = new PerspectiveCamera(60, 1, 0.05, 50);
   camera.position.set(0, 1.6, 0.6);
   camera.lookAt(TABLE_CENTRE.x, TABLE_CENTRE.y, TABLE_CENTRE.z);
+  const desktopPose = { position: camera.position.clone(), quaternion: new Quaternion().copy(camera.quaternion) };
   const scene = createSandboxRoom();
+  const rig = createPlayerRig(camera);
+  const head = new Object3D();
+  head.name = 'viewer-head';
+  rig.group.add(head);
+  scene.add(rig.group);
   const bodies = createBodyMeshes();
   scene.add(bodies.group);
+  const board = createSessionBoard();
+  const vitals = createVitalsPanel();
+  vitals.panel.mesh.visible = false;
+  scene.add(vitals.panel.mesh);
+  let panelsWanted = true;
+  const sound = createCueSound();
   const hand: DesktopHand = { position: RIGHT_HAND_REST.clone(), grip: false };
   const handMarker = new Mesh(new SphereGeometry(0.015, 16, 8), new MeshLambertMaterial({ color: 0x4a4f57 }));
   scene.add(handMarker);
 
   const probe = publishTestProbe(bodies.positions);
+  let participant = 0;
+  let backlogPending = true;
   const input = createInputFrame();
   // INPUT, ACTION and CONTROL frames share this one counter.
   const seq = new ClientSeq();
@@ -77,7 +102,11 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
 
   const sendInput = (nowMs: number): void => {
     if (renderer === null || link === null || !link.isOpen() || nowMs - lastSendMs < MIN_SEND_INTERVAL_MS) return;
-    link.send(writeInputFrame(input, seq, tick, camera, hand));
+    if (xrControls !== null && renderer.xr.isPresenting) {
+      link.send(writeXrInputFrame(input, seq, tick, head, xrControls.hands.left, xrControls.hands.right));
+    } else {
+      link.send(writeInputFrame(input, seq, tick, camera, hand));
+    }
     lastSendMs = nowMs;
   };
 
@@ -95,6 +124,8 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     switch (message.type) {
       case 'keyframe':
         applyKeyframe(bodies, message.bodies);
+        participant = message.participant;
+        backlogPending = true;
         panel?.participant(message.participant);
         setStatus('connected', `connected, participant ${message.participant}, ${message.bodies.length} bodies`);
         break;
@@ -102,15 +133,45 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
         applySnapshot(bodies, message.updates);
         break;
       case 'events':
+        applyBoardEvents(board, message.events, participant, !backlogPending);
+        backlogPending = false;
+        panel?.message(message);
+        break;
       case 'reply':
         panel?.message(message);
         break;
     }
   };
 
+  /** Sounds and vibrations the session asked for since the last frame. */
+  const playBoardCues = (): void => {
+    for (let i = 0; i < board.pending.length; i++) {
+      const cue = board.pending[i]!;
+      if (cue.kind !== 'grab') sound.play(cue.kind);
+      else if (xrControls !== null) vibrate(xrControls.hands[cue.hand].source, cue.held ? GRAB_PULSE : RELEASE_PULSE);
+    }
+    board.pending.length = 0;
+  };
+
   const frame = (timeMs: number): void => {
     if (renderer === null) return;
+    const started = performance.now();
+    vitals.panel.mesh.visible = panelsWanted && (board.monitor.seq > 0 || board.prompts.length > 0);
+    updateVitalsPanel(vitals, board);
+    playBoardCues();
+    if (xrControls !== null && renderer.xr.isPresenting) {
+      handMarker.visible = false;
+      readViewerPose(renderer.xr, head);
+      updateXrControls(xrControls);
+      sendInput(timeMs);
+      renderer.render(scene, camera);
+      probe.xr.frames += 1;
+      recordRenderStats(probe, renderer.info, performance.now() - started);
+      return;
+    }
+    handMarker.visible = true;
     handMarker.position.copy(hand.position);
+    orbit?.update();
     sendInput(timeMs);
     if (tick !== shownTick && timeMs - lastTickTextMs >= TICK_TEXT_INTERVAL_MS) {
       tickText.textContent = `tick ${tick}`;
@@ -118,10 +179,11 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       lastTickTextMs = timeMs;
     }
     renderer.render(scene, camera);
+    recordRenderStats(probe, renderer.info, performance.now() - started);
   };
 
   const resize = (): void => {
-    if (renderer === null) return;
+    if (renderer === null || renderer.xr.isPresenting) return;
     const width = Math.max(1, viewport.clientWidth);
     const height = Math.max(1, viewport.clientHeight);
     renderer.setSize(width, height);
@@ -130,12 +192,57 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   };
   const resizeObserver = new ResizeObserver(resize);
   let detachHand = (): void => {};
+  let orbit: OrbitControls | null = null;
+  let xrControls: ReturnType<typeof createXrControls> | null = null;
+  let xrEntry: XrEntry | null = null;
+  if (renderer !== null) {
+    const r = renderer;
+    xrControls = createXrControls({
+      xr: r.xr,
+      scene,
+      rig,
+      head,
+      hoverable: bodies.group.children,
+      teleportBlockers: [tableBox()],
+      togglePanels: () => {
+        panelsWanted = !panelsWanted;
+      },
+      panelsShown: () => panelsWanted,
+      exit: () => xrEntry?.exit(),
+    });
+    xrEntry = createXrEntry(r, {
+      started(_session, mode) {
+        probe.xr.presenting = true;
+        probe.xr.mode = mode;
+      setPassthrough(scene, mode === 'immersive-ar');
+        if (orbit !== null) orbit.enabled = false;
+      },
+      ended() {
+        probe.xr.presenting = false;
+      setPassthrough(scene, false);
+        recentre(rig);
+        // The headset moved the camera; give the desktop its view back.
+        camera.position.copy(desktopPose.position);
+        camera.quaternion.copy(desktopPose.quaternion);
+        if (orbit !== null) orbit.enabled = true;
+        resize();
+      },
+      framebufferScale: () => 1,
+    });
+    xrSlot.append(xrEntry.element);
+  }
   if (renderer !== null) {
     renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    renderer.domElement.id = 'scene-canvas';
     viewport.append(renderer.domElement);
     resizeObserver.observe(viewport);
     resize();
     detachHand = attachDesktopHand(renderer.domElement, camera, bodies.group, hand, () => sendInput(performance.now()));
+    // Attached after the desktop hand, which keeps a pointer that grabbed a body to itself.
+    orbit = new OrbitControls(camera, renderer.domElement);
+    orbit.target.set(TABLE_CENTRE.x, TABLE_CENTRE.y, TABLE_CENTRE.z);
+    orbit.maxDistance = 4;
+    orbit.update();
     renderer.setAnimationLoop(frame);
   }
 
@@ -220,8 +327,12 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       link?.close();
       panel?.dispose();
       probe.connected = false;
+      xrEntry?.dispose();
       renderer?.setAnimationLoop(null);
       detachHand();
+      orbit?.dispose();
+      if (xrControls !== null) disposeXrControls(xrControls);
+      sound.dispose();
       resizeObserver.disconnect();
       clearBodies(bodies);
       renderer?.dispose();

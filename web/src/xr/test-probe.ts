@@ -1,13 +1,32 @@
 import type { Vec3 } from '../protocol';
 
+/** Facts about the immersive session, for tests. */
+export interface XrProbe {
+  presenting: boolean;
+  mode: string;
+  /** Frames rendered while presenting. */
+  frames: number;
+}
+
+/** The last frame's renderer.info figures and CPU time spent in the frame callback. */
+export interface RenderProbe {
+  frames: number;
+  drawCalls: number;
+  triangles: number;
+  cpuMs: number;
+}
+
 /**
- * Read-only facts for end-to-end tests, as `window.__medvision`. The view
- * updates these fields in place; nothing here drives the client.
+ * Read-only facts for end-to-end tests and benchmarks, as
+ * `window.__medvision`. The view updates these fields in place; nothing
+ * here drives the client.
  */
 export interface TestProbe {
   tick: number;
   connected: boolean;
   bodies: Map<number, Readonly<Vec3>>;
+  xr: XrProbe;
+  render: RenderProbe;
 }
 
 declare global {
@@ -17,7 +36,21 @@ declare global {
 }
 
 export function publishTestProbe(bodies: Map<number, Readonly<Vec3>>): TestProbe {
-  const probe: TestProbe = { tick: 0, connected: false, bodies };
+  const probe: TestProbe = {
+    tick: 0,
+    connected: false,
+    bodies,
+    xr: { presenting: false, mode: '', frames: 0 },
+    render: { frames: 0, drawCalls: 0, triangles: 0, cpuMs: 0 },
+  };
   window.__medvision = probe;
   return probe;
+}
+
+/** Copies this frame's figures (three.js resets renderer.info at each render; in XR it sums both eyes). */
+export function recordRenderStats(probe: { render: RenderProbe }, info: { render: { calls: number; triangles: number } }, cpuMs: number): void {
+  probe.render.frames += 1;
+  probe.render.drawCalls = info.render.calls;
+  probe.render.triangles = info.render.triangles;
+  probe.render.cpuMs = cpuMs;
 }

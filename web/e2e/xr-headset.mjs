@@ -1,0 +1,276 @@
+// End-to-end cases with an emulated headset: IWER (Immersive Web Emulation
+// Runtime) stands in for a Meta Quest 3 inside Debian's chromium. IWER's
+// UMD build is injected with addInitScript, so production bundles never
+// contain it. Registered in run.mjs; each case gets the runner's harness.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodePng, findColourRegions } from './pixels.mjs';
+
+// The IWER build exposes the global `IWER`. forceInstall: chromium has a
+// native navigator.xr, which IWER would otherwise leave in place.
+const IWER_SCRIPT = readFileSync(new URL('../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
+const INSTALL_HEADSET = `
+  (() => {
+    const device = new IWER.XRDevice(IWER.metaQuest3, { stereoEnabled: true });
+    device.installRuntime({ forceInstall: true });
+    // Look down at the table (35 degrees), as someone standing at it does.
+    device.quaternion.set(${-Math.sin((35 * Math.PI) / 360)}, 0, 0, ${Math.cos((35 * Math.PI) / 360)});
+    window.__headset = device;
+  })();
+`;
+
+const GRIP_BIT = 2;
+const TRIGGER_BIT = 1;
+const CARRY = { dx: 0.2, dy: 0.15 }; // how far the test carries the body with the right controller, metres
+const MIN_CARRY_M = 0.12;
+
+export const xrHeadsetCases = [
+  ['a headset enters VR, renders both eyes, and its right controller carries a body', enterVrAndCarryABody],
+  ['in a megacode the headset shows the patient monitor on an in-world panel', monitorPanelInTheHeadset],
+];
+
+// The monitor panel's colours (src/xr/vitals-panel.ts): a near-black face, heart rate in green.
+const PANEL_DARK_MAX_LUMINANCE = 40;
+const MIN_PANEL_PIXELS = 3000;
+const HEART_RATE_HUE = 140;
+
+async function monitorPanelInTheHeadset({ server, browser, harness }) {
+  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
+  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: [IWER_SCRIPT, INSTALL_HEADSET] });
+  try {
+    const created = await page.request.post(`${server.base}/api/sessions`, { data: { title: `e2e headset megacode ${Date.now()}`, kind: 'emergency/acls-vf' } });
+    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
+    const sessionId = (await created.json()).id;
+    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
+    await pollUntil(15_000, 'the monitor shows a rhythm', async () => /ventricular fibrillation|vf/i.test((await page.locator('[data-testid="rhythm"]').first().textContent().catch(() => '')) ?? ''));
+    await page.click('#enter-vr');
+    await pollUntil(10_000, 'presenting', async () => (await page.evaluate(() => window.__medvision.xr)).frames > 10);
+    // Turn the head towards the panel (it stands to the right, behind the table).
+    const yaw = -Math.atan2(0.75, 1.2);
+    await page.evaluate((half) => window.__headset.quaternion.set(0, Math.sin(half), 0, Math.cos(half)), yaw / 2);
+    await sleep(600);
+    const shot = await eyes(page);
+    writeFileSync(join(resultsDir, 'xr-monitor.png'), shot);
+    const png = decodePng(shot);
+    const half = Math.floor(png.width / 2);
+    for (const [eye, x0] of [['left', 0], ['right', half]]) {
+      const image = cropHalf(png, x0, half);
+      let dark = 0;
+      for (let i = 0; i < image.width * image.height; i++) {
+        const l = 0.299 * image.data[4 * i] + 0.587 * image.data[4 * i + 1] + 0.114 * image.data[4 * i + 2];
+        if (l < PANEL_DARK_MAX_LUMINANCE) dark += 1;
+      }
+      const green = findColourRegions(image).filter((r) => Math.abs(r.hue - HEART_RATE_HUE) < 25);
+      log(`headset monitor: ${eye} eye has ${dark} panel pixels and ${green.length} green (heart rate) regions`);
+      if (dark < MIN_PANEL_PIXELS) throw new Error(`the ${eye} eye does not show the monitor panel (${dark} dark pixels)`);
+      if (green.length === 0) throw new Error(`the ${eye} eye shows no heart rate on the panel`);
+    }
+    if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
+  } catch (error) {
+    await page.screenshot({ path: join(resultsDir, 'xr-monitor-failure.png'), timeout: 5000 }).catch(() => {});
+    throw error;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+async function enterVrAndCarryABody({ server, browser, harness }) {
+  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
+  const { context, page, pageErrors } = await loggedInPage(server, browser, {
+    initScripts: [IWER_SCRIPT, INSTALL_HEADSET],
+  });
+  try {
+    const created = await page.request.post(`${server.base}/api/sessions`, { data: { title: `e2e headset ${Date.now()}` } });
+    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
+    const sessionId = (await created.json()).id;
+    log('headset: session', sessionId);
+    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
+    await pollUntil(15_000, 'connected and the keyframe received', async () => {
+      const p = await page.evaluate(() => window.__medvision && { connected: window.__medvision.connected, n: window.__medvision.bodies.size });
+      return p !== null && p !== undefined && p.connected && p.n > 0;
+    });
+
+    log('headset: the page offers "Enter VR"; click it');
+    await page.locator('#enter-vr').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.click('#enter-vr');
+    await pollUntil(10_000, 'the immersive session renders frames', async () => {
+      const xr = await page.evaluate(() => window.__medvision.xr);
+      const note = await page.textContent('#xr-note');
+      if (note) throw new Error(`the page says: ${note}`);
+      return xr.presenting && xr.mode === 'immersive-vr' && xr.frames > 10;
+    });
+    const render = await page.evaluate(() => ({ ...window.__medvision.render }));
+    log(`headset: presenting; ${render.drawCalls} draw calls and ${render.triangles} triangles for both eyes`);
+
+    const stereo = await eyes(page);
+    writeFileSync(join(resultsDir, 'xr-stereo.png'), stereo);
+    checkBothEyes(decodePng(stereo), log);
+
+    const bodies = await bodiesNow(page);
+    const body = pickReachableBody(bodies);
+    log(`headset: carry body ${body.id} from (${fmt(body)})`);
+
+    // Where the client says the right hand is (its grip space) differs from
+    // IWER's controller position by the controller's grip offset: measure it.
+    const right = (x, y, z) => page.evaluate(([a, b, c]) => window.__headset.controllers.right.position.set(a, b, c), [x, y, z]);
+    const button = (id, value) => page.evaluate(([i, v]) => window.__headset.controllers.right.updateButtonValue(i, v), [id, value]);
+    await right(body.x + 0.3, body.y + 0.3, body.z + 0.2);
+    await sleep(300);
+    const probeAt = await lastRightHand(page, server, sessionId);
+    const offset = { x: probeAt.x - (body.x + 0.3), y: probeAt.y - (body.y + 0.3), z: probeAt.z - (body.z + 0.2) };
+    log(`headset: grip offset from the controller (${fmt(offset)}) m`);
+    const to = (x, y, z) => right(x - offset.x, y - offset.y, z - offset.z);
+
+    log('headset: press the trigger once (it goes up in INPUT; a trigger on a body does nothing else)');
+    await button('trigger', 1);
+    await sleep(150);
+    await button('trigger', 0);
+
+    await to(body.x, body.y, body.z);
+    await sleep(250);
+    await button('squeeze', 1);
+    await sleep(300);
+    const steps = 15;
+    for (let i = 1; i <= steps; i++) {
+      await to(body.x + (CARRY.dx * i) / steps, body.y + (CARRY.dy * i) / steps, body.z);
+      await sleep(40);
+    }
+    await sleep(400);
+    const carried = (await bodiesNow(page)).find((b) => b.id === body.id);
+    const moved = Math.hypot(carried.x - body.x, carried.y - body.y, carried.z - body.z);
+    log(`headset: while held, body ${body.id} at (${fmt(carried)}), ${moved.toFixed(3)} m from its start`);
+    const held = await eyes(page);
+    writeFileSync(join(resultsDir, 'xr-carry.png'), held);
+    checkBothEyes(decodePng(held), log);
+    await button('squeeze', 0);
+    await sleep(300);
+    if (moved < MIN_CARRY_M) throw new Error(`the carried body moved only ${moved.toFixed(3)} m (need ${MIN_CARRY_M})`);
+    if (carried.x - body.x < MIN_CARRY_M / 2) throw new Error(`the body did not follow the controller along +x (dx ${(carried.x - body.x).toFixed(3)} m)`);
+
+    log('headset: point the right controller at the floor beside the table and pull the trigger: teleport');
+    const headBefore = (await lastInput(page, server, sessionId)).head;
+    // Facing +x (yaw -90 degrees), tilted 45 degrees down; the ray is the controller's -z.
+    const q = quatMul(axisAngle([0, 1, 0], -Math.PI / 2), axisAngle([1, 0, 0], -Math.PI / 4));
+    await page.evaluate(([x, y, z, w]) => {
+      const right = window.__headset.controllers.right;
+      right.position.set(0.25, 1.3, 0.1);
+      right.quaternion.set(x, y, z, w);
+    }, q);
+    await sleep(300);
+    await button('trigger', 1);
+    await sleep(200);
+    await button('trigger', 0);
+    await sleep(300);
+    const headAfter = (await lastInput(page, server, sessionId)).head;
+    log(`headset: head in INPUT from (${headBefore.slice(0, 3).map((v) => v.toFixed(2))}) to (${headAfter.slice(0, 3).map((v) => v.toFixed(2))})`);
+    // The ray meets the floor 1.3 m out along +x (from x = 0.25): the head lands above that point.
+    if (Math.abs(headAfter[0] - 1.55) > 0.15 || Math.abs(headAfter[2] - 0.1) > 0.15) {
+      throw new Error(`the teleport did not put the head above (1.55, 0.10): it is at (${headAfter[0].toFixed(2)}, ${headAfter[2].toFixed(2)})`);
+    }
+    if (Math.abs(headAfter[1] - headBefore[1]) > 0.02) throw new Error('the teleport changed the head height');
+
+    log('headset: the server logged the grab, the release and the buttons');
+    const events = await sessionEvents(page, server, sessionId);
+    const mine = events.filter((e) => e.type === 'participant_joined').map((e) => e.payload.participant).at(-1);
+    const grab = events.find((e) => e.type === 'grab' && e.payload.participant === mine && e.payload.hand === 1 && e.payload.body === body.id);
+    if (grab === undefined) throw new Error(`no grab of body ${body.id} by the right hand of participant ${mine}: ${types(events)}`);
+    if (!events.some((e) => e.type === 'release' && e.payload.participant === mine && e.payload.body === body.id)) {
+      throw new Error(`no release of body ${body.id}: ${types(events)}`);
+    }
+    const inputs = events.filter((e) => e.type === 'input' && e.payload.participant === mine);
+    const rightButtons = inputs.map((e) => e.payload.right[7]);
+    if (!rightButtons.some((b) => (b & TRIGGER_BIT) !== 0)) throw new Error('no INPUT carried the right trigger');
+    if (!rightButtons.some((b) => (b & GRIP_BIT) !== 0)) throw new Error('no INPUT carried the right grip');
+    const heads = inputs.map((e) => e.payload.head[1]);
+    if (!heads.some((y) => Math.abs(y - 1.6) < 0.05)) throw new Error(`no INPUT has the headset's head height 1.6 m (saw ${heads.slice(-3)})`);
+    log(`headset: ${inputs.length} inputs, grab at tick ${grab.tick}, trigger and grip bits seen`);
+    if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
+  } catch (error) {
+    await page.screenshot({ path: join(resultsDir, 'xr-failure.png'), timeout: 5000 }).catch(() => {});
+    if (pageErrors.length > 0) log('page errors:', pageErrors.join(' | '));
+    throw error;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** The frame the headset shows: the view's WebGL canvas, which IWER draws both eyes into, side by side. */
+const eyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_000 });
+
+const fmt = (p) => `${p.x.toFixed(3)}, ${p.y.toFixed(3)}, ${p.z.toFixed(3)}`;
+const types = (events) => JSON.stringify([...new Set(events.map((e) => e.type))]);
+
+async function bodiesNow(page) {
+  return page.evaluate(() => [...window.__medvision.bodies].map(([id, p]) => ({ id, x: p.x, y: p.y, z: p.z })));
+}
+
+/** The body with the most room to its +x side, so the carry does not push others. */
+function pickReachableBody(bodies) {
+  const room = (b) => Math.min(0.6 - b.x, ...bodies.filter((o) => o.id !== b.id && o.x > b.x).map((o) => Math.hypot(o.x - b.x, o.z - b.z)));
+  return [...bodies].sort((a, b) => room(b) - room(a))[0];
+}
+
+async function sessionEvents(page, server, sessionId) {
+  const response = await page.request.get(`${server.base}/api/sessions/${encodeURIComponent(sessionId)}/events?limit=10000`);
+  if (response.status() !== 200) throw new Error(`GET events answered ${response.status()}`);
+  const body = await response.json();
+  return Array.isArray(body) ? body : body.events;
+}
+
+async function lastInput(page, server, sessionId) {
+  const inputs = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input');
+  const last = inputs.at(-1);
+  if (last === undefined) throw new Error('the server has no INPUT from the headset');
+  return last.payload;
+}
+
+async function lastRightHand(page, server, sessionId) {
+  const [x, y, z] = (await lastInput(page, server, sessionId)).right;
+  return { x, y, z };
+}
+
+const axisAngle = ([x, y, z], angle) => [x * Math.sin(angle / 2), y * Math.sin(angle / 2), z * Math.sin(angle / 2), Math.cos(angle / 2)];
+/** Hamilton product a * b (rotate by b, then by a), quaternions as [x, y, z, w]. */
+const quatMul = ([ax, ay, az, aw], [bx, by, bz, bw]) => [
+  aw * bx + ax * bw + ay * bz - az * by,
+  aw * by - ax * bz + ay * bw + az * bx,
+  aw * bz + ax * by - ay * bx + az * bw,
+  aw * bw - ax * bx - ay * by - az * bz,
+];
+
+/**
+ * A broken render fails: each eye's half of the frame must vary (not blank
+ * or one colour) and show at least one of the strongly coloured bodies.
+ */
+function checkBothEyes(png, log) {
+  const half = Math.floor(png.width / 2);
+  for (const [eye, x0] of [['left', 0], ['right', half]]) {
+    let sum = 0;
+    let sumSq = 0;
+    const n = half * png.height;
+    for (let y = 0; y < png.height; y++) {
+      for (let x = x0; x < x0 + half; x++) {
+        const i = 4 * (y * png.width + x);
+        const l = 0.299 * png.data[i] + 0.587 * png.data[i + 1] + 0.114 * png.data[i + 2];
+        sum += l;
+        sumSq += l * l;
+      }
+    }
+    const mean = sum / n;
+    const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+    const eyePng = cropHalf(png, x0, half);
+    const regions = findColourRegions(eyePng);
+    log(`headset: ${eye} eye mean ${mean.toFixed(0)}, sd ${sd.toFixed(1)}, ${regions.length} coloured regions`);
+    if (sd < 8) throw new Error(`the ${eye} eye is uniform (luminance sd ${sd.toFixed(1)}): broken render`);
+    if (regions.length === 0) throw new Error(`the ${eye} eye shows no coloured body`);
+  }
+}
+
+function cropHalf(png, x0, width) {
+  const data = Buffer.alloc(width * png.height * 4);
+  for (let y = 0; y < png.height; y++) {
+    png.data.copy(data, y * width * 4, 4 * (y * png.width + x0), 4 * (y * png.width + x0 + width));
+  }
+  return { width, height: png.height, data };
+}
