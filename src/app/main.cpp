@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/physio_command.h"
+#include "app/plan_command.h"
 #include "app/run_command.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
 
   add_physio_commands(app);
   add_run_command(app);
+  add_plan_command(app);
 
   CLI11_PARSE(app, argc, argv);
 

@@ -1,13 +1,14 @@
 #include "app/run_command.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "modules/emergency/emergency_module.h"
 #include "core/paths.h"
+#include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
 #include "store/session_report.h"
@@ -43,21 +44,23 @@ Status write_file(const fs::path& path, const std::string& text) {
 
 Status run(const RunOptions& o) {
   constexpr double kTickRate = 1000.0;
-  const auto slash = o.scenario.find('/');
-  if (slash == std::string::npos || o.scenario.substr(0, slash) != "emergency") {
-    return make_error(ErrorCode::invalid_input, "scenario must be emergency/<id> (the modules that run headless so far); got '" +
-                                                    o.scenario + "'");
-  }
-  const std::string id = o.scenario.substr(slash + 1);
   const fs::path content = resolve_content_root(o.content);
-  auto def = emergency::load_emergency_scenario(content, id);
-  if (!def.ok()) return def.error();
-  auto module = emergency::make_emergency_module(*def, emergency::EmergencySetup{id, o.variant, o.seed, kTickRate});
+  const std::string kind = o.scenario + (o.variant.empty() ? "" : ":" + o.variant);
+  const modules::ScenarioListing listing = modules::list_scenarios(content);
+  const auto entry = std::find_if(listing.scenarios.begin(), listing.scenarios.end(),
+                                  [&](const modules::ScenarioEntry& e) { return e.kind == o.scenario; });
+  if (entry == listing.scenarios.end()) {
+    std::string known;
+    for (const auto& e : listing.scenarios) known += (known.empty() ? "" : ", ") + e.kind;
+    std::string why = "no scenario '" + o.scenario + "' under " + content.string() + " (there are: " + known + ")";
+    for (const auto& error : listing.errors) why += "; " + error;
+    return make_error(ErrorCode::invalid_input, why);
+  }
+  auto module = modules::module_factory(content, kTickRate)(kind, o.seed);
   if (!module.ok()) return module.error();
   auto trace = read_trace_file(o.input);
   if (!trace.ok()) return trace.error();
 
-  const std::string kind = o.scenario + (o.variant.empty() ? "" : ":" + o.variant);
   Session s(SessionSetup{kind, o.seed, kTickRate}, [] { return std::int64_t{0}; }, std::move(*module));
   PlayOptions play;
   play.grace_s = o.grace_s;
@@ -76,7 +79,7 @@ Status run(const RunOptions& o) {
   std::error_code ec;
   fs::create_directories(o.report_dir, ec);
   if (ec) return make_error(ErrorCode::unavailable, "cannot create " + o.report_dir + ": " + ec.message());
-  const SessionReport report = build_session_report(SessionInfo{"headless", (*def)->title, kind, kTickRate}, log);
+  const SessionReport report = build_session_report(SessionInfo{"headless", entry->def->title, kind, kTickRate}, log);
   std::string events;
   for (const auto& e : log) {
     events += json{{"seq", e.seq}, {"tick", e.tick}, {"type", e.type}, {"payload", json::parse(e.payload, nullptr, false)}}.dump() + "\n";
@@ -97,7 +100,7 @@ Status run(const RunOptions& o) {
 void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Play a scenario headless from a trace and write its debrief report");
-  cmd->add_option("scenario", options->scenario, "Scenario, e.g. emergency/acls-vf")->required();
+  cmd->add_option("scenario", options->scenario, "Scenario, e.g. emergency/acls-vf or laparoscopy/peg-transfer")->required();
   cmd->add_option("--input", options->input, "Trace of the team's actions (JSON lines)")->required();
   cmd->add_option("--report", options->report_dir, "Folder for report.json, report.html and events.jsonl")->required();
   cmd->add_option("--variant", options->variant, "Scenario variant (e.g. a reversible cause)");

@@ -45,6 +45,19 @@ double idle_time(std::span<const PathSample> path, double speed_m_per_s, double 
   return idle;
 }
 
+double dwell_time(std::span<const PathSample> path, double radius_m, double min_duration_s) {
+  double dwell = 0;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    std::size_t j = i;
+    while (j + 1 < path.size() && (path[j + 1].tip - path[i].tip).norm() <= radius_m) ++j;
+    const double stretch = path[j].t_s - path[i].t_s;
+    if (stretch >= min_duration_s) dwell += stretch;
+    i = j + 1;
+  }
+  return dwell;
+}
+
 double log_dimensionless_jerk(std::span<const PathSample> path) {
   const std::size_t n = path.size();
   if (n < 5) return 0;

@@ -106,5 +106,22 @@ TEST(Kinematics, BimanualDexterityIsTheCorrelationOfTheHandsSpeeds) {
   EXPECT_LT(bimanual_dexterity(a, b), -0.9);
 }
 
+TEST(Kinematics, DwellTimeCountsWaitsEvenWithTremorAndIgnoresShortStops) {
+  // 20 Hz: 2 s moving at 5 cm/s, 3 s waiting with 1.5 mm of 8 Hz tremor,
+  // 1 s moving, 0.3 s waiting (too short to count), 0.7 s moving.
+  std::vector<PathSample> path;
+  double x = 0;
+  for (int i = 0; i <= 140; ++i) {
+    const double t = i * 0.05;
+    const bool moving = t < 1.999 || (t > 4.999 && t < 5.999) || t > 6.299;
+    if (moving && i > 0) x += 0.05 * 0.05;
+    const double tremor = (t >= 2.0 && t <= 5.0) ? 0.0015 * std::sin(2 * std::numbers::pi * 8 * t) : 0.0;
+    path.push_back({t, Eigen::Vector3d(x, tremor, 0)});
+  }
+  // The speed threshold misses the tremulous wait; dwell time finds it.
+  EXPECT_LT(idle_time(path), 1.0);
+  EXPECT_NEAR(dwell_time(path), 3.0, 0.06);
+}
+
 }  // namespace
 }  // namespace medvision::assess

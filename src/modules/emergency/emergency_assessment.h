@@ -15,8 +15,6 @@ namespace medvision::emergency {
 assess::Measurements emergency_metrics(const scenario::ScenarioDef& def, const std::string& variant,
                                        std::span<const Event> log, double tick_rate_hz);
 
-assess::Rubric rubric_of(const scenario::ScenarioDef& def);
-
 // The `assessment` event payload: {scenario, variant, outcome, score,
 // passed, proficiency, metrics: {name: {value, unit}}, items: [...], feedback: [...]}.
 nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def, const std::string& variant,

@@ -1,0 +1,70 @@
+#pragma once
+// A box trainer in motion: the rigid world's state, the two instruments
+// driven by hand commands through their ports, and the peg-transfer task
+// tracking what happens to the objects. One `step` is one 10 ms physics
+// step. The module runs one inside a session; the trace planner runs one to
+// see the world it plans for. Copyable: copy it to snapshot.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "modules/laparoscopy/box_trainer.h"
+#include "modules/laparoscopy/peg_transfer_task.h"
+#include "session/input.h"
+
+namespace medvision::laparoscopy {
+
+// What a hand does to its instrument: the handle's position and grip
+// orientation (a controller's grip pose, room coordinates) and the trigger.
+struct HandCommand {
+  sim::Vec3 position = sim::Vec3::Zero();
+  sim::Quat grip = sim::Quat::Identity();
+  bool trigger = false;
+};
+
+// A participant's hand as a command: an untracked hand (position at the
+// origin) gives nothing, and its instrument stays where it is.
+std::optional<HandCommand> hand_command(const HandInput& hand);
+
+struct ToolSample {
+  sim::Vec3 tip = sim::Vec3::Zero();
+  sim::Vec3 shaft = sim::Vec3::UnitZ();  // unit, towards the tip
+  double depth_m = 0;
+  double closure = 0;
+  double force_N = 0;  // contact on the shaft plus what the jaws hold
+  bool holding = false;
+};
+
+class BoxTrainerRun {
+ public:
+  explicit BoxTrainerRun(std::shared_ptr<const BoxTrainer> trainer);
+
+  // Takes effect at the next step. Commands persist until replaced.
+  void command(int tool, const HandCommand& hand);
+  void step(std::vector<TaskEvent>& out);
+
+  ToolSample sample(int tool) const;
+  const BoxTrainer& trainer() const { return *trainer_; }
+  const sim::RigidWorldState& world() const { return world_; }
+  const PegTransferTask& task() const { return task_; }
+  const std::array<sim::InstrumentState, 2>& tools() const { return tools_; }
+  const sim::InstrumentPose& pose(int tool) const { return poses_[static_cast<std::size_t>(tool)]; }
+  std::uint64_t state_hash() const;
+
+  // The jaws close (or open) fully in this long.
+  static constexpr double kJawTravel_s = 0.15;
+
+ private:
+  std::shared_ptr<const BoxTrainer> trainer_;
+  sim::RigidWorldState world_;
+  std::array<sim::InstrumentState, 2> tools_{};
+  std::array<sim::InstrumentPose, 2> poses_{};
+  std::array<HandCommand, 2> hands_{};
+  std::array<bool, 2> commanded_{false, false};
+  PegTransferTask task_;
+};
+
+}  // namespace medvision::laparoscopy

@@ -1,0 +1,41 @@
+#include "modules/laparoscopy/laparoscopy_catalog.h"
+
+namespace medvision::laparoscopy {
+
+namespace sc = scenario;
+
+namespace {
+
+sc::SignalSpec count_signal(std::string name, double max) {
+  sc::SignalSpec s;
+  s.name = std::move(name);
+  s.type = sc::ValueType::number;
+  s.min = 0;
+  s.max = max;
+  s.unit = "count";
+  return s;
+}
+
+}  // namespace
+
+sc::Catalog laparoscopy_catalog() {
+  const auto tool = sc::enum_param("tool", {"left", "right"});
+  const auto object = sc::number_param("object", 1, 6);
+  sc::Catalog c;
+  c.module = "laparoscopy";
+  c.events = {
+      {"grasped", {tool, object}},
+      {"released", {tool, object}},
+      {"transferred", {object, sc::enum_param("from", {"left", "right"}), sc::enum_param("to", {"left", "right"})}},
+      {"placed", {object, sc::number_param("peg", 1, 12), sc::enum_param("side", {"left", "right"})}},
+      {"dropped", {object, sc::bool_param("in_view")}},
+  };
+  c.signals = {
+      count_signal("on_left", 6),       count_signal("on_right", 6),     count_signal("not_on_left", 6),
+      count_signal("not_on_right", 6),  count_signal("held", 6),         count_signal("drops", 1e6),
+      count_signal("drops_out_of_view", 6), count_signal("transfers", 1e6),
+  };
+  return c;
+}
+
+}  // namespace medvision::laparoscopy
