@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <spdlog/spdlog.h>
 
+#include "app/import_command.h"
+#include "app/model_command.h"
 #include "app/physio_command.h"
 #include "app/plan_command.h"
 #include "app/run_command.h"
@@ -57,6 +59,8 @@ int main(int argc, char** argv) {
   add_physio_commands(app);
   add_run_command(app);
   add_plan_command(app);
+  add_import_command(app);
+  add_model_command(app);
 
   CLI11_PARSE(app, argc, argv);
 
