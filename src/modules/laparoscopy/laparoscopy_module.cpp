@@ -50,7 +50,8 @@ class LaparoscopyModule final : public SessionModule {
       box_.step(events);
       for (const auto& e : events) emit_text(sink, e.type, e.payload_json);
       scene_.update(box_.world(), box_.tools());
-      if (++physics_steps_ % physics_per_sample_ == 0) sample_tools(sink);
+      // Sampled once a trainee holds the instruments: an empty box trainer writes nothing.
+      if (++physics_steps_ % physics_per_sample_ == 0 && driver_ != 0) sample_tools(sink);
     }
     if (tick % ticks_per_physics_ == 0) run_scenario(tick, sink);
   }

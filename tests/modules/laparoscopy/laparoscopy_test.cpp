@@ -76,6 +76,10 @@ TEST(LaparoscopySession, UntouchedTheObjectsStayOnTheLeftPegsAndToolsAreSampled)
   Session s = make_session();
   const int n = s.add_participant("u1", "trainee", "trainee");
   ASSERT_GT(n, 0);
+  for (int i = 0; i < 500; ++i) s.step();  // 0.5 s with nobody at the instruments: no samples
+  for (const auto& e : s.drain_events()) EXPECT_NE(e.type, "tool_sample");
+  InputFrame idle;  // both hands untracked: the trainee is there, the instruments stay put
+  s.submit_input(n, idle, 1);
   for (int i = 0; i < 1000; ++i) s.step();  // 1 s
   const auto log = s.drain_events();
   int samples = 0;
