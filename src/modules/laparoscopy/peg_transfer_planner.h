@@ -39,7 +39,8 @@ struct PlannedTrace {
   std::uint64_t final_hash = 0;  // the box trainer's state hash at the end
 };
 
-// `tick_rate_hz` must be the session's (input times are ticks).
+// Input lines fall on physics steps (every 30 ms), which any session tick
+// rate the module accepts (multiples of 100 Hz) reaches exactly.
 Result<PlannedTrace> plan_peg_transfer(const PegTransferStyle& style);
 
 }  // namespace medvision::laparoscopy
