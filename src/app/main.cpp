@@ -1,8 +1,9 @@
 // `medvision`: the command line of the MedVision platform.
 
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <spdlog/spdlog.h>
 
 #include "app/import_command.h"
 #include "app/model_command.h"
@@ -25,11 +26,14 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "Serve the platform over HTTP(S) and WebSocket");
   std::map<std::string, std::string> given;
   std::string config_file;
-  serve_cmd->add_option("--config", config_file, "Config file of 'key = value' lines (also MEDVISION_CONFIG)");
+  serve_cmd->add_option("--config", config_file,
+                        "Config file of 'key = value' lines (also MEDVISION_CONFIG)");
   const std::map<std::string, std::string> help = {
       {"host", "Address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)"},
       {"port", "TCP port (default 8080; 0 picks a free one)"},
-      {"db", "Records store: sqlite:PATH or postgres://user@host:port/dbname (default sqlite:<data>/medvision.db)"},
+      {"db",
+       "Records store: sqlite:PATH or postgres://user@host:port/dbname (default "
+       "sqlite:<data>/medvision.db)"},
       {"data", "Data folder (default ./var)"},
       {"web-root", "Folder of the built web client (default ./web/dist)"},
       {"content", "Content folder: scenarios, physiology presets (default ./content)"},
@@ -46,13 +50,16 @@ int main(int argc, char** argv) {
   };
   for (const auto& key : server_config_keys()) {
     if (key == "tls-self-signed") {
-      serve_cmd->add_flag_callback("--tls-self-signed", [&given] { given["tls-self-signed"] = "true"; },
-                                   "Serve HTTPS with a self-signed certificate kept in <data>/tls");
+      serve_cmd->add_flag_callback(
+          "--tls-self-signed", [&given] { given["tls-self-signed"] = "true"; },
+          "Serve HTTPS with a self-signed certificate kept in <data>/tls");
       continue;
     }
     const auto it = help.find(key);
-    serve_cmd->add_option_function<std::string>(
-        "--" + key, [&given, key](const std::string& v) { given[key] = v; }, it == help.end() ? "" : it->second)
+    serve_cmd
+        ->add_option_function<std::string>(
+            "--" + key, [&given, key](const std::string& v) { given[key] = v; },
+            it == help.end() ? "" : it->second)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
 

@@ -17,8 +17,9 @@ struct PlanOptions {
 
 int plan(const PlanOptions& o) {
   if (o.task != "laparoscopy/peg-transfer") {
-    std::fprintf(stderr, "medvision plan: no planner for '%s' (there is one for laparoscopy/peg-transfer)\n",
-                 o.task.c_str());
+    std::fprintf(
+        stderr, "medvision plan: no planner for '%s' (there is one for laparoscopy/peg-transfer)\n",
+        o.task.c_str());
     return 2;
   }
   laparoscopy::PegTransferStyle style;
@@ -27,7 +28,8 @@ int plan(const PlanOptions& o) {
   } else if (o.style == "clumsy") {
     style = laparoscopy::clumsy_peg_transfer();
   } else {
-    std::fprintf(stderr, "medvision plan: --style must be skilled or clumsy, got '%s'\n", o.style.c_str());
+    std::fprintf(stderr, "medvision plan: --style must be skilled or clumsy, got '%s'\n",
+                 o.style.c_str());
     return 2;
   }
   style.log = o.verbose;
@@ -42,8 +44,9 @@ int plan(const PlanOptions& o) {
     std::fprintf(stderr, "medvision plan: cannot write %s\n", o.output.c_str());
     return 1;
   }
-  std::printf("%s (%s): %.1f s, %s; wrote %s\n", o.task.c_str(), o.style.c_str(), planned->duration_s,
-              planned->completed ? "task completed" : "task not completed", o.output.c_str());
+  std::printf("%s (%s): %.1f s, %s; wrote %s\n", o.task.c_str(), o.style.c_str(),
+              planned->duration_s, planned->completed ? "task completed" : "task not completed",
+              o.output.c_str());
   return 0;
 }
 

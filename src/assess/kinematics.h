@@ -39,7 +39,8 @@ double idle_time(std::span<const PathSample> path, double speed_m_per_s = 0.005,
 // stretches of at least `min_duration_s`: waiting, measured so that hand
 // tremor (millimetres at 8-12 Hz, fast but going nowhere) still counts as
 // waiting, which a speed threshold would miss.
-double dwell_time(std::span<const PathSample> path, double radius_m = 0.005, double min_duration_s = 0.5);
+double dwell_time(std::span<const PathSample> path, double radius_m = 0.005,
+                  double min_duration_s = 0.5);
 
 // Log dimensionless jerk (Balasubramanian, Melendez-Calderon, Roby-Brami &
 // Burdet 2015, "On the analysis of movement smoothness", J NeuroEng Rehabil

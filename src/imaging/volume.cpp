@@ -9,20 +9,27 @@ namespace medvision::imaging {
 
 const char* to_string(VoxelType type) {
   switch (type) {
-    case VoxelType::u8: return "uint8";
-    case VoxelType::i16: return "int16";
-    case VoxelType::u16: return "uint16";
-    case VoxelType::f32: return "float32";
+    case VoxelType::u8:
+      return "uint8";
+    case VoxelType::i16:
+      return "int16";
+    case VoxelType::u16:
+      return "uint16";
+    case VoxelType::f32:
+      return "float32";
   }
   return "unknown";
 }
 
 std::size_t voxel_size(VoxelType type) {
   switch (type) {
-    case VoxelType::u8: return 1;
+    case VoxelType::u8:
+      return 1;
     case VoxelType::i16:
-    case VoxelType::u16: return 2;
-    case VoxelType::f32: return 4;
+    case VoxelType::u16:
+      return 2;
+    case VoxelType::f32:
+      return 4;
   }
   return 1;
 }
@@ -38,10 +45,18 @@ Volume::Volume(Geometry geometry, VoxelType type, ValueUnit unit)
     : geometry_(std::move(geometry)), type_(type), unit_(unit) {
   const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, geometry_.voxel_count()));
   switch (type) {
-    case VoxelType::u8: storage_ = std::vector<std::uint8_t>(n, 0); break;
-    case VoxelType::i16: storage_ = std::vector<std::int16_t>(n, 0); break;
-    case VoxelType::u16: storage_ = std::vector<std::uint16_t>(n, 0); break;
-    case VoxelType::f32: storage_ = std::vector<float>(n, 0.0f); break;
+    case VoxelType::u8:
+      storage_ = std::vector<std::uint8_t>(n, 0);
+      break;
+    case VoxelType::i16:
+      storage_ = std::vector<std::int16_t>(n, 0);
+      break;
+    case VoxelType::u16:
+      storage_ = std::vector<std::uint16_t>(n, 0);
+      break;
+    case VoxelType::f32:
+      storage_ = std::vector<float>(n, 0.0f);
+      break;
   }
 }
 

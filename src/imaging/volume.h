@@ -38,8 +38,8 @@ using Dims = std::array<std::int64_t, 3>;
 
 struct Geometry {
   Dims dims{0, 0, 0};
-  Eigen::Vector3d spacing{1, 1, 1};                          // mm per voxel step along i, j, k
-  Eigen::Vector3d origin{0, 0, 0};                           // LPS position of voxel (0, 0, 0), mm
+  Eigen::Vector3d spacing{1, 1, 1};                         // mm per voxel step along i, j, k
+  Eigen::Vector3d origin{0, 0, 0};                          // LPS position of voxel (0, 0, 0), mm
   Eigen::Matrix3d direction = Eigen::Matrix3d::Identity();  // columns: unit i, j, k axes in LPS
 
   std::int64_t voxel_count() const { return dims[0] * dims[1] * dims[2]; }
@@ -57,8 +57,8 @@ struct Geometry {
 
 class Volume {
  public:
-  using Storage = std::variant<std::vector<std::uint8_t>, std::vector<std::int16_t>, std::vector<std::uint16_t>,
-                               std::vector<float>>;
+  using Storage = std::variant<std::vector<std::uint8_t>, std::vector<std::int16_t>,
+                               std::vector<std::uint16_t>, std::vector<float>>;
 
   Volume() = default;
   // Allocates dims voxels of `type`, zero-filled.
@@ -76,7 +76,8 @@ class Volume {
   }
   // Value at a voxel as double, whatever the stored type.
   double at(std::int64_t i, std::int64_t j, std::int64_t k) const;
-  void set(std::int64_t i, std::int64_t j, std::int64_t k, double value);  // rounds and clamps for integers
+  void set(std::int64_t i, std::int64_t j, std::int64_t k,
+           double value);  // rounds and clamps for integers
 
   // Typed access to the buffer; T must match type().
   template <class T>

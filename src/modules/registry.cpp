@@ -60,9 +60,10 @@ ModuleFactory module_factory(const fs::path& content_root, double tick_rate_hz) 
                                   std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
     if (kind.starts_with("emergency/")) return emergency(kind, seed);
     if (kind.starts_with("laparoscopy/")) return laparoscopy(kind, seed);
-    return make_error(ErrorCode::invalid_input,
-                      "session kind '" + std::string(kind) +
-                          "' is not one this server runs (sandbox, emergency/<scenario>, laparoscopy/<task>)");
+    return make_error(
+        ErrorCode::invalid_input,
+        "session kind '" + std::string(kind) +
+            "' is not one this server runs (sandbox, emergency/<scenario>, laparoscopy/<task>)");
   };
 }
 

@@ -20,31 +20,34 @@ std::vector<Vec3> peg_positions(const PegBoardSpec& spec) {
 
 int add_peg_board(RigidWorldModel& world, const PegBoardSpec& spec, const RigidMaterial& material) {
   std::vector<ShapeInstance> shapes;
-  shapes.push_back({make_box(spec.board_half), Transform{Vec3(0, -spec.board_half.y(), 0), Quat::Identity()}});
+  shapes.push_back(
+      {make_box(spec.board_half), Transform{Vec3(0, -spec.board_half.y(), 0), Quat::Identity()}});
   // A capsule standing on the board, its top at peg_height, its lower cap inside the board.
   const Real half = Real(0.5) * (spec.peg_height - spec.peg_radius);
   const Transform to_board = inverse(spec.board);
   for (const Vec3& p : peg_positions(spec)) {
-    shapes.push_back({Capsule{spec.peg_radius, half},
-                      Transform{to_board.apply(p) + Vec3(0, spec.peg_height - spec.peg_radius - half, 0),
-                                Quat::Identity()}});
+    shapes.push_back(
+        {Capsule{spec.peg_radius, half},
+         Transform{to_board.apply(p) + Vec3(0, spec.peg_height - spec.peg_radius - half, 0),
+                   Quat::Identity()}});
   }
   RigidBodyModel board = make_fixed_body("pegboard", std::move(shapes), material);
   board.initial_pose = spec.board;
   return add_body(world, std::move(board));
 }
 
-int add_triangle_object(RigidWorldModel& world, const PegBoardSpec& spec, const RigidMaterial& material,
-                        const Transform& pose) {
+int add_triangle_object(RigidWorldModel& world, const PegBoardSpec& spec,
+                        const RigidMaterial& material, const Transform& pose) {
   RigidBodyModel object = make_dynamic_body(
-      "triangle", make_triangular_ring(spec.outer_side, spec.hole_side, spec.half_thickness), spec.density,
-      material);
+      "triangle", make_triangular_ring(spec.outer_side, spec.hole_side, spec.half_thickness),
+      spec.density, material);
   object.initial_pose = pose;
   return add_body(world, std::move(object));
 }
 
 Transform resting_on_peg(const PegBoardSpec& spec, const Vec3& peg) {
-  return Transform{peg + spec.board.rotation * Vec3(0, spec.half_thickness, 0), spec.board.rotation};
+  return Transform{peg + spec.board.rotation * Vec3(0, spec.half_thickness, 0),
+                   spec.board.rotation};
 }
 
 bool threaded_on_peg(const PegBoardSpec& spec, const Transform& object, const Vec3& peg) {

@@ -30,8 +30,8 @@ int add_peg_board(RigidWorldModel& world, const PegBoardSpec& spec, const RigidM
 
 // A triangle object (three convex pieces), its frame at its centroid with
 // the hole along its local y.
-int add_triangle_object(RigidWorldModel& world, const PegBoardSpec& spec, const RigidMaterial& material,
-                        const Transform& pose);
+int add_triangle_object(RigidWorldModel& world, const PegBoardSpec& spec,
+                        const RigidMaterial& material, const Transform& pose);
 
 // The pose of an object resting flat on the board around `peg`.
 Transform resting_on_peg(const PegBoardSpec& spec, const Vec3& peg);

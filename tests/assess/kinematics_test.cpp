@@ -115,7 +115,8 @@ TEST(Kinematics, DwellTimeCountsWaitsEvenWithTremorAndIgnoresShortStops) {
     const double t = i * 0.05;
     const bool moving = t < 1.999 || (t > 4.999 && t < 5.999) || t > 6.299;
     if (moving && i > 0) x += 0.05 * 0.05;
-    const double tremor = (t >= 2.0 && t <= 5.0) ? 0.0015 * std::sin(2 * std::numbers::pi * 8 * t) : 0.0;
+    const double tremor =
+        (t >= 2.0 && t <= 5.0) ? 0.0015 * std::sin(2 * std::numbers::pi * 8 * t) : 0.0;
     path.push_back({t, Eigen::Vector3d(x, tremor, 0)});
   }
   // The speed threshold misses the tremulous wait; dwell time finds it.

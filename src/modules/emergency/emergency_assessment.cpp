@@ -29,7 +29,8 @@ assess::Measurements emergency_metrics(const scenario::ScenarioDef& def, const s
 nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def,
                                         const std::string& variant, std::span<const Event> log,
                                         double tick_rate_hz) {
-  return modules::assessment_payload(def, variant, log, emergency_metrics(def, variant, log, tick_rate_hz));
+  return modules::assessment_payload(def, variant, log,
+                                     emergency_metrics(def, variant, log, tick_rate_hz));
 }
 
 }  // namespace medvision::emergency

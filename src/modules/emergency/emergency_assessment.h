@@ -17,7 +17,8 @@ assess::Measurements emergency_metrics(const scenario::ScenarioDef& def, const s
 
 // The `assessment` event payload: {scenario, variant, outcome, score,
 // passed, proficiency, metrics: {name: {value, unit}}, items: [...], feedback: [...]}.
-nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def, const std::string& variant,
-                                        std::span<const Event> log, double tick_rate_hz);
+nlohmann::json assess_emergency_session(const scenario::ScenarioDef& def,
+                                        const std::string& variant, std::span<const Event> log,
+                                        double tick_rate_hz);
 
 }  // namespace medvision::emergency

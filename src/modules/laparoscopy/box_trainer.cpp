@@ -54,7 +54,8 @@ BoxTrainer make_peg_transfer_trainer() {
   t.pegs = sim::peg_positions(t.board);
   t.floor_y = kBoardTop - 2 * t.board.board_half.y();
 
-  sim::RigidBodyModel floor = sim::make_fixed_body("box floor", {{sim::Plane{}, Transform{}}}, rubber());
+  sim::RigidBodyModel floor =
+      sim::make_fixed_body("box floor", {{sim::Plane{}, Transform{}}}, rubber());
   floor.initial_pose = Transform{Vec3(0, t.floor_y, 0), Quat::Identity()};
   t.floor_body = sim::add_body(t.world, std::move(floor));
   t.board_body = sim::add_peg_board(t.world, t.board, rubber());
@@ -78,10 +79,11 @@ BoxTrainer make_peg_transfer_trainer() {
   for (int side = 0; side < 2; ++side) {
     const sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
     const Vec3 tip = port.fulcrum + 0.16 * port.inward;
-    const sim::InstrumentPose start =
-        sim::instrument_through_port(port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+    const sim::InstrumentPose start = sim::instrument_through_port(
+        port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
     t.tools[static_cast<std::size_t>(side)] =
-        sim::add_instrument(t.world, sim::InstrumentSpec{}, tool_name(side), start, static_cast<std::uint32_t>(side + 1));
+        sim::add_instrument(t.world, sim::InstrumentSpec{}, tool_name(side), start,
+                            static_cast<std::uint32_t>(side + 1));
   }
   t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
   t.scope.look_at = Vec3(0, kBoardTop, -0.01);

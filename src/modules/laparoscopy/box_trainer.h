@@ -31,11 +31,11 @@ bool in_view(const Laparoscope& scope, const sim::Vec3& point);
 struct BoxTrainer {
   sim::RigidWorldModel world;
   sim::PegBoardSpec board;
-  std::vector<sim::Vec3> pegs;      // 12: left group then right group
-  std::vector<int> objects;         // the six triangles' bodies
+  std::vector<sim::Vec3> pegs;  // 12: left group then right group
+  std::vector<int> objects;     // the six triangles' bodies
   int board_body = -1;
   int floor_body = -1;
-  double floor_y = 0;               // the box's floor, around the board
+  double floor_y = 0;  // the box's floor, around the board
   std::array<sim::TrocarPort, 2> ports;
   std::array<sim::Instrument, 2> tools;
   Laparoscope scope;

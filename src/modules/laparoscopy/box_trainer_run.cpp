@@ -9,13 +9,16 @@ namespace medvision::laparoscopy {
 
 std::optional<HandCommand> hand_command(const HandInput& hand) {
   if (hand.pose.position.isZero()) return std::nullopt;
-  return HandCommand{hand.pose.position, hand.pose.orientation, (hand.buttons & kButtonTrigger) != 0};
+  return HandCommand{hand.pose.position, hand.pose.orientation,
+                     (hand.buttons & kButtonTrigger) != 0};
 }
 
 BoxTrainerRun::BoxTrainerRun(std::shared_ptr<const BoxTrainer> trainer)
     : trainer_(std::move(trainer)), world_(sim::make_state(trainer_->world)), task_(*trainer_) {
   for (int t = 0; t < 2; ++t) {
-    const sim::Transform& at = world_.bodies[static_cast<std::size_t>(trainer_->tools[static_cast<std::size_t>(t)].jaws)].pose;
+    const sim::Transform& at =
+        world_.bodies[static_cast<std::size_t>(trainer_->tools[static_cast<std::size_t>(t)].jaws)]
+            .pose;
     sim::InstrumentPose& p = poses_[static_cast<std::size_t>(t)];
     p.tip = at.translation;
     p.orientation = at.rotation;
@@ -36,11 +39,13 @@ void BoxTrainerRun::step(std::vector<TaskEvent>& out) {
     const auto i = static_cast<std::size_t>(t);
     sim::InstrumentState& state = tools_[i];
     if (commanded_[i]) {
-      poses_[i] = sim::instrument_through_port(trainer_->ports[i], hands_[i].position, handle_from_grip(hands_[i].grip));
+      poses_[i] = sim::instrument_through_port(trainer_->ports[i], hands_[i].position,
+                                               handle_from_grip(hands_[i].grip));
     }
     const double target = hands_[i].trigger ? 1.0 : 0.0;
     const double closure = state.closure + std::clamp(target - state.closure, -jaw_step, jaw_step);
-    const auto change = sim::drive_instrument(trainer_->tools[i], state, trainer_->world, world_, poses_[i], closure);
+    const auto change = sim::drive_instrument(trainer_->tools[i], state, trainer_->world, world_,
+                                              poses_[i], closure);
     if (change) task_.grasp_changed(t, *change, out);
   }
   sim::step(trainer_->world, world_, kPhysicsStep_s);
@@ -57,7 +62,8 @@ ToolSample BoxTrainerRun::sample(int tool) const {
   s.closure = tools_[i].closure;
   s.holding = tools_[i].held >= 0;
   sim::Vec3 force = sim::total_contact_force(world_, ins.shaft);
-  if (const sim::RigidAttachment* a = sim::find_attachment(world_, tools_[i].attachment)) force -= a->force;
+  if (const sim::RigidAttachment* a = sim::find_attachment(world_, tools_[i].attachment))
+    force -= a->force;
   s.force_N = force.norm();
   return s;
 }

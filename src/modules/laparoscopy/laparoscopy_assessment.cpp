@@ -24,8 +24,8 @@ assess::FlsTask fls_task(const std::string& id) {
 
 }  // namespace
 
-assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def, std::span<const Event> log,
-                                         double tick_rate_hz) {
+assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
+                                         std::span<const Event> log, double tick_rate_hz) {
   const assess::LogView view(log, tick_rate_hz);
   assess::Measurements m;
   const assess::LoggedEvent* started = view.first("scenario_started");
@@ -40,7 +40,8 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def, std::
     return static_cast<double>(std::count_if(all.begin(), all.end(), pred));
   };
   const double drops = count("dropped", [](const auto*) { return true; });
-  const double lost = count("dropped", [](const auto* e) { return !e->payload.value("in_view", true); });
+  const double lost =
+      count("dropped", [](const auto* e) { return !e->payload.value("in_view", true); });
   m["drops"] = {drops, "count"};
   m["drops_out_of_view"] = {lost, "count"};
   m["transfers"] = {count("transferred", [](const auto*) { return true; }), "count"};
@@ -62,19 +63,22 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def, std::
     for (int t = 0; t < 2; ++t) {
       const json& s = e->payload.value(t == 0 ? "left" : "right", json::object());
       if (!s.is_object() || !s.contains("tip")) continue;
-      paths[static_cast<std::size_t>(t)].push_back({e->t_s, vec(s["tip"]), vec(s.value("shaft", json::array({0, 0, 1})))});
+      paths[static_cast<std::size_t>(t)].push_back(
+          {e->t_s, vec(s["tip"]), vec(s.value("shaft", json::array({0, 0, 1})))});
       max_force = std::max(max_force, s.value("force_N", 0.0));
     }
   }
   const auto nearest_tip = [&](int tool, double t) {
     const auto& p = paths[static_cast<std::size_t>(tool)];
-    const auto it = std::lower_bound(p.begin(), p.end(), t, [](const assess::PathSample& s, double x) { return s.t_s < x; });
+    const auto it = std::lower_bound(
+        p.begin(), p.end(), t, [](const assess::PathSample& s, double x) { return s.t_s < x; });
     return it == p.end() ? p.back().tip : it->tip;
   };
   for (const char* type : {"grasped", "released"}) {
     for (const auto* e : view.of_type(type)) {
       const int tool = e->payload.value("tool", "left") == "left" ? 0 : 1;
-      if (!paths[static_cast<std::size_t>(tool)].empty()) waypoints[static_cast<std::size_t>(tool)].emplace_back(e->t_s, nearest_tip(tool, e->t_s));
+      if (!paths[static_cast<std::size_t>(tool)].empty())
+        waypoints[static_cast<std::size_t>(tool)].emplace_back(e->t_s, nearest_tip(tool, e->t_s));
     }
   }
   double path = 0, depth = 0, idle = 0;
@@ -109,7 +113,8 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def, std::
   return m;
 }
 
-json assess_laparoscopy_session(const scenario::ScenarioDef& def, std::span<const Event> log, double tick_rate_hz) {
+json assess_laparoscopy_session(const scenario::ScenarioDef& def, std::span<const Event> log,
+                                double tick_rate_hz) {
   return modules::assessment_payload(def, "", log, laparoscopy_metrics(def, log, tick_rate_hz));
 }
 

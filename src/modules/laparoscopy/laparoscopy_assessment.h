@@ -13,11 +13,11 @@
 
 namespace medvision::laparoscopy {
 
-assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def, std::span<const Event> log,
-                                         double tick_rate_hz);
+assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
+                                         std::span<const Event> log, double tick_rate_hz);
 
 // The `assessment` event payload (docs/reports.md).
-nlohmann::json assess_laparoscopy_session(const scenario::ScenarioDef& def, std::span<const Event> log,
-                                          double tick_rate_hz);
+nlohmann::json assess_laparoscopy_session(const scenario::ScenarioDef& def,
+                                          std::span<const Event> log, double tick_rate_hz);
 
 }  // namespace medvision::laparoscopy

@@ -26,14 +26,22 @@ sc::Catalog laparoscopy_catalog() {
   c.events = {
       {"grasped", {tool, object}},
       {"released", {tool, object}},
-      {"transferred", {object, sc::enum_param("from", {"left", "right"}), sc::enum_param("to", {"left", "right"})}},
-      {"placed", {object, sc::number_param("peg", 1, 12), sc::enum_param("side", {"left", "right"})}},
+      {"transferred",
+       {object, sc::enum_param("from", {"left", "right"}),
+        sc::enum_param("to", {"left", "right"})}},
+      {"placed",
+       {object, sc::number_param("peg", 1, 12), sc::enum_param("side", {"left", "right"})}},
       {"dropped", {object, sc::bool_param("in_view")}},
   };
   c.signals = {
-      count_signal("on_left", 6),       count_signal("on_right", 6),     count_signal("not_on_left", 6),
-      count_signal("not_on_right", 6),  count_signal("held", 6),         count_signal("drops", 1e6),
-      count_signal("drops_out_of_view", 6), count_signal("transfers", 1e6),
+      count_signal("on_left", 6),
+      count_signal("on_right", 6),
+      count_signal("not_on_left", 6),
+      count_signal("not_on_right", 6),
+      count_signal("held", 6),
+      count_signal("drops", 1e6),
+      count_signal("drops_out_of_view", 6),
+      count_signal("transfers", 1e6),
   };
   return c;
 }

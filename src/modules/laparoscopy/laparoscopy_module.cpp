@@ -28,7 +28,8 @@ json vec(const sim::Vec3& v) {
 
 class LaparoscopyModule final : public SessionModule {
  public:
-  LaparoscopyModule(std::shared_ptr<const sc::ScenarioDef> def, LaparoscopySetup setup, sc::ScenarioRun run)
+  LaparoscopyModule(std::shared_ptr<const sc::ScenarioDef> def, LaparoscopySetup setup,
+                    sc::ScenarioRun run)
       : def_(std::move(def)),
         setup_(std::move(setup)),
         run_(std::move(run)),
@@ -41,7 +42,9 @@ class LaparoscopyModule final : public SessionModule {
 
   void start(const EventSink& sink) override {
     emit(sink, "box_trainer_ready",
-         json{{"task", def_->id}, {"objects", box_.trainer().objects.size()}, {"pegs", box_.trainer().pegs.size()}});
+         json{{"task", def_->id},
+              {"objects", box_.trainer().objects.size()},
+              {"pegs", box_.trainer().pegs.size()}});
   }
 
   void step(Tick tick, const EventSink& sink) override {
@@ -62,12 +65,16 @@ class LaparoscopyModule final : public SessionModule {
                "'): the instruments follow the hands");
   }
 
-  Status instruct(InstructorControl control, const std::string& text, const EventSink& sink) override {
+  Status instruct(InstructorControl control, const std::string& text,
+                  const EventSink& sink) override {
     (void)sink;
     switch (control) {
-      case InstructorControl::pause: return run_.pause("instructor");
-      case InstructorControl::resume: return run_.resume("instructor");
-      case InstructorControl::cue: return run_.inject_cue(text, "instructor");
+      case InstructorControl::pause:
+        return run_.pause("instructor");
+      case InstructorControl::resume:
+        return run_.resume("instructor");
+      case InstructorControl::cue:
+        return run_.inject_cue(text, "instructor");
     }
     return {};
   }
@@ -103,7 +110,9 @@ class LaparoscopyModule final : public SessionModule {
     auto event = sc::scenario_event(std::string(type), text);
     if (event.ok()) for_scenario_.push_back(std::move(*event));
   }
-  void emit(const EventSink& sink, std::string_view type, const json& payload) { emit_text(sink, type, payload.dump()); }
+  void emit(const EventSink& sink, std::string_view type, const json& payload) {
+    emit_text(sink, type, payload.dump());
+  }
 
   void sample_tools(const EventSink& sink) {
     json j = json::object();
@@ -155,9 +164,10 @@ class LaparoscopyModule final : public SessionModule {
 
 }  // namespace
 
-Result<std::shared_ptr<const sc::ScenarioDef>> load_laparoscopy_scenario(const std::filesystem::path& content_root,
-                                                                        const std::string& scenario_id) {
-  if (scenario_id.empty() || scenario_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+Result<std::shared_ptr<const sc::ScenarioDef>> load_laparoscopy_scenario(
+    const std::filesystem::path& content_root, const std::string& scenario_id) {
+  if (scenario_id.empty() || scenario_id.find_first_not_of(
+                                 "abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
     return bad("scenario id '" + scenario_id + "' must be lower-case letters, digits and dashes");
   }
   sc::CatalogRegistry registry;
@@ -165,38 +175,42 @@ Result<std::shared_ptr<const sc::ScenarioDef>> load_laparoscopy_scenario(const s
   const auto path = content_root / "scenarios" / "laparoscopy" / (scenario_id + ".yaml");
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return make_error(ErrorCode::not_found,
-                      "no laparoscopy scenario '" + scenario_id + "' (looked for " + path.string() + ")");
+    return make_error(ErrorCode::not_found, "no laparoscopy scenario '" + scenario_id +
+                                                "' (looked for " + path.string() + ")");
   }
   auto def = sc::load_scenario_file(path, registry);
   if (!def.ok()) return def.error();
   return std::shared_ptr<const sc::ScenarioDef>(std::make_shared<sc::ScenarioDef>(std::move(*def)));
 }
 
-Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(std::shared_ptr<const sc::ScenarioDef> def,
-                                                               const LaparoscopySetup& setup) {
+Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(
+    std::shared_ptr<const sc::ScenarioDef> def, const LaparoscopySetup& setup) {
   const double per_step = setup.tick_rate_hz * kPhysicsStep_s;
   if (!(per_step >= 1) || std::abs(per_step - std::round(per_step)) > 1e-9) {
-    return bad("the laparoscopy module needs a session tick rate that is a multiple of 100 Hz, got " +
-               std::to_string(setup.tick_rate_hz));
+    return bad(
+        "the laparoscopy module needs a session tick rate that is a multiple of 100 Hz, got " +
+        std::to_string(setup.tick_rate_hz));
   }
   if (def->id != "peg-transfer") {
-    return bad("laparoscopy scenario '" + def->id + "' has no box-trainer set-up yet (peg-transfer has)");
+    return bad("laparoscopy scenario '" + def->id +
+               "' has no box-trainer set-up yet (peg-transfer has)");
   }
   auto run = sc::ScenarioRun::create(*def, sc::RunOptions{setup.tick_rate_hz, ""});
   if (!run.ok()) return run.error();
-  return std::unique_ptr<SessionModule>(std::make_unique<LaparoscopyModule>(def, setup, std::move(*run)));
+  return std::unique_ptr<SessionModule>(
+      std::make_unique<LaparoscopyModule>(def, setup, std::move(*run)));
 }
 
 ModuleFactory laparoscopy_module_factory(std::filesystem::path content_root, double tick_rate_hz) {
-  return [content_root, tick_rate_hz](std::string_view kind,
-                                      std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
+  return [content_root, tick_rate_hz](
+             std::string_view kind, std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
     constexpr std::string_view prefix = "laparoscopy/";
     if (kind.substr(0, prefix.size()) != prefix) {
       return bad("session kind '" + std::string(kind) + "' is not a laparoscopy task");
     }
     const std::string id(kind.substr(prefix.size()));
-    if (id.find(':') != std::string::npos) return bad("laparoscopy tasks have no variants ('" + id + "')");
+    if (id.find(':') != std::string::npos)
+      return bad("laparoscopy tasks have no variants ('" + id + "')");
     auto def = load_laparoscopy_scenario(content_root, id);
     if (!def.ok()) return def.error();
     return make_laparoscopy_module(*def, LaparoscopySetup{id, seed, tick_rate_hz});

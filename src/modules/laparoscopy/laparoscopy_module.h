@@ -30,8 +30,8 @@ struct LaparoscopySetup {
 Result<std::shared_ptr<const scenario::ScenarioDef>> load_laparoscopy_scenario(
     const std::filesystem::path& content_root, const std::string& scenario_id);
 
-Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(std::shared_ptr<const scenario::ScenarioDef> def,
-                                                               const LaparoscopySetup& setup);
+Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(
+    std::shared_ptr<const scenario::ScenarioDef> def, const LaparoscopySetup& setup);
 
 // "laparoscopy/peg-transfer" -> module.
 ModuleFactory laparoscopy_module_factory(std::filesystem::path content_root, double tick_rate_hz);

@@ -15,7 +15,7 @@ using sim::Vec3;
 
 namespace {
 
-constexpr std::uint32_t kBoardColour = 0x2f6f4fff;   // green board
+constexpr std::uint32_t kBoardColour = 0x2f6f4fff;  // green board
 constexpr std::uint32_t kPegColour = 0xe8e8e0ff;
 constexpr std::uint32_t kObjectColour = 0xd9482bff;  // the orange-red FLS triangles
 constexpr std::uint32_t kFloorColour = 0x202428ff;
@@ -74,30 +74,36 @@ TrainerScene::TrainerScene(const BoxTrainer& trainer) : trainer_(&trainer) {
     const bool object = body.motion == sim::BodyMotion::dynamic;
     for (const sim::ShapeInstance& s : body.shapes) {
       if (const auto* cap = std::get_if<sim::Capsule>(&s.shape)) {
-        add(kPegColour, Shape::capsule, Eigen::Vector3d(cap->radius, cap->half_length, 0), static_cast<int>(b), s.local);
+        add(kPegColour, Shape::capsule, Eigen::Vector3d(cap->radius, cap->half_length, 0),
+            static_cast<int>(b), s.local);
       } else if (const auto* poly = std::get_if<sim::ConvexPolyhedron>(&s.shape)) {
         const auto [half, frame] = box_around(*poly);
-        add(object ? kObjectColour : kBoardColour, Shape::box, half, static_cast<int>(b), sim::compose(s.local, frame));
+        add(object ? kObjectColour : kBoardColour, Shape::box, half, static_cast<int>(b),
+            sim::compose(s.local, frame));
       }
     }
   }
   for (int tool = 0; tool < 2; ++tool) {
     const sim::Instrument& ins = trainer.tools[static_cast<std::size_t>(tool)];
-    const sim::ShapeInstance& shaft = trainer.world.bodies[static_cast<std::size_t>(ins.shaft)].shapes.front();
+    const sim::ShapeInstance& shaft =
+        trainer.world.bodies[static_cast<std::size_t>(ins.shaft)].shapes.front();
     const auto& cap = std::get<sim::Capsule>(shaft.shape);
-    add(kShaftColour, Shape::capsule, Eigen::Vector3d(cap.radius, cap.half_length, 0), ins.shaft, shaft.local);
+    add(kShaftColour, Shape::capsule, Eigen::Vector3d(cap.radius, cap.half_length, 0), ins.shaft,
+        shaft.local);
   }
   for (int tool = 0; tool < 2; ++tool) {
     for (const double side : {-1.0, 1.0}) {
       const sim::InstrumentSpec& spec = trainer.tools[static_cast<std::size_t>(tool)].spec;
-      add(kJawColour, Shape::box, Eigen::Vector3d(kJawHalfWidth, kJawHalfWidth, spec.jaw_length_m / 2),
+      add(kJawColour, Shape::box,
+          Eigen::Vector3d(kJawHalfWidth, kJawHalfWidth, spec.jaw_length_m / 2),
           trainer.tools[static_cast<std::size_t>(tool)].jaws, Transform{});
       jaws_.push_back(Jaw{tool, side});
     }
   }
 }
 
-void TrainerScene::update(const sim::RigidWorldState& world, const std::array<sim::InstrumentState, 2>& tools) {
+void TrainerScene::update(const sim::RigidWorldState& world,
+                          const std::array<sim::InstrumentState, 2>& tools) {
   const std::size_t first_jaw = pieces_.size() - jaws_.size();
   for (std::size_t i = 0; i < pieces_.size(); ++i) {
     const Transform& body = world.bodies[static_cast<std::size_t>(pieces_[i].body)].pose;
@@ -106,7 +112,8 @@ void TrainerScene::update(const sim::RigidWorldState& world, const std::array<si
       // Each jaw turns about the hinge's y axis, opening in the xz plane.
       const Jaw& jaw = jaws_[i - first_jaw];
       const sim::InstrumentSpec& spec = trainer_->tools[static_cast<std::size_t>(jaw.tool)].spec;
-      const double angle = jaw.side * spec.max_jaw_angle_rad * (1 - tools[static_cast<std::size_t>(jaw.tool)].closure);
+      const double angle = jaw.side * spec.max_jaw_angle_rad *
+                           (1 - tools[static_cast<std::size_t>(jaw.tool)].closure);
       local.rotation = Quat(Eigen::AngleAxis<Real>(angle, Vec3::UnitY()));
       local.translation = local.rotation * Vec3(0, 0, spec.jaw_length_m / 2);
     }

@@ -22,7 +22,7 @@ class TrainerScene {
 
  private:
   struct Piece {
-    int body = -1;       // rigid body
+    int body = -1;         // rigid body
     sim::Transform local;  // the drawn shape's frame in the body's frame
   };
   struct Jaw {
@@ -30,7 +30,8 @@ class TrainerScene {
     double side = 1;  // +1 or -1: which jaw
   };
 
-  void add(std::uint32_t rgba, Shape shape, const Eigen::Vector3d& half, int body, const sim::Transform& local);
+  void add(std::uint32_t rgba, Shape shape, const Eigen::Vector3d& half, int body,
+           const sim::Transform& local);
 
   const BoxTrainer* trainer_;
   ModuleScene scene_;

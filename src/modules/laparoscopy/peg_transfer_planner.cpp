@@ -1,9 +1,9 @@
 #include "modules/laparoscopy/peg_transfer_planner.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numbers>
 
@@ -21,10 +21,11 @@ using sim::Transform;
 using sim::Vec3;
 using Mat3 = sim::Mat3;
 
-constexpr int kStepsPerInput = 3;        // an input line every 30 ms (a 33 Hz controller stream)
-constexpr double kGraspReach = 0.6;      // the grasp point, as a fraction of the jaws' length from the hinge
-constexpr double kApproach_m = 0.02;     // approach and retreat along the shaft
-constexpr double kGiveUp_s = 290;        // the planner stops before the task's 300 s cutoff
+constexpr int kStepsPerInput = 3;  // an input line every 30 ms (a 33 Hz controller stream)
+constexpr double kGraspReach =
+    0.6;  // the grasp point, as a fraction of the jaws' length from the hinge
+constexpr double kApproach_m = 0.02;  // approach and retreat along the shaft
+constexpr double kGiveUp_s = 290;     // the planner stops before the task's 300 s cutoff
 constexpr double kTremorHz = 8;
 
 // Minimum-jerk profile (Flash & Hogan 1985): s(0) = 0, s(1) = 1, zero
@@ -56,8 +57,8 @@ struct Move {
   Vec3 to = Vec3::Zero();
   Vec3 across_from = Vec3::UnitX();  // tip moves: the jaws' opening direction
   Vec3 across_to = Vec3::UnitX();
-  Vec3 held_offset = Vec3::Zero();   // object moves: the object's centre in the jaw frame
-  Vec3 held_up = Vec3::UnitY();      // and its up axis in the jaw frame
+  Vec3 held_offset = Vec3::Zero();  // object moves: the object's centre in the jaw frame
+  Vec3 held_up = Vec3::UnitY();     // and its up axis in the jaw frame
   int start_step = 0;
   int steps = 1;
 };
@@ -79,10 +80,14 @@ class Planner {
   const BoxTrainer& trainer() const { return box_.trainer(); }
   const sim::TrocarPort& port(int t) const { return trainer().ports[static_cast<std::size_t>(t)]; }
   Transform object_pose(int k) const {
-    return box_.world().bodies[static_cast<std::size_t>(trainer().objects[static_cast<std::size_t>(k)])].pose;
+    return box_.world()
+        .bodies[static_cast<std::size_t>(trainer().objects[static_cast<std::size_t>(k)])]
+        .pose;
   }
   Transform jaw_pose(int t) const {
-    return box_.world().bodies[static_cast<std::size_t>(trainer().tools[static_cast<std::size_t>(t)].jaws)].pose;
+    return box_.world()
+        .bodies[static_cast<std::size_t>(trainer().tools[static_cast<std::size_t>(t)].jaws)]
+        .pose;
   }
   double now() const { return step_ * kPhysicsStep_s; }
   bool out_of_time() const { return now() > kGiveUp_s || ended_; }
@@ -157,7 +162,8 @@ void Planner::move_object(int t, const Vec3& to) {
 
 // The tip and jaw frame that put a held object's centre at `centre`, rolled
 // about the shaft so that the object is as level as the port allows.
-void solve_held(const sim::TrocarPort& port, const Move& m, const Vec3& centre, Vec3& tip, Mat3& rot) {
+void solve_held(const sim::TrocarPort& port, const Move& m, const Vec3& centre, Vec3& tip,
+                Mat3& rot) {
   for (int iteration = 0; iteration < 6; ++iteration) {
     const Vec3 d = (tip - port.fulcrum).normalized();
     const Mat3 base = frame_across(d, d.unitOrthogonal());
@@ -188,7 +194,8 @@ void Planner::command(int t) {
   if (style_.tremor_m > 0) {
     // Physiological tremor: a few millimetres at 8-12 Hz in novices' hands.
     const double phase = 2 * std::numbers::pi * kTremorHz * now() + (t == 0 ? 0.0 : 1.3);
-    tip += style_.tremor_m * Vec3(std::sin(phase), 0.5 * std::sin(1.7 * phase), std::cos(0.8 * phase));
+    tip +=
+        style_.tremor_m * Vec3(std::sin(phase), 0.5 * std::sin(1.7 * phase), std::cos(0.8 * phase));
   }
   const Vec3 d = (tip - port(t).fulcrum).normalized();
   const Mat3 rot = frame_across(d, rot_[t].col(0));
@@ -197,14 +204,17 @@ void Planner::command(int t) {
   // Rounded as the trace stores them, so that a replay sees the same numbers.
   HandInput hand;
   hand.pose.position = Vec3(round6(handle.x()), round6(handle.y()), round6(handle.z()));
-  hand.pose.orientation = Quat(round6(grip.w()), round6(grip.x()), round6(grip.y()), round6(grip.z()));
+  hand.pose.orientation =
+      Quat(round6(grip.w()), round6(grip.x()), round6(grip.y()), round6(grip.z()));
   hand.buttons = trigger_[t] ? kButtonTrigger : 0;
   if (const auto c = hand_command(hand)) box_.command(t, *c);
   const auto& p = hand.pose;
   const auto& q = p.orientation;
-  json j = json::array({p.position.x(), p.position.y(), p.position.z(), q.x(), q.y(), q.z(), q.w(), hand.buttons});
+  json j = json::array(
+      {p.position.x(), p.position.y(), p.position.z(), q.x(), q.y(), q.z(), q.w(), hand.buttons});
   if (t == 0) {
-    lines_.push_back(json{{"t", std::round(now() * 100) / 100}, {"input", "trainee"}, {"left", j}}.dump());
+    lines_.push_back(
+        json{{"t", std::round(now() * 100) / 100}, {"input", "trainee"}, {"left", j}}.dump());
   } else {
     json line = json::parse(lines_.back());
     line["right"] = j;
@@ -221,7 +231,9 @@ void Planner::step_once() {
   box_.step(events_);
   ++step_;
   if (style_.log) {
-    for (const auto& e : events_) std::fprintf(stderr, "planner %7.2f s %s %s\n", now(), e.type.c_str(), e.payload_json.c_str());
+    for (const auto& e : events_)
+      std::fprintf(stderr, "planner %7.2f s %s %s\n", now(), e.type.c_str(),
+                   e.payload_json.c_str());
   }
   // The scenario ends the task when every object in play is back on the left.
   const PegTransferTally& n = box_.task().tally();
@@ -255,13 +267,15 @@ void Planner::go_home(int t) {
 bool Planner::grasp_object(int t, int k) {
   const sim::PegBoardSpec& spec = trainer().board;
   const Transform obj = object_pose(k);
-  const double r_bar = 0.5 * (sim::equilateral_inradius(spec.outer_side) + sim::equilateral_inradius(spec.hole_side));
+  const double r_bar = 0.5 * (sim::equilateral_inradius(spec.outer_side) +
+                              sim::equilateral_inradius(spec.hole_side));
   const Vec3 d_now = (obj.translation - port(t).fulcrum).normalized();
   Vec3 best_radial = Vec3::UnitX();
   double best = 2;
   for (int bar = 0; bar < 3; ++bar) {
     // Bar k's outward normal in the object's frame: the triangle's side normals (sim/shapes).
-    const double angle = std::numbers::pi / 2 + std::numbers::pi / 3 + bar * 2 * std::numbers::pi / 3;
+    const double angle =
+        std::numbers::pi / 2 + std::numbers::pi / 3 + bar * 2 * std::numbers::pi / 3;
     const Vec3 radial = obj.rotation * Vec3(std::cos(angle), 0, std::sin(angle));
     const double along = std::abs(radial.dot(d_now));
     if (along < best) {
@@ -274,7 +288,8 @@ bool Planner::grasp_object(int t, int k) {
     Vec3 tip = grasp_point;
     for (int i = 0; i < 4; ++i) {
       const Vec3 d = (tip - port(t).fulcrum).normalized();
-      tip = grasp_point - kGraspReach * trainer().tools[static_cast<std::size_t>(t)].spec.jaw_length_m * d;
+      tip = grasp_point -
+            kGraspReach * trainer().tools[static_cast<std::size_t>(t)].spec.jaw_length_m * d;
     }
     const Vec3 d = (tip - port(t).fulcrum).normalized();
     if (style_.detour_m > 0) {
@@ -287,7 +302,9 @@ bool Planner::grasp_object(int t, int k) {
     wait_moves();
     trigger(t, true);
     wait(BoxTrainerRun::kJawTravel_s + 0.05);
-    if (box_.tools()[static_cast<std::size_t>(t)].held == trainer().objects[static_cast<std::size_t>(k)]) return true;
+    if (box_.tools()[static_cast<std::size_t>(t)].held ==
+        trainer().objects[static_cast<std::size_t>(k)])
+      return true;
     trigger(t, false);
     wait(BoxTrainerRun::kJawTravel_s);
   }
@@ -295,7 +312,8 @@ bool Planner::grasp_object(int t, int k) {
 }
 
 void Planner::lift_and_carry(int t, const Vec3& centre) {
-  const Transform obj = object_pose(box_.task().object_of_body(box_.tools()[static_cast<std::size_t>(t)].held));
+  const Transform obj =
+      object_pose(box_.task().object_of_body(box_.tools()[static_cast<std::size_t>(t)].held));
   // Straight up off the peg first, then across.
   const double clear = trainer().board.board.translation.y() + trainer().board.peg_height +
                        trainer().board.half_thickness + 0.012;
@@ -319,7 +337,8 @@ bool Planner::hand_over(int from, int to, int k) {
   if (!grasp_object(to, k)) return false;
   wait(style_.pause_s);
   release(from);
-  return box_.tools()[static_cast<std::size_t>(to)].held == trainer().objects[static_cast<std::size_t>(k)];
+  return box_.tools()[static_cast<std::size_t>(to)].held ==
+         trainer().objects[static_cast<std::size_t>(k)];
 }
 
 void Planner::place(int t, int k, int peg) {
@@ -420,7 +439,8 @@ PegTransferStyle clumsy_peg_transfer() {
 
 Result<PlannedTrace> plan_peg_transfer(const PegTransferStyle& style) {
   if (!(style.speed_m_per_s > 0) || !(style.min_move_s > 0)) {
-    return make_error(ErrorCode::invalid_input, "a planner style needs a positive speed and move time");
+    return make_error(ErrorCode::invalid_input,
+                      "a planner style needs a positive speed and move time");
   }
   Planner planner(style);
   return planner.run();

@@ -33,9 +33,9 @@ PegTransferStyle skilled_peg_transfer();
 PegTransferStyle clumsy_peg_transfer();
 
 struct PlannedTrace {
-  std::string jsonl;          // the trace (session/trace.h format)
-  double duration_s = 0;      // until the task ended or the planner gave up
-  bool completed = false;     // every object in play went right and back
+  std::string jsonl;             // the trace (session/trace.h format)
+  double duration_s = 0;         // until the task ended or the planner gave up
+  bool completed = false;        // every object in play went right and back
   std::uint64_t final_hash = 0;  // the box trainer's state hash at the end
 };
 

@@ -9,10 +9,10 @@ using nlohmann::json;
 namespace {
 
 // An object is at rest when it has moved less than this for this long.
-constexpr double kRestSpeed = 0.01;        // m/s
-constexpr double kRestSpin = 0.2;          // rad/s
-constexpr int kRestSteps = 20;             // physics steps (0.2 s at 100 Hz)
-constexpr double kFellOutBelow = 0.05;     // m under the box floor: out of the box
+constexpr double kRestSpeed = 0.01;     // m/s
+constexpr double kRestSpin = 0.2;       // rad/s
+constexpr int kRestSteps = 20;          // physics steps (0.2 s at 100 Hz)
+constexpr double kFellOutBelow = 0.05;  // m under the box floor: out of the box
 
 }  // namespace
 
@@ -22,7 +22,8 @@ PegTransferTask::PegTransferTask(const BoxTrainer& trainer) : trainer_(&trainer)
   for (std::size_t k = 0; k < tracks_.size(); ++k) {
     const sim::Transform& pose = initial.bodies[static_cast<std::size_t>(trainer.objects[k])].pose;
     for (std::size_t p = 0; p < trainer.pegs.size(); ++p) {
-      if (sim::threaded_on_peg(trainer.board, pose, trainer.pegs[p])) tracks_[k].peg = static_cast<int>(p);
+      if (sim::threaded_on_peg(trainer.board, pose, trainer.pegs[p]))
+        tracks_[k].peg = static_cast<int>(p);
     }
   }
   recount();
@@ -35,7 +36,8 @@ int PegTransferTask::object_of_body(int body) const {
   return -1;
 }
 
-void PegTransferTask::grasp_changed(int tool, const sim::GraspChange& change, std::vector<TaskEvent>& out) {
+void PegTransferTask::grasp_changed(int tool, const sim::GraspChange& change,
+                                    std::vector<TaskEvent>& out) {
   const int k = object_of_body(change.body);
   if (k < 0) return;
   ObjectTrack& t = tracks_[static_cast<std::size_t>(k)];
@@ -53,8 +55,9 @@ void PegTransferTask::grasp_changed(int tool, const sim::GraspChange& change, st
     out.push_back({"released", json{{"tool", tool_name(tool)}, {"object", k + 1}}.dump()});
     if (t.holders & other) {
       ++tally_.transfers;
-      out.push_back({"transferred",
-                     json{{"object", k + 1}, {"from", tool_name(tool)}, {"to", tool_name(1 - tool)}}.dump()});
+      out.push_back(
+          {"transferred",
+           json{{"object", k + 1}, {"from", tool_name(tool)}, {"to", tool_name(1 - tool)}}.dump()});
     } else {
       t.loose = true;
       t.still_steps = 0;
@@ -78,14 +81,17 @@ void PegTransferTask::settle(int k, const sim::Transform& pose, std::vector<Task
                                  .dump()});
     return;
   }
-  const bool seen = in_view(trainer_->scope, pose.translation) && pose.translation.y() > trainer_->floor_y - kFellOutBelow;
+  const bool seen = in_view(trainer_->scope, pose.translation) &&
+                    pose.translation.y() > trainer_->floor_y - kFellOutBelow;
   ++tally_.drops;
   if (!seen) {
     t.lost = true;
     ++tally_.drops_out_of_view;
   }
   const sim::Vec3& p = pose.translation;
-  out.push_back({"dropped", json{{"object", k + 1}, {"in_view", seen}, {"position", {p.x(), p.y(), p.z()}}}.dump()});
+  out.push_back(
+      {"dropped",
+       json{{"object", k + 1}, {"in_view", seen}, {"position", {p.x(), p.y(), p.z()}}}.dump()});
 }
 
 void PegTransferTask::after_step(const sim::RigidWorldState& world, std::vector<TaskEvent>& out) {
@@ -95,7 +101,8 @@ void PegTransferTask::after_step(const sim::RigidWorldState& world, std::vector<
     if (!t.loose || t.lost) continue;
     const sim::RigidBodyState& s = world.bodies[static_cast<std::size_t>(trainer_->objects[k])];
     const bool fell_out = s.pose.translation.y() < trainer_->floor_y - kFellOutBelow;
-    const bool still = s.linear_velocity.norm() < kRestSpeed && s.angular_velocity.norm() < kRestSpin;
+    const bool still =
+        s.linear_velocity.norm() < kRestSpeed && s.angular_velocity.norm() < kRestSpin;
     t.still_steps = still ? t.still_steps + 1 : 0;
     if (fell_out || t.still_steps >= kRestSteps) {
       settle(static_cast<int>(k), s.pose, out);

@@ -21,12 +21,12 @@ struct TaskEvent {
 };
 
 struct ObjectTrack {
-  int peg = -1;           // the peg it is threaded on (0-11), or -1
-  int holders = 0;        // bit per tool holding it
-  int last_holder = -1;   // the tool that held it last
-  bool loose = false;     // released and not yet at rest
-  bool lost = false;      // dropped out of view
-  int still_steps = 0;    // consecutive steps at rest while loose
+  int peg = -1;          // the peg it is threaded on (0-11), or -1
+  int holders = 0;       // bit per tool holding it
+  int last_holder = -1;  // the tool that held it last
+  bool loose = false;    // released and not yet at rest
+  bool lost = false;     // dropped out of view
+  int still_steps = 0;   // consecutive steps at rest while loose
 };
 
 struct PegTransferTally {

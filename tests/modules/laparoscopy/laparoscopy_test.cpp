@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "modules/laparoscopy/box_trainer.h"
 #include "modules/laparoscopy/laparoscopy_assessment.h"
 #include "modules/laparoscopy/laparoscopy_module.h"
-#include "modules/registry.h"
 #include "modules/laparoscopy/peg_transfer_planner.h"
+#include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
 
@@ -57,8 +57,10 @@ TEST(BoxTrainer, AHandsPoseIsTheHandleAndTheTipFollowsThroughThePort) {
   const sim::TrocarPort& port = t.ports[kLeft];
   const sim::Vec3 tip = t.pegs[0] + sim::Vec3(0, 0.04, 0);
   const sim::Vec3 handle = handle_for_tip(port, tip);
-  const sim::Quat grip = grip_from_handle(sim::Quat::FromTwoVectors(sim::Vec3::UnitZ(), (tip - port.fulcrum).normalized()));
-  const sim::InstrumentPose pose = sim::instrument_through_port(port, handle, handle_from_grip(grip));
+  const sim::Quat grip = grip_from_handle(
+      sim::Quat::FromTwoVectors(sim::Vec3::UnitZ(), (tip - port.fulcrum).normalized()));
+  const sim::InstrumentPose pose =
+      sim::instrument_through_port(port, handle, handle_from_grip(grip));
   EXPECT_LT((pose.tip - tip).norm(), 1e-9);
   EXPECT_FALSE(pose.clamped);
   // A WebXR grip points along its -Z: the shaft runs that way from the hand.
@@ -68,8 +70,9 @@ TEST(BoxTrainer, AHandsPoseIsTheHandleAndTheTipFollowsThroughThePort) {
 Session make_session() {
   auto module = modules::module_factory(kContent, 1000)("laparoscopy/peg-transfer", 1);
   EXPECT_TRUE(module.ok()) << module.error().message;
-  return Session(SessionSetup{"laparoscopy/peg-transfer", 1, 1000}, [] { return std::int64_t{0}; },
-                 std::move(*module));
+  return Session(
+      SessionSetup{"laparoscopy/peg-transfer", 1, 1000}, [] { return std::int64_t{0}; },
+      std::move(*module));
 }
 
 TEST(LaparoscopySession, UntouchedTheObjectsStayOnTheLeftPegsAndToolsAreSampled) {
@@ -120,9 +123,11 @@ TEST(LaparoscopyAssessment, FlsScoreCountsTimeAndOutOfViewDropsAndMetricsComeFro
   // The left tip moves 2 cm/s along x for 10 s; the right stays put.
   for (int i = 0; i <= 200; ++i) {
     const double t = 0.05 * i;
-    log.push_back(event(seq++, t, "tool_sample",
-                        {{"left", {{"tip", {0.02 * t, 0.85, 0}}, {"shaft", {0, -1, 0}}, {"force_N", i == 50 ? 2.5 : 0.1}}},
-                         {"right", {{"tip", {0.1, 0.85, 0}}, {"shaft", {0, -1, 0}}, {"force_N", 0}}}}));
+    log.push_back(event(
+        seq++, t, "tool_sample",
+        {{"left",
+          {{"tip", {0.02 * t, 0.85, 0}}, {"shaft", {0, -1, 0}}, {"force_N", i == 50 ? 2.5 : 0.1}}},
+         {"right", {{"tip", {0.1, 0.85, 0}}, {"shaft", {0, -1, 0}}, {"force_N", 0}}}}));
   }
   log.push_back(event(seq++, 4, "dropped", {{"object", 2}, {"in_view", true}}));
   log.push_back(event(seq++, 6, "dropped", {{"object", 3}, {"in_view", false}}));
@@ -137,13 +142,15 @@ TEST(LaparoscopyAssessment, FlsScoreCountsTimeAndOutOfViewDropsAndMetricsComeFro
   EXPECT_NEAR(m.at("path_length_left_m").value, 0.20, 1e-9);
   EXPECT_NEAR(m.at("path_length_m").value, 0.20, 1e-9);
   EXPECT_DOUBLE_EQ(m.at("max_force_N").value, 2.5);
-  EXPECT_NEAR(m.at("idle_time_s").value, 10, 1e-9);  // the right tool never moved; the left never dwelt
+  EXPECT_NEAR(m.at("idle_time_s").value, 10,
+              1e-9);  // the right tool never moved; the left never dwelt
 
   const json a = assess_laparoscopy_session(**def, log, 1000);
   EXPECT_EQ(a["outcome"], "completed");
   EXPECT_FALSE(a["passed"]);  // drops and a slow time
   bool named_view = false;
-  for (const auto& f : a["feedback"]) named_view |= f.get<std::string>().find("out of the camera's view") != std::string::npos;
+  for (const auto& f : a["feedback"])
+    named_view |= f.get<std::string>().find("out of the camera's view") != std::string::npos;
   EXPECT_TRUE(named_view);
 }
 
@@ -191,7 +198,8 @@ TEST(PegTransferTraces, TheClumsyTraceScoresWorseAndTheFeedbackSaysWhy) {
   const json& ms = skilled.assessment["metrics"];
   for (const char* worse : {"completion_time_s", "path_length_m", "idle_time_s", "max_force_N"})
     EXPECT_GT(m[worse]["value"].get<double>(), ms[worse]["value"].get<double>()) << worse;
-  EXPECT_LT(m["smoothness_left"]["value"].get<double>(), ms["smoothness_left"]["value"].get<double>());
+  EXPECT_LT(m["smoothness_left"]["value"].get<double>(),
+            ms["smoothness_left"]["value"].get<double>());
   std::string feedback;
   for (const auto& f : p.assessment["feedback"]) feedback += f.get<std::string>() + "\n";
   EXPECT_NE(feedback.find("dropped"), std::string::npos) << feedback;
@@ -206,10 +214,12 @@ TEST(PegTransferTraces, ThePlannerStillWritesTheShippedSkilledTrace) {
   const auto planned = plan_peg_transfer(skilled_peg_transfer());
   ASSERT_TRUE(planned.ok());
   EXPECT_TRUE(planned->completed);
-  std::ifstream in(kContent / "traces" / "laparoscopy" / "peg-transfer.skilled.jsonl", std::ios::binary);
+  std::ifstream in(kContent / "traces" / "laparoscopy" / "peg-transfer.skilled.jsonl",
+                   std::ios::binary);
   std::stringstream shipped;
   shipped << in.rdbuf();
-  EXPECT_TRUE(shipped.str() == planned->jsonl) << "content/traces/laparoscopy/peg-transfer.skilled.jsonl is stale";
+  EXPECT_TRUE(shipped.str() == planned->jsonl)
+      << "content/traces/laparoscopy/peg-transfer.skilled.jsonl is stale";
 }
 
 }  // namespace
