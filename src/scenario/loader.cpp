@@ -1257,4 +1257,25 @@ Result<ScenarioDef> load_scenario_file(const std::filesystem::path& path,
   return parse_scenario(ss.str(), path.filename().string(), catalogs);
 }
 
+Result<std::shared_ptr<const ScenarioDef>> load_module_scenario(const std::filesystem::path& content_root,
+                                                                const Catalog& catalog,
+                                                                const std::string& scenario_id) {
+  if (scenario_id.empty() ||
+      scenario_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+    return make_error(ErrorCode::invalid_input,
+                      "scenario id '" + scenario_id + "' must be lower-case letters, digits and dashes");
+  }
+  CatalogRegistry registry;
+  MV_TRY(registry.add(catalog));
+  const auto path = content_root / "scenarios" / catalog.module / (scenario_id + ".yaml");
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return make_error(ErrorCode::not_found, "no " + catalog.module + " scenario '" + scenario_id +
+                                                "' (looked for " + path.string() + ")");
+  }
+  auto def = load_scenario_file(path, registry);
+  if (!def.ok()) return def.error();
+  return std::shared_ptr<const ScenarioDef>(std::make_shared<ScenarioDef>(std::move(*def)));
+}
+
 }  // namespace medvision::scenario

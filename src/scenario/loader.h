@@ -6,6 +6,8 @@
 // once. Malformed or hostile input is an error, never a crash.
 
 #include <filesystem>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/result.h"
@@ -21,5 +23,12 @@ Result<ScenarioDef> parse_scenario(std::string_view yaml_text, std::string_view 
 // Reads the file; messages name it by its file name.
 Result<ScenarioDef> load_scenario_file(const std::filesystem::path& path,
                                        const CatalogRegistry& catalogs);
+
+// A module's scenario by id: content_root/scenarios/<catalog.module>/<id>.yaml,
+// checked against the module's catalog. Ids are lower-case letters, digits,
+// dashes and underscores; a missing file is not_found.
+Result<std::shared_ptr<const ScenarioDef>> load_module_scenario(const std::filesystem::path& content_root,
+                                                                const Catalog& catalog,
+                                                                const std::string& scenario_id);
 
 }  // namespace medvision::scenario

@@ -166,21 +166,7 @@ class LaparoscopyModule final : public SessionModule {
 
 Result<std::shared_ptr<const sc::ScenarioDef>> load_laparoscopy_scenario(
     const std::filesystem::path& content_root, const std::string& scenario_id) {
-  if (scenario_id.empty() || scenario_id.find_first_not_of(
-                                 "abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
-    return bad("scenario id '" + scenario_id + "' must be lower-case letters, digits and dashes");
-  }
-  sc::CatalogRegistry registry;
-  MV_TRY(registry.add(laparoscopy_catalog()));
-  const auto path = content_root / "scenarios" / "laparoscopy" / (scenario_id + ".yaml");
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return make_error(ErrorCode::not_found, "no laparoscopy scenario '" + scenario_id +
-                                                "' (looked for " + path.string() + ")");
-  }
-  auto def = sc::load_scenario_file(path, registry);
-  if (!def.ok()) return def.error();
-  return std::shared_ptr<const sc::ScenarioDef>(std::make_shared<sc::ScenarioDef>(std::move(*def)));
+  return sc::load_module_scenario(content_root, laparoscopy_catalog(), scenario_id);
 }
 
 Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(
