@@ -8,6 +8,7 @@
 // Modules live in src/modules/<name>; the session knows them only through
 // this interface, so the engine folders never depend on a module.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/event.h"
@@ -40,6 +42,30 @@ enum class InstructorControl { pause, resume, cue };
 struct ModuleScene {
   WorldModel model;
   WorldState state;
+};
+
+// A deformable surface a module shows (tissue, gauze): the client draws its
+// triangles. Positions change every step; the triangles change only when the
+// surface is cut, and then `topology_version` increases. Live sessions send
+// the topology in a keyframe (and again after a cut) and moved vertices,
+// quantised to 16 bits inside `bounds`, in snapshots (docs/protocol.md).
+struct SceneMesh {
+  std::uint32_t id = 0;  // unique among the scene's bodies and meshes
+  std::string name;
+  std::array<float, 4> colour = {1, 1, 1, 1};  // linear RGBA
+  std::uint32_t topology_version = 0;
+  std::vector<float> positions;          // x, y, z per vertex; metres, world frame
+  std::vector<std::uint32_t> triangles;  // three vertex indices each, counter-clockwise outside
+  // The box every vertex stays inside for the mesh's life (quantisation range).
+  std::array<float, 3> bounds_min = {0, 0, 0};
+  std::array<float, 3> bounds_max = {0, 0, 0};
+};
+
+// Contact force on the instruments a participant holds, for controller
+// vibration: magnitude in newtons per hand.
+struct HandForces {
+  float left_N = 0;
+  float right_N = 0;
 };
 const char* to_string(InstructorControl control);
 
@@ -68,6 +94,14 @@ class SessionModule {
   // the sandbox (whose bodies participants can pick up). A module returns
   // the same answer for its whole life.
   virtual const ModuleScene* scene() const { return nullptr; }
+  // The module's deformable surfaces, in a stable order; empty for none.
+  virtual std::span<const SceneMesh> meshes() const { return {}; }
+  // Contact forces on the instruments `participant` holds; nothing for a
+  // participant who holds none (or a module without instruments).
+  virtual std::optional<HandForces> hand_forces(int participant) const {
+    (void)participant;
+    return std::nullopt;
+  }
   virtual bool finished() const = 0;
   // Feeds the module's state to the session's state hash.
   virtual std::uint64_t state_hash() const = 0;
