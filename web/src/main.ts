@@ -4,7 +4,7 @@ import type { Navigation, Page } from './dashboard/page';
 import { renderSessionsPage } from './dashboard/sessions-page';
 import { renderSessionView } from './xr/session-view';
 
-// Hash routes: #/login, #/sessions, #/sessions/{id}, #/anatomy?model=URL&volume=URL.
+// Hash routes: #/login, #/sessions, #/sessions/{id}, #/anatomy[?study=ID | ?model=URL&volume=URL | ?phantom].
 const app = requireElement('app');
 const whoami = requireElement('whoami');
 let user: User | null = null;
@@ -39,11 +39,11 @@ function route(): void {
   const session = /^#\/sessions\/([^/]+)$/.exec(hash);
   const anatomy = /^#\/anatomy(?:\?(.*))?$/.exec(hash);
   if (anatomy !== null) {
-    // The anatomy viewer (glTF loader, ray marcher) loads only when opened.
+    // The anatomy library and viewer (glTF loader, ray marcher) load only when opened.
     app.textContent = 'loading the anatomy viewer…';
-    import('./anatomy/anatomy-view')
-      .then((viewer) => {
-        if (thisRoute === routeCount) page = viewer.renderAnatomyView(app, viewer.parseAnatomySource(anatomy[1] ?? ''));
+    import('./anatomy/library-page')
+      .then((library) => {
+        if (thisRoute === routeCount) page = library.renderAnatomyRoute(app, anatomy[1] ?? '', nav);
       })
       .catch((failure: unknown) => {
         app.textContent = `the anatomy viewer did not load: ${failure instanceof Error ? failure.message : String(failure)}`;

@@ -11,3 +11,5 @@ export {
   reportHtmlUrl,
 } from './sessions';
 export type * from './types';
+export { createModel, getModel, getStudy, listStudies } from './library';
+export type { LibraryName, Model, ModelRequest, ModelStatus, Series, Study } from './library';
