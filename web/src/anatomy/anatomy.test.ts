@@ -48,13 +48,27 @@ describe('volume texture format', () => {
     expect(texture.dims[2] * texture.spacingMm[2]).toBeCloseTo(256.5);
   });
 
-  it('maps the value range to 0..255 and box-averages when shrinking', () => {
+  it('maps the value range of a non-CT volume to 0..255 and box-averages when shrinking', () => {
     const voxels = new Uint16Array([0, 100, 200, 300, 400, 500, 600, 1000]);
-    const texture = prepareVolumeTexture({ dims: [2, 2, 2], spacingMm: [1, 1, 1], voxels, slope: 2, intercept: -1024, modality: 'CT' }, 1);
+    const texture = prepareVolumeTexture({ dims: [2, 2, 2], spacingMm: [1, 1, 1], voxels, slope: 2, intercept: -1024, modality: 'MR' }, 1);
     expect(texture.dims).toEqual([1, 1, 1]);
     expect(texture.voxels[0]).toBe(Math.round((3100 / 8 / 1000) * 255));
     expect(texture.valueMin).toBe(-1024);
     expect(texture.valueMax).toBe(976);
+  });
+
+  it('gives CT the wide -1000..+2000 HU window whatever its value range, clamping outside it', () => {
+    // Stored values with a DICOM-style rescale (HU = 2 * stored - 1024): -1024, -1000, 500, 2000 and 3000 HU.
+    const voxels = new Uint16Array([0, 12, 762, 1512, 2012]);
+    const texture = prepareVolumeTexture({ dims: [5, 1, 1], spacingMm: [1, 1, 1], voxels, slope: 2, intercept: -1024, modality: 'CT' });
+    expect(texture.valueMin).toBe(-1000);
+    expect(texture.valueMax).toBe(2000);
+    // 500 HU lies half way through the 3000 HU window.
+    expect(Array.from(texture.voxels)).toEqual([0, 0, Math.round(0.5 * 255), 255, 255]);
+    // A narrow range (soft tissue only) still gets the whole window, so presets read the same HU.
+    const soft = prepareVolumeTexture({ dims: [2, 1, 1], spacingMm: [1, 1, 1], voxels: new Int16Array([20, 80]), slope: 1, intercept: 0, modality: 'CT' });
+    expect([soft.valueMin, soft.valueMax]).toEqual([-1000, 2000]);
+    expect(Array.from(soft.voxels)).toEqual([Math.round((1020 / 3000) * 255), Math.round((1080 / 3000) * 255)]);
   });
 });
 

@@ -119,20 +119,37 @@ export function encodeVolume(volume: Volume): ArrayBuffer {
 }
 
 /**
+ * The window a CT volume texture spans, in HU: air (-1000) to dense
+ * cortical bone (+2000), wide enough for every transfer-function preset
+ * (soft tissue, bone) to find its values in the same 8 bits. It is the
+ * window of `medvision import` (src/app/import_command.cpp, "ct_wide"); a
+ * soft-tissue window would clip bone to one grey and the bone preset
+ * would see a solid block.
+ */
+export const CT_TEXTURE_WINDOW_HU = { min: -1000, max: 2000 } as const;
+
+/**
  * Reduces a volume to an 8-bit texture: each axis is shrunk by a whole
  * factor (box average) until it fits in `maxDim` (the performance budget:
- * 256^3 by default), then values are mapped linearly from
- * [valueMin, valueMax] (the volume's range in its units, e.g. HU) to 0..255.
+ * 256^3 by default), then values are mapped linearly to 0..255 from
+ * [valueMin, valueMax]: for CT the wide window CT_TEXTURE_WINDOW_HU
+ * (clamped outside it), for other modalities the volume's own range.
  */
 export function prepareVolumeTexture(volume: Volume, maxDim = DEFAULT_MAX_TEXTURE_DIM): VolumeTexture {
   const factors = volume.dims.map((d) => Math.ceil(d / maxDim)) as [number, number, number];
   const dims = volume.dims.map((d, i) => Math.ceil(d / factors[i]!)) as [number, number, number];
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < volume.voxels.length; i++) {
-    const v = volume.voxels[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  if (volume.modality === 'CT') {
+    // The window in stored values (value = stored * slope + intercept, slope > 0).
+    min = (CT_TEXTURE_WINDOW_HU.min - volume.intercept) / volume.slope;
+    max = (CT_TEXTURE_WINDOW_HU.max - volume.intercept) / volume.slope;
+  } else {
+    for (let i = 0; i < volume.voxels.length; i++) {
+      const v = volume.voxels[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   const range = max > min ? max - min : 1;
   const [nx, ny] = volume.dims;
@@ -157,7 +174,7 @@ export function prepareVolumeTexture(volume: Volume, maxDim = DEFAULT_MAX_TEXTUR
             }
           }
         }
-        voxels[(z * dims[1] + y) * dims[0] + x] = Math.round(((sum / n - min) / range) * 255);
+        voxels[(z * dims[1] + y) * dims[0] + x] = Math.round(Math.min(1, Math.max(0, (sum / n - min) / range)) * 255);
       }
     }
   }
