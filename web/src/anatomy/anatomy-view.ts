@@ -6,24 +6,24 @@ import { isTracked, type TrackedHand } from '../xr/tracked-hands';
 import { createModelGrab, updateModelGrab, type HandPose } from '../xr/model-grab';
 import { createPlayerRig, recentre } from '../xr/player-rig';
 import { createSandboxRoom, setPassthrough, TABLE_CENTRE, tableBox } from '../xr/sandbox-room';
-import { publishTestProbe, recordRenderStats } from '../xr/test-probe';
+import { publishTestProbe, recordRenderStats, type AnatomyProbe, type HandProbe, type ProbeVector } from '../xr/test-probe';
 import { readViewerPose } from '../xr/viewer-pose';
 import { createXrControls, disposeXrControls, updateXrControls, type XrControls } from '../xr/xr-controls';
 import { createXrEntry, type XrEntry } from '../xr/xr-entry';
+import { wristMenuRowCentre } from '../xr/wrist-menu';
 import { createAdaptiveStep, updateAdaptiveStep } from './adaptive-step';
 import { addMeasurePoint, clearMeasurement, createAnnotations, disposeAnnotations, showLabel } from './annotations';
 import { disposeAnatomyModel, loadAnatomyModel, type AnatomyModel } from './glb-model';
 import { distanceMm } from './measurement';
 import { createHeadPhantom } from './phantom';
+import { clearSpecimenClip, clipModel, createSpecimenClip, setSpecimenClip } from './specimen-clip';
 import { pickStructure } from './structure-picking';
 import { defaultPreset, PRESETS, type PresetName } from './transfer-functions';
 import { decodeVolume, prepareVolumeTexture, type VolumeTexture } from './volume-format';
 import { decodeVolumeTextureFiles, volumeDataUrl } from './volume-texture-files';
 import {
-  clearVolumeClipPlane,
   createVolumeRenderer,
   disposeVolumeRenderer,
-  setVolumeClipPlane,
   setVolumePreset,
   setVolumeStepScale,
   shiftVolume,
@@ -66,7 +66,7 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
     { id: 'anatomy-preset', 'aria-label': 'Transfer function' },
     ...Object.values(PRESETS).map((p) => el('option', { value: p.name }, p.title)),
   );
-  const clip = el('input', { type: 'range', id: 'anatomy-clip', min: '-0.5', max: '0.5', step: '0.01', value: '0.5', 'aria-label': 'Clip depth' });
+  const clipSlider = el('input', { type: 'range', id: 'anatomy-clip', min: '-0.5', max: '0.5', step: '0.01', value: '0.5', 'aria-label': 'Clip depth' });
   const measure = el('input', { type: 'checkbox', id: 'anatomy-measure' });
   const readout = el('span', { id: 'anatomy-readout', class: 'tick' }, '');
   const xrSlot = el('span', { class: 'xr-slot' });
@@ -81,7 +81,7 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
         el('a', { href: '#/sessions', class: 'back' }, '← Sessions'),
         el('span', { class: 'session-name' }, 'Anatomy'),
         presetSelect,
-        el('label', {}, 'Clip ', clip),
+        el('label', {}, 'Clip ', clipSlider),
         el('label', {}, measure, ' Measure'),
         readout,
         status,
@@ -103,6 +103,8 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
     setStatus('error', `this browser cannot draw 3D (WebGL): ${failure instanceof Error ? failure.message : String(failure)}`);
     return { dispose() {} };
   }
+  // The clipping plane cuts the model's meshes too (specimen-clip.ts).
+  renderer.localClippingEnabled = true;
   const camera = new PerspectiveCamera(50, 1, 0.02, 50);
   camera.position.set(0.25, 1.4, -0.2);
   const scene = createSandboxRoom();
@@ -123,6 +125,9 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
   let volume: VolumeRenderer | null = null;
   let clipInHand = false;
   let disposed = false;
+  const clip = createSpecimenClip();
+  const anatomyProbe = createAnatomyProbe();
+  probe.anatomy = anatomyProbe;
 
   // The clipping plane held in the left hand: a translucent square on the controller.
   const clipPaddle = new Mesh(new PlaneGeometry(0.12, 0.12), new MeshBasicMaterial({ color: 0x60a5fa, transparent: true, opacity: 0.25, side: DoubleSide }));
@@ -146,6 +151,7 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
     } else {
       showLabel(annotations, hit.name, hit.point);
       readout.textContent = hit.name;
+      anatomyProbe.label = hit.name;
     }
   };
 
@@ -168,7 +174,7 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
         label: () => (clipInHand ? 'Clip plane: in hand' : 'Clip plane: off'),
         choose: () => {
           clipInHand = !clipInHand;
-          if (!clipInHand && volume !== null) clearVolumeClipPlane(volume);
+          if (!clipInHand) clearSpecimenClip(clip, volume);
         },
       },
       {
@@ -236,18 +242,17 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
   const clipNormal = new Vector3();
   const clipPoint = new Vector3();
   const applyDesktopClip = (): void => {
-    if (volume === null) return;
-    const depth = Number(clip.value);
+    const depth = Number(clipSlider.value);
     if (depth >= 0.5) {
-      clearVolumeClipPlane(volume);
+      clearSpecimenClip(clip, volume);
       return;
     }
     // A plane across the view: everything nearer the eye than it is cut away.
     camera.getWorldDirection(clipNormal).negate();
-    clipPoint.copy(clipNormal).multiplyScalar(-depth * volume.sizeM.length()).add(specimen.position);
-    setVolumeClipPlane(volume, clipPoint, clipNormal);
+    clipPoint.copy(clipNormal).multiplyScalar(-depth * 2 * specimenRadius() * specimen.scale.x).add(specimen.position);
+    setSpecimenClip(clip, clipPoint, clipNormal, volume, model);
   };
-  clip.addEventListener('input', applyDesktopClip);
+  clipSlider.addEventListener('input', applyDesktopClip);
 
   const leftPose: HandPose = { position: new Vector3(), quaternion: new Quaternion() };
   const rightPose: HandPose = { position: new Vector3(), quaternion: new Quaternion() };
@@ -277,11 +282,31 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
     updateModelGrab(grab, holdingLeft ? leftPose : null, holdingRight ? rightPose : null);
     if (clipPaddle.parent !== left.grip) left.grip.add(clipPaddle);
     clipPaddle.visible = clipInHand && isTracked(left);
-    if (volume !== null && clipPaddle.visible) {
+    if (clipPaddle.visible) {
       clipPaddle.getWorldPosition(handPoint);
       handNormal.set(0, 0, -1).transformDirection(left.grip.matrixWorld);
-      setVolumeClipPlane(volume, handPoint, handNormal);
+      setSpecimenClip(clip, handPoint, handNormal, volume, model);
     }
+    const menu = xrControls.menu;
+    anatomyProbe.menu.visible = menu.panel.mesh.visible;
+    anatomyProbe.menu.pinned = menu.pinned;
+    anatomyProbe.menu.hovered = menu.hovered;
+    // Rows only while the menu shows (labels are read then, as the menu reads them to draw).
+    for (let i = 0; menu.panel.mesh.visible && i < anatomyProbe.menu.rows.length; i++) {
+      const row = anatomyProbe.menu.rows[i]!;
+      row.label = menu.items[i]?.label() ?? '';
+      copyVector(row.centre, wristMenuRowCentre(menu, i, rowCentre));
+    }
+    probeHand(anatomyProbe.left, left);
+    probeHand(anatomyProbe.right, right);
+  };
+  const rowCentre = new Vector3();
+  anatomyProbe.menu.rows = xrControls.menu.items.map((item) => ({ id: item.id, label: item.label(), centre: { x: 0, y: 0, z: 0 } }));
+  const probeHand = (out: HandProbe, hand: TrackedHand): void => {
+    out.tracked = isTracked(hand);
+    out.isHand = hand.isHand;
+    out.select = hand.trigger;
+    if (out.tracked) copyVector(out.grip, hand.grip.getWorldPosition(rowCentre));
   };
 
   let lastFrameMs = 0;
@@ -295,6 +320,14 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
     } else {
       orbit.update();
     }
+    copyVector(anatomyProbe.position, specimen.position);
+    anatomyProbe.scale = specimen.scale.x;
+    anatomyProbe.heldLeft = holdingLeft;
+    anatomyProbe.heldRight = holdingRight;
+    anatomyProbe.clip.active = clip.active;
+    anatomyProbe.clip.inHand = clipInHand;
+    copyVector(anatomyProbe.clip.point, clip.point);
+    copyVector(anatomyProbe.clip.normal, clip.normal);
     renderer.render(scene, camera);
     recordRenderStats(probe, renderer.info, performance.now() - started);
   };
@@ -334,6 +367,7 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
         return;
       }
       specimen.add(model.root);
+      clipModel(clip, model);
       (xrControls.options.hoverable as Mesh[]).push(...model.structures);
       parts.push(`model with ${model.structures.length} structures`);
     }
@@ -384,4 +418,26 @@ async function fetchVolume(url: string): Promise<VolumeTexture> {
     return decodeVolumeTextureFiles(header, raw);
   }
   return prepareVolumeTexture(decodeVolume(await (await get(url)).arrayBuffer()));
+}
+
+function createAnatomyProbe(): AnatomyProbe {
+  const zero = (): ProbeVector => ({ x: 0, y: 0, z: 0 });
+  const hand = (): HandProbe => ({ tracked: false, isHand: false, select: false, grip: zero() });
+  return {
+    position: zero(),
+    scale: 1,
+    heldLeft: false,
+    heldRight: false,
+    label: '',
+    clip: { active: false, inHand: false, point: zero(), normal: zero() },
+    menu: { visible: false, pinned: false, hovered: -1, rows: [] },
+    left: hand(),
+    right: hand(),
+  };
+}
+
+function copyVector(out: ProbeVector, v: { x: number; y: number; z: number }): void {
+  out.x = v.x;
+  out.y = v.y;
+  out.z = v.z;
 }

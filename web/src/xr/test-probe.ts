@@ -16,6 +16,38 @@ export interface RenderProbe {
   cpuMs: number;
 }
 
+/** A point or direction in world coordinates (metres). */
+export interface ProbeVector {
+  x: number;
+  y: number;
+  z: number;
+}
+
+/** One hand as the view tracks it. */
+export interface HandProbe {
+  tracked: boolean;
+  /** A bare hand (hand tracking) rather than a controller. */
+  isHand: boolean;
+  /** Trigger, or a pinch for a bare hand. */
+  select: boolean;
+  grip: ProbeVector;
+}
+
+/** The anatomy view's specimen (model and volume) and what the hands do with it. */
+export interface AnatomyProbe {
+  position: ProbeVector;
+  /** Uniform scale of the specimen (1 as loaded). */
+  scale: number;
+  heldLeft: boolean;
+  heldRight: boolean;
+  /** The last picked structure's label, '' before any. */
+  label: string;
+  clip: { active: boolean; inHand: boolean; point: ProbeVector; normal: ProbeVector };
+  menu: { visible: boolean; pinned: boolean; hovered: number; rows: { id: string; label: string; centre: ProbeVector }[] };
+  left: HandProbe;
+  right: HandProbe;
+}
+
 /**
  * Read-only facts for end-to-end tests and benchmarks, as
  * `window.__medvision`. The view updates these fields in place; nothing
@@ -27,6 +59,8 @@ export interface TestProbe {
   bodies: Map<number, Readonly<Vec3>>;
   xr: XrProbe;
   render: RenderProbe;
+  /** Only in the anatomy view. */
+  anatomy?: AnatomyProbe;
 }
 
 declare global {

@@ -35,6 +35,8 @@ export interface TrackedHand {
 export interface TrackedHands {
   left: TrackedHand;
   right: TrackedHand;
+  /** Where bare hands' grip poses are read from (see readHandGrip). */
+  xr: WebXRManager;
   /** Removes the listeners and the spaces from the rig. */
   dispose(): void;
 }
@@ -90,6 +92,7 @@ export function createTrackedHands(xr: WebXRManager, rig: Group): TrackedHands {
   return {
     left,
     right,
+    xr,
     dispose() {
       for (const remove of listeners) remove();
     },
@@ -100,6 +103,30 @@ export function createTrackedHands(xr: WebXRManager, rig: Group): TrackedHands {
 export function readTrackedHands(hands: TrackedHands): void {
   readHand(hands.left);
   readHand(hands.right);
+  readHandGrip(hands.left, hands.xr);
+  readHandGrip(hands.right, hands.xr);
+}
+
+/**
+ * A bare hand's grip pose. three.js (WebXRController.update) reads a hand
+ * input source's joints and never its gripSpace, so the grip group of a
+ * tracked hand stays hidden and still; yet WebXR Hand Input gives hands a
+ * gripSpace like a controller's (the fist's centre, -Z towards the thumb,
+ * +X out of the back of the right hand and out of the palm of the left),
+ * and everything held, the wrist menu and the clipping paddle hang on the
+ * grip. So the grip is read here, as three.js reads a controller's.
+ */
+function readHandGrip(hand: TrackedHand, xr: WebXRManager): void {
+  if (!hand.isHand || hand.source === null) return;
+  const frame = xr.getFrame();
+  const space = xr.getReferenceSpace();
+  const gripSpace = hand.source.gripSpace;
+  const pose = frame !== null && space !== null && gripSpace !== undefined ? frame.getPose(gripSpace, space) : undefined;
+  hand.grip.visible = pose !== undefined && pose !== null;
+  if (pose === undefined || pose === null) return;
+  hand.grip.matrix.fromArray(pose.transform.matrix);
+  hand.grip.matrix.decompose(hand.grip.position, hand.grip.quaternion, hand.grip.scale);
+  hand.grip.matrixWorldNeedsUpdate = true;
 }
 
 function readHand(hand: TrackedHand): void {

@@ -73,6 +73,15 @@ export function pointAtWristMenu(menu: WristMenu, origin: Vector3, direction: Ve
   return menu.hovered >= 0 ? distance : Number.POSITIVE_INFINITY;
 }
 
+/** The world position of a row's centre (where a pointer aims to choose it), in `target`. */
+export function wristMenuRowCentre(menu: WristMenu, row: number, target: Vector3): Vector3 {
+  const { panel } = menu;
+  const yPx = 8 + (row + 0.5) * ROW_PX;
+  target.set(0, (0.5 - yPx / panel.heightPx) * panel.heightM, 0);
+  panel.mesh.updateWorldMatrix(true, false);
+  return target.applyMatrix4(panel.mesh.matrixWorld);
+}
+
 /** Runs the hovered row's action; true when there was one. */
 export function chooseHovered(menu: WristMenu): boolean {
   const item = menu.items[menu.hovered];
