@@ -72,8 +72,13 @@ describe('the default view of the library', () => {
     if (view.kind === 'building') expect(view.selection.model.id).toBe('mdl_aal');
   });
 
-  it('opens another ready bundled model rather than wait for the brain', () => {
-    const view = defaultView([brain(model('mdl_aal', { status: 'building', progress: 0.1 })), headCt()]);
+  it('waits for the brain rather than open the ready skull and replace it a moment later', () => {
+    const view = defaultView([headCt(), brain(model('mdl_aal', { status: 'building', progress: 0.1 }))]);
+    expect(view.kind === 'building' && view.selection.model.id).toBe('mdl_aal');
+  });
+
+  it('opens the next bundled study when the brain model failed', () => {
+    const view = defaultView([brain(model('mdl_aal', { status: 'failed', error: 'aal.nii.gz is missing' })), headCt()]);
     expect(view.kind === 'open' && view.selection.model?.id).toBe('mdl_skull');
   });
 

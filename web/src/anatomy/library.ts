@@ -36,10 +36,12 @@ export type LibraryView =
   | { kind: 'empty'; message: string };
 
 /**
- * The default view of `#/anatomy`: the first ready model of a bundled MR
- * study built from labels (the Colin27 brain with its AAL atlas), else the
- * first ready model of any bundled study, else of any study. While none is
- * ready, the bundled brain model being built, so its progress shows.
+ * The default view of `#/anatomy`: the model of a bundled MR study built
+ * from labels (the Colin27 brain with its AAL atlas), else of another
+ * bundled study, else of any study. The first of these with a ready model
+ * opens; one whose model is still building shows its progress and opens
+ * when ready (rather than another model opening first and being replaced
+ * under the user's hands); studies whose models failed are passed over.
  */
 export function defaultView(studies: readonly Study[]): LibraryView {
   const bundled = studies.filter((s) => s.source === 'bundled');
@@ -47,8 +49,6 @@ export function defaultView(studies: readonly Study[]): LibraryView {
   for (const study of ranked) {
     const selection = readySelection(study);
     if (selection !== null) return open(selection);
-  }
-  for (const study of ranked) {
     const building = modelSelection(study, (m) => m.status === 'building');
     if (building !== null) return { kind: 'building', selection: building };
   }
