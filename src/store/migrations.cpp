@@ -182,6 +182,108 @@ CREATE TABLE session_instructors (
 CREATE INDEX session_instructors_user_id ON session_instructors(user_id);
 )sql",
     },
+    Migration{
+        3,
+        "imaging library: studies, series, models",
+        // ---- SQLite ----
+        R"sql(
+CREATE TABLE studies (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  library TEXT NOT NULL CHECK (library IN ('teaching', 'patient')),
+  modality TEXT NOT NULL,
+  source TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  bundle TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE INDEX studies_created_us ON studies(created_us);
+CREATE TABLE series (
+  id TEXT PRIMARY KEY,
+  study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  description TEXT NOT NULL,
+  modality TEXT NOT NULL,
+  nx INTEGER NOT NULL,
+  ny INTEGER NOT NULL,
+  nz INTEGER NOT NULL,
+  spacing_x REAL NOT NULL,
+  spacing_y REAL NOT NULL,
+  spacing_z REAL NOT NULL,
+  unit TEXT NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE INDEX series_study_id ON series(study_id);
+CREATE TABLE models (
+  id TEXT PRIMARY KEY,
+  series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  threshold REAL,
+  labels TEXT NOT NULL,
+  status TEXT NOT NULL,
+  progress REAL NOT NULL,
+  error TEXT NOT NULL,
+  structures INTEGER NOT NULL,
+  triangles INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us INTEGER NOT NULL,
+  updated_us INTEGER NOT NULL
+);
+CREATE INDEX models_series_id ON models(series_id);
+CREATE INDEX models_status ON models(status);
+)sql",
+        // ---- PostgreSQL ----
+        R"sql(
+CREATE TABLE studies (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  library TEXT NOT NULL CHECK (library IN ('teaching', 'patient')),
+  modality TEXT NOT NULL,
+  source TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  bundle TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE INDEX studies_created_us ON studies(created_us);
+CREATE TABLE series (
+  id TEXT PRIMARY KEY,
+  study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  description TEXT NOT NULL,
+  modality TEXT NOT NULL,
+  nx BIGINT NOT NULL,
+  ny BIGINT NOT NULL,
+  nz BIGINT NOT NULL,
+  spacing_x DOUBLE PRECISION NOT NULL,
+  spacing_y DOUBLE PRECISION NOT NULL,
+  spacing_z DOUBLE PRECISION NOT NULL,
+  unit TEXT NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE INDEX series_study_id ON series(study_id);
+CREATE TABLE models (
+  id TEXT PRIMARY KEY,
+  series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  threshold DOUBLE PRECISION,
+  labels TEXT NOT NULL,
+  status TEXT NOT NULL,
+  progress DOUBLE PRECISION NOT NULL,
+  error TEXT NOT NULL,
+  structures BIGINT NOT NULL,
+  triangles BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  updated_us BIGINT NOT NULL
+);
+CREATE INDEX models_series_id ON models(series_id);
+CREATE INDEX models_status ON models(status);
+)sql",
+    },
 };
 
 }  // namespace

@@ -104,6 +104,62 @@ Result<SessionRecord> read_session(const pqxx::row& row) {
   return session;
 }
 
+constexpr const char* kStudyColumns =
+    "id, title, description, library, modality, source, patient_id, bundle, created_by, "
+    "created_us";
+constexpr const char* kSeriesColumns =
+    "id, study_id, description, modality, nx, ny, nz, spacing_x, spacing_y, spacing_z, unit, "
+    "created_us";
+constexpr const char* kModelColumns =
+    "id, series_id, name, kind, threshold, labels, status, progress, error, structures, "
+    "triangles, created_by, created_us, updated_us";
+
+std::string text_of(const pqxx::field& field);
+
+StudyRecord read_study(const pqxx::row& row) {
+  return StudyRecord{text_of(row[0]), text_of(row[1]),          text_of(row[2]), text_of(row[3]),
+                     text_of(row[4]), text_of(row[5]),          text_of(row[6]), text_of(row[7]),
+                     text_of(row[8]), row[9].as<std::int64_t>()};
+}
+
+SeriesRecord read_series(const pqxx::row& row) {
+  SeriesRecord series;
+  series.id = text_of(row[0]);
+  series.study_id = text_of(row[1]);
+  series.description = text_of(row[2]);
+  series.modality = text_of(row[3]);
+  series.dims = {row[4].as<std::int64_t>(), row[5].as<std::int64_t>(), row[6].as<std::int64_t>()};
+  series.spacing_mm = {row[7].as<double>(), row[8].as<double>(), row[9].as<double>()};
+  series.unit = text_of(row[10]);
+  series.created_us = row[11].as<std::int64_t>();
+  return series;
+}
+
+Result<ModelRecord> read_model(const pqxx::row& row) {
+  ModelRecord model;
+  model.id = text_of(row[0]);
+  model.series_id = text_of(row[1]);
+  model.name = text_of(row[2]);
+  model.kind = text_of(row[3]);
+  if (!row[4].is_null()) model.threshold = row[4].as<double>();
+  model.labels = text_of(row[5]);
+  const std::string status = text_of(row[6]);
+  const auto parsed = parse_model_status(status);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "model '" + model.id + "' has an unknown status '" +
+                                               status + "' in the store");
+  }
+  model.status = *parsed;
+  model.progress = row[7].as<double>();
+  model.error = text_of(row[8]);
+  model.structures = row[9].as<std::int64_t>();
+  model.triangles = row[10].as<std::int64_t>();
+  model.created_by = text_of(row[11]);
+  model.created_us = row[12].as<std::int64_t>();
+  model.updated_us = row[13].as<std::int64_t>();
+  return model;
+}
+
 // Reads a text column as bytes: c_str() would stop at an embedded NUL.
 std::string text_of(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
 
@@ -584,6 +640,136 @@ class PostgresStore final : public RecordStore {
                });
   }
 
+  Status create_study(const StudyRecord& study) override {
+    if (study.id.empty()) return make_error(ErrorCode::invalid_input, "a study needs an id");
+    return insert("study '" + study.id + "'", "",
+                  std::string("INSERT INTO studies (") + kStudyColumns +
+                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                  study.id, study.title, study.description, study.library, study.modality,
+                  study.source, study.patient_id, study.bundle, study.created_by, study.created_us);
+  }
+
+  Result<StudyRecord> get_study(const std::string& id) override {
+    return run("cannot read study '" + id + "'", [&](pqxx::connection& c) -> Result<StudyRecord> {
+      pqxx::work tx(c);
+      const pqxx::result rows = tx.exec_params(
+          std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = $1", id);
+      if (rows.empty()) return make_error(ErrorCode::not_found, "study '" + id + "' not found");
+      return read_study(rows[0]);
+    });
+  }
+
+  Result<std::vector<StudyRecord>> list_studies() override {
+    return run("cannot list studies", [&](pqxx::connection& c) -> Result<std::vector<StudyRecord>> {
+      pqxx::work tx(c);
+      std::vector<StudyRecord> studies;
+      for (const pqxx::row& row : tx.exec(std::string("SELECT ") + kStudyColumns +
+                                          " FROM studies ORDER BY created_us, id"))
+        studies.push_back(read_study(row));
+      return studies;
+    });
+  }
+
+  Status create_series(const SeriesRecord& series) override {
+    if (series.id.empty()) return make_error(ErrorCode::invalid_input, "a series needs an id");
+    return insert("series '" + series.id + "'", "study '" + series.study_id + "'",
+                  std::string("INSERT INTO series (") + kSeriesColumns +
+                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                  series.id, series.study_id, series.description, series.modality, series.dims[0],
+                  series.dims[1], series.dims[2], series.spacing_mm[0], series.spacing_mm[1],
+                  series.spacing_mm[2], series.unit, series.created_us);
+  }
+
+  Result<SeriesRecord> get_series(const std::string& id) override {
+    return run("cannot read series '" + id + "'", [&](pqxx::connection& c) -> Result<SeriesRecord> {
+      pqxx::work tx(c);
+      const pqxx::result rows = tx.exec_params(
+          std::string("SELECT ") + kSeriesColumns + " FROM series WHERE id = $1", id);
+      if (rows.empty()) return make_error(ErrorCode::not_found, "series '" + id + "' not found");
+      return read_series(rows[0]);
+    });
+  }
+
+  Result<std::vector<SeriesRecord>> list_series(const std::string& study_id) override {
+    return run("cannot list series of study '" + study_id + "'",
+               [&](pqxx::connection& c) -> Result<std::vector<SeriesRecord>> {
+                 pqxx::work tx(c);
+                 std::vector<SeriesRecord> all;
+                 for (const pqxx::row& row :
+                      tx.exec_params(std::string("SELECT ") + kSeriesColumns +
+                                         " FROM series WHERE study_id = $1 ORDER BY created_us, id",
+                                     study_id))
+                   all.push_back(read_series(row));
+                 return all;
+               });
+  }
+
+  Status create_model(const ModelRecord& model) override {
+    if (model.id.empty()) return make_error(ErrorCode::invalid_input, "a model needs an id");
+    return insert("model '" + model.id + "'", "series '" + model.series_id + "'",
+                  std::string("INSERT INTO models (") + kModelColumns +
+                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                  model.id, model.series_id, model.name, model.kind, model.threshold, model.labels,
+                  std::string(to_string(model.status)), model.progress, model.error,
+                  model.structures, model.triangles, model.created_by, model.created_us,
+                  model.updated_us);
+  }
+
+  Result<ModelRecord> get_model(const std::string& id) override {
+    return run("cannot read model '" + id + "'", [&](pqxx::connection& c) -> Result<ModelRecord> {
+      pqxx::work tx(c);
+      const pqxx::result rows =
+          tx.exec_params(std::string("SELECT ") + kModelColumns + " FROM models WHERE id = $1", id);
+      if (rows.empty()) return make_error(ErrorCode::not_found, "model '" + id + "' not found");
+      return read_model(rows[0]);
+    });
+  }
+
+  Result<std::vector<ModelRecord>> list_models(const std::string& series_id) override {
+    return run("cannot list models of series '" + series_id + "'",
+               [&](pqxx::connection& c) -> Result<std::vector<ModelRecord>> {
+                 pqxx::work tx(c);
+                 std::vector<ModelRecord> models;
+                 for (const pqxx::row& row : tx.exec_params(
+                          std::string("SELECT ") + kModelColumns +
+                              " FROM models WHERE series_id = $1 ORDER BY created_us, id",
+                          series_id)) {
+                   auto model = read_model(row);
+                   if (!model.ok()) return model.error();
+                   models.push_back(std::move(model).value());
+                 }
+                 return models;
+               });
+  }
+
+  Status update_model(const ModelRecord& model) override {
+    return run("cannot update model '" + model.id + "'", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      const pqxx::result r = tx.exec_params(
+          "UPDATE models SET status = $1, progress = $2, error = $3, structures = $4,"
+          " triangles = $5, updated_us = $6 WHERE id = $7",
+          std::string(to_string(model.status)), model.progress, model.error, model.structures,
+          model.triangles, model.updated_us, model.id);
+      if (r.affected_rows() == 0)
+        return make_error(ErrorCode::not_found, "model '" + model.id + "' not found");
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<std::int64_t> fail_building_models(const std::string& error, std::int64_t at_us) override {
+    return run("cannot mark building models failed",
+               [&](pqxx::connection& c) -> Result<std::int64_t> {
+                 pqxx::work tx(c);
+                 const pqxx::result r = tx.exec_params(
+                     "UPDATE models SET status = 'failed', error = $1, updated_us = $2"
+                     " WHERE status = 'building'",
+                     error, at_us);
+                 tx.commit();
+                 return static_cast<std::int64_t>(r.affected_rows());
+               });
+  }
+
   Status append_audit(const AuditEntry& entry) override {
     return run("cannot append to the audit log", [&](pqxx::connection& c) -> Status {
       pqxx::work tx(c);
@@ -615,6 +801,26 @@ class PostgresStore final : public RecordStore {
   }
 
  private:
+  // An INSERT: a duplicate id is a conflict, a missing parent (foreign key)
+  // is not_found naming `parent`.
+  template <class... Args>
+  Status insert(const std::string& what, const std::string& parent, const std::string& sql,
+                const Args&... args) {
+    return run("cannot create " + what, [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      try {
+        tx.exec_params(sql, args...);
+      } catch (const pqxx::foreign_key_violation&) {
+        return make_error(ErrorCode::not_found,
+                          "cannot create " + what + ": " + parent + " not found");
+      } catch (const pqxx::unique_violation&) {
+        return make_error(ErrorCode::conflict, what + " already exists");
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
   Result<UserRecord> find_user(const char* column, const std::string& value,
                                const std::string& not_found_message) {
     return run("cannot look up user", [&](pqxx::connection& c) -> Result<UserRecord> {

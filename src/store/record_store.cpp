@@ -48,6 +48,25 @@ std::optional<SessionStatus> parse_session_status(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(ModelStatus status) {
+  switch (status) {
+    case ModelStatus::building:
+      return "building";
+    case ModelStatus::ready:
+      return "ready";
+    case ModelStatus::failed:
+      return "failed";
+  }
+  return "building";
+}
+
+std::optional<ModelStatus> parse_model_status(std::string_view text) {
+  for (ModelStatus status : {ModelStatus::building, ModelStatus::ready, ModelStatus::failed}) {
+    if (text == to_string(status)) return status;
+  }
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<RecordStore>> open_store(const std::string& url) {
   constexpr std::string_view sqlite_prefix = "sqlite:";
   if (url.starts_with(sqlite_prefix)) {

@@ -10,6 +10,7 @@
 // server acknowledges an event to a client only after append_events returned,
 // so acknowledged events survive a crash of the process.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -88,6 +89,56 @@ struct AuditEntry {
   std::string remote;    // client address
 };
 
+// The imaging library: studies hold series (volumes), series hold surface
+// models. Their binary blobs (volume texture, voxels, .glb, .stl) are
+// artifacts without a session. Fields of patient studies may hold ciphertext:
+// the library layer encrypts them (store/record_cipher.h); the store keeps
+// whatever text it is given.
+struct StudyRecord {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::string library;     // "teaching" (de-identified) or "patient" (identified)
+  std::string modality;    // "MR", "CT", ...
+  std::string source;      // "bundled", "import", "pacs"
+  std::string patient_id;  // "" in the teaching library
+  std::string bundle;      // key of bundled content ("colin27-aal"), "" otherwise
+  std::string created_by;  // user id, "" for the server itself
+  std::int64_t created_us = 0;
+};
+
+struct SeriesRecord {
+  std::string id;
+  std::string study_id;
+  std::string description;
+  std::string modality;
+  std::array<std::int64_t, 3> dims{0, 0, 0};
+  std::array<double, 3> spacing_mm{0, 0, 0};
+  std::string unit;  // "HU" for CT, "" otherwise
+  std::int64_t created_us = 0;
+};
+
+enum class ModelStatus { building, ready, failed };
+const char* to_string(ModelStatus status);
+std::optional<ModelStatus> parse_model_status(std::string_view text);
+
+struct ModelRecord {
+  std::string id;
+  std::string series_id;
+  std::string name;
+  std::string kind;                 // "threshold" or "labels"
+  std::optional<double> threshold;  // with kind "threshold"
+  std::string labels;               // with kind "labels": the label source ("aal")
+  ModelStatus status = ModelStatus::building;
+  double progress = 0;  // 0..1
+  std::string error;    // why it failed
+  std::int64_t structures = 0;
+  std::int64_t triangles = 0;
+  std::string created_by;
+  std::int64_t created_us = 0;
+  std::int64_t updated_us = 0;
+};
+
 class RecordStore {
  public:
   virtual ~RecordStore() = default;
@@ -147,6 +198,26 @@ class RecordStore {
   virtual Result<ArtifactRecord> get_artifact(const std::string& id) = 0;
   virtual Result<std::vector<ArtifactRecord>> list_artifacts(
       const std::string& session_id) = 0;  // without data
+
+  // Imaging library. Creating a record whose id exists is a conflict; a
+  // series of an unknown study, or a model of an unknown series, is not_found.
+  // Lists are ordered by created_us, then id.
+  virtual Status create_study(const StudyRecord& study) = 0;
+  virtual Result<StudyRecord> get_study(const std::string& id) = 0;
+  virtual Result<std::vector<StudyRecord>> list_studies() = 0;
+  virtual Status create_series(const SeriesRecord& series) = 0;
+  virtual Result<SeriesRecord> get_series(const std::string& id) = 0;
+  virtual Result<std::vector<SeriesRecord>> list_series(const std::string& study_id) = 0;
+  virtual Status create_model(const ModelRecord& model) = 0;
+  virtual Result<ModelRecord> get_model(const std::string& id) = 0;
+  virtual Result<std::vector<ModelRecord>> list_models(const std::string& series_id) = 0;
+  // Writes status, progress, error, structures, triangles and updated_us of
+  // the model with model.id; not_found if absent.
+  virtual Status update_model(const ModelRecord& model) = 0;
+  // Marks every model still `building` as failed with `error` (used at
+  // start-up: their builder died with the previous process); returns how many.
+  virtual Result<std::int64_t> fail_building_models(const std::string& error,
+                                                    std::int64_t at_us) = 0;
 
   // Audit log: append-only.
   virtual Status append_audit(const AuditEntry& entry) = 0;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -99,6 +100,15 @@ class Query {
     if (stmt_ != nullptr) note(sqlite3_bind_int64(stmt_, next_++, value));
     return *this;
   }
+  Query& real(double value) {
+    if (stmt_ != nullptr) note(sqlite3_bind_double(stmt_, next_++, value));
+    return *this;
+  }
+  Query& real_or_null(const std::optional<double>& value) {
+    if (value) return real(*value);
+    if (stmt_ != nullptr) note(sqlite3_bind_null(stmt_, next_++));
+    return *this;
+  }
   Query& unsigned_integer(std::uint64_t value) {
     return integer(static_cast<std::int64_t>(value));  // bit for bit; read back the same way
   }
@@ -131,6 +141,11 @@ class Query {
     return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
   }
   std::int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  double column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+  std::optional<double> column_optional_double(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return column_double(column);
+  }
   std::uint64_t column_uint(int column) const {
     return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
   }
@@ -193,6 +208,60 @@ Result<SessionRecord> read_session(const Query& q) {
   session.ended_us = q.column_int(7);
   return session;
 }
+
+StudyRecord read_study(const Query& q) {
+  return StudyRecord{q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3),
+                     q.column_text(4), q.column_text(5), q.column_text(6), q.column_text(7),
+                     q.column_text(8), q.column_int(9)};
+}
+
+SeriesRecord read_series(const Query& q) {
+  SeriesRecord series;
+  series.id = q.column_text(0);
+  series.study_id = q.column_text(1);
+  series.description = q.column_text(2);
+  series.modality = q.column_text(3);
+  series.dims = {q.column_int(4), q.column_int(5), q.column_int(6)};
+  series.spacing_mm = {q.column_double(7), q.column_double(8), q.column_double(9)};
+  series.unit = q.column_text(10);
+  series.created_us = q.column_int(11);
+  return series;
+}
+
+Result<ModelRecord> read_model(const Query& q) {
+  ModelRecord model;
+  model.id = q.column_text(0);
+  model.series_id = q.column_text(1);
+  model.name = q.column_text(2);
+  model.kind = q.column_text(3);
+  model.threshold = q.column_optional_double(4);
+  model.labels = q.column_text(5);
+  const std::string status = q.column_text(6);
+  const auto parsed = parse_model_status(status);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "model '" + model.id + "' has an unknown status '" +
+                                               status + "' in the store");
+  }
+  model.status = *parsed;
+  model.progress = q.column_double(7);
+  model.error = q.column_text(8);
+  model.structures = q.column_int(9);
+  model.triangles = q.column_int(10);
+  model.created_by = q.column_text(11);
+  model.created_us = q.column_int(12);
+  model.updated_us = q.column_int(13);
+  return model;
+}
+
+constexpr const char* kStudyColumns =
+    "id, title, description, library, modality, source, patient_id, bundle, created_by, "
+    "created_us";
+constexpr const char* kSeriesColumns =
+    "id, study_id, description, modality, nx, ny, nz, spacing_x, spacing_y, spacing_z, unit, "
+    "created_us";
+constexpr const char* kModelColumns =
+    "id, series_id, name, kind, threshold, labels, status, progress, error, structures, "
+    "triangles, created_by, created_us, updated_us";
 
 constexpr const char* kUserColumns =
     "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
@@ -646,6 +715,178 @@ class SqliteStore final : public RecordStore {
     });
   }
 
+  Status create_study(const StudyRecord& study) override {
+    return locked([&]() -> Status {
+      if (study.id.empty()) return make_error(ErrorCode::invalid_input, "a study needs an id");
+      auto q = query(std::string("INSERT INTO studies (") + kStudyColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.text(study.id)
+          .text(study.title)
+          .text(study.description)
+          .text(study.library)
+          .text(study.modality)
+          .text(study.source)
+          .text(study.patient_id)
+          .text(study.bundle)
+          .text(study.created_by)
+          .integer(study.created_us);
+      return insert_result(q, "study '" + study.id + "'", "");
+    });
+  }
+
+  Result<StudyRecord> get_study(const std::string& id) override {
+    return locked([&]() -> Result<StudyRecord> {
+      auto q = query(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = ?");
+      q.text(id);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE)
+        return make_error(ErrorCode::not_found, "study '" + id + "' not found");
+      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read study '" + id + "'");
+      return read_study(q);
+    });
+  }
+
+  Result<std::vector<StudyRecord>> list_studies() override {
+    return locked([&]() -> Result<std::vector<StudyRecord>> {
+      auto q =
+          query(std::string("SELECT ") + kStudyColumns + " FROM studies ORDER BY created_us, id");
+      std::vector<StudyRecord> studies;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) studies.push_back(read_study(q));
+      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list studies");
+      return studies;
+    });
+  }
+
+  Status create_series(const SeriesRecord& series) override {
+    return locked([&]() -> Status {
+      if (series.id.empty()) return make_error(ErrorCode::invalid_input, "a series needs an id");
+      auto q = query(std::string("INSERT INTO series (") + kSeriesColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.text(series.id)
+          .text(series.study_id)
+          .text(series.description)
+          .text(series.modality)
+          .integer(series.dims[0])
+          .integer(series.dims[1])
+          .integer(series.dims[2])
+          .real(series.spacing_mm[0])
+          .real(series.spacing_mm[1])
+          .real(series.spacing_mm[2])
+          .text(series.unit)
+          .integer(series.created_us);
+      return insert_result(q, "series '" + series.id + "'", "study '" + series.study_id + "'");
+    });
+  }
+
+  Result<SeriesRecord> get_series(const std::string& id) override {
+    return locked([&]() -> Result<SeriesRecord> {
+      auto q = query(std::string("SELECT ") + kSeriesColumns + " FROM series WHERE id = ?");
+      q.text(id);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE)
+        return make_error(ErrorCode::not_found, "series '" + id + "' not found");
+      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read series '" + id + "'");
+      return read_series(q);
+    });
+  }
+
+  Result<std::vector<SeriesRecord>> list_series(const std::string& study_id) override {
+    return locked([&]() -> Result<std::vector<SeriesRecord>> {
+      auto q = query(std::string("SELECT ") + kSeriesColumns +
+                     " FROM series WHERE study_id = ? ORDER BY created_us, id");
+      q.text(study_id);
+      std::vector<SeriesRecord> all;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) all.push_back(read_series(q));
+      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list series of study '" + study_id + "'");
+      return all;
+    });
+  }
+
+  Status create_model(const ModelRecord& model) override {
+    return locked([&]() -> Status {
+      if (model.id.empty()) return make_error(ErrorCode::invalid_input, "a model needs an id");
+      auto q = query(std::string("INSERT INTO models (") + kModelColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.text(model.id)
+          .text(model.series_id)
+          .text(model.name)
+          .text(model.kind)
+          .real_or_null(model.threshold)
+          .text(model.labels)
+          .text(to_string(model.status))
+          .real(model.progress)
+          .text(model.error)
+          .integer(model.structures)
+          .integer(model.triangles)
+          .text(model.created_by)
+          .integer(model.created_us)
+          .integer(model.updated_us);
+      return insert_result(q, "model '" + model.id + "'", "series '" + model.series_id + "'");
+    });
+  }
+
+  Result<ModelRecord> get_model(const std::string& id) override {
+    return locked([&]() -> Result<ModelRecord> {
+      auto q = query(std::string("SELECT ") + kModelColumns + " FROM models WHERE id = ?");
+      q.text(id);
+      const int rc = q.step();
+      if (rc == SQLITE_DONE)
+        return make_error(ErrorCode::not_found, "model '" + id + "' not found");
+      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read model '" + id + "'");
+      return read_model(q);
+    });
+  }
+
+  Result<std::vector<ModelRecord>> list_models(const std::string& series_id) override {
+    return locked([&]() -> Result<std::vector<ModelRecord>> {
+      auto q = query(std::string("SELECT ") + kModelColumns +
+                     " FROM models WHERE series_id = ? ORDER BY created_us, id");
+      q.text(series_id);
+      std::vector<ModelRecord> models;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        auto model = read_model(q);
+        if (!model.ok()) return model.error();
+        models.push_back(std::move(model).value());
+      }
+      if (rc != SQLITE_DONE)
+        return q.failure(rc, "cannot list models of series '" + series_id + "'");
+      return models;
+    });
+  }
+
+  Status update_model(const ModelRecord& model) override {
+    return locked([&]() -> Status {
+      auto q = query(
+          "UPDATE models SET status = ?, progress = ?, error = ?, structures = ?, triangles = ?,"
+          " updated_us = ? WHERE id = ?");
+      q.text(to_string(model.status))
+          .real(model.progress)
+          .text(model.error)
+          .integer(model.structures)
+          .integer(model.triangles)
+          .integer(model.updated_us)
+          .text(model.id);
+      MV_TRY(q.run("cannot update model '" + model.id + "'"));
+      if (sqlite3_changes(db_) == 0)
+        return make_error(ErrorCode::not_found, "model '" + model.id + "' not found");
+      return {};
+    });
+  }
+
+  Result<std::int64_t> fail_building_models(const std::string& error, std::int64_t at_us) override {
+    return locked([&]() -> Result<std::int64_t> {
+      auto q = query(
+          "UPDATE models SET status = 'failed', error = ?, updated_us = ? WHERE status = "
+          "'building'");
+      q.text(error).integer(at_us);
+      MV_TRY(q.run("cannot mark building models failed"));
+      return static_cast<std::int64_t>(sqlite3_changes64(db_));
+    });
+  }
+
   Status append_audit(const AuditEntry& entry) override {
     return locked([&]() -> Status {
       auto q = query(
@@ -850,6 +1091,19 @@ class SqliteStore final : public RecordStore {
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return q.failure(rc, "cannot look up user");
     return {};
+  }
+
+  // The outcome of an INSERT: a duplicate id is a conflict, a missing parent
+  // (foreign key) is not_found naming `parent`.
+  static Status insert_result(Query& q, const std::string& what, const std::string& parent) {
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return {};
+    if (code_for(rc) == ErrorCode::conflict)
+      return make_error(ErrorCode::conflict, what + " already exists");
+    if (code_for(rc) == ErrorCode::not_found)
+      return make_error(ErrorCode::not_found,
+                        "cannot create " + what + ": " + parent + " not found");
+    return q.failure(rc, "cannot create " + what);
   }
 
   static void bind_user(Query& q, const UserRecord& user) {

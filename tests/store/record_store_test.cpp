@@ -7,9 +7,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <pqxx/pqxx>
 #include <string>
@@ -28,7 +30,7 @@ using test::PostgresEnvironment;
 [[maybe_unused]] ::testing::Environment* const kPostgres =
     ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
 
-constexpr int kLatestSchemaVersion = 2;
+constexpr int kLatestSchemaVersion = 3;
 
 template <class R>
 std::string why(const R& result) {
@@ -816,6 +818,153 @@ TEST_P(RecordStoreTest, MissingArtifactIsNotFound) {
   const auto found = store_->get_artifact("art_nope");
   EXPECT_ERROR(found, not_found);
   EXPECT_EQ(found.error().message, "artifact 'art_nope' not found");
+}
+
+// ---- imaging library ----
+
+StudyRecord make_study(const std::string& id, std::int64_t created_us) {
+  return StudyRecord{id, "Colin27 brain MRI", "T1, 1 mm",  "teaching", "MR", "bundled",
+                     "", "colin27",           "usr_alice", created_us};
+}
+
+SeriesRecord make_series(const std::string& id, const std::string& study_id,
+                         std::int64_t created_us) {
+  SeriesRecord series;
+  series.id = id;
+  series.study_id = study_id;
+  series.description = "T1 axial";
+  series.modality = "MR";
+  series.dims = {181, 217, 181};
+  series.spacing_mm = {1.0, 0.957, 1.5};
+  series.created_us = created_us;
+  return series;
+}
+
+ModelRecord make_model(const std::string& id, const std::string& series_id,
+                       std::int64_t created_us) {
+  ModelRecord model;
+  model.id = id;
+  model.series_id = series_id;
+  model.name = "Skull";
+  model.kind = "threshold";
+  model.threshold = 300.25;
+  model.created_by = "usr_alice";
+  model.created_us = created_us;
+  model.updated_us = created_us;
+  return model;
+}
+
+TEST_P(RecordStoreTest, StudiesSeriesAndModelsRoundTripWithEveryField) {
+  ASSERT_OK(store_->create_study(make_study("stu_1", 5)));
+  ASSERT_OK(store_->create_series(make_series("ser_1", "stu_1", 6)));
+  ModelRecord labels = make_model("mdl_2", "ser_1", 8);
+  labels.kind = "labels";
+  labels.threshold.reset();
+  labels.labels = "aal";
+  ASSERT_OK(store_->create_model(labels));
+  ASSERT_OK(store_->create_model(make_model("mdl_1", "ser_1", 7)));
+
+  auto study = store_->get_study("stu_1");
+  ASSERT_OK(study);
+  EXPECT_EQ(study->title, "Colin27 brain MRI");
+  EXPECT_EQ(study->description, "T1, 1 mm");
+  EXPECT_EQ(study->library, "teaching");
+  EXPECT_EQ(study->modality, "MR");
+  EXPECT_EQ(study->source, "bundled");
+  EXPECT_EQ(study->bundle, "colin27");
+  EXPECT_EQ(study->created_by, "usr_alice");
+  EXPECT_EQ(study->created_us, 5);
+
+  auto series = store_->get_series("ser_1");
+  ASSERT_OK(series);
+  EXPECT_EQ(series->study_id, "stu_1");
+  EXPECT_EQ(series->dims, (std::array<std::int64_t, 3>{181, 217, 181}));
+  EXPECT_EQ(series->spacing_mm, (std::array<double, 3>{1.0, 0.957, 1.5}));
+  EXPECT_EQ(series->unit, "");
+
+  auto models = store_->list_models("ser_1");
+  ASSERT_OK(models);
+  ASSERT_EQ(models->size(), 2u);
+  EXPECT_EQ((*models)[0].id, "mdl_1");
+  EXPECT_EQ((*models)[0].threshold, std::optional<double>(300.25));
+  EXPECT_EQ((*models)[0].status, ModelStatus::building);
+  EXPECT_EQ((*models)[1].kind, "labels");
+  EXPECT_FALSE((*models)[1].threshold.has_value());
+  EXPECT_EQ((*models)[1].labels, "aal");
+}
+
+TEST_P(RecordStoreTest, StudiesAndSeriesAreListedOldestFirst) {
+  ASSERT_OK(store_->create_study(make_study("stu_b", 20)));
+  ASSERT_OK(store_->create_study(make_study("stu_a", 10)));
+  ASSERT_OK(store_->create_series(make_series("ser_2", "stu_a", 3)));
+  ASSERT_OK(store_->create_series(make_series("ser_1", "stu_a", 4)));
+  ASSERT_OK(store_->create_series(make_series("ser_3", "stu_b", 1)));
+  auto studies = store_->list_studies();
+  ASSERT_OK(studies);
+  ASSERT_EQ(studies->size(), 2u);
+  EXPECT_EQ((*studies)[0].id, "stu_a");
+  EXPECT_EQ((*studies)[1].id, "stu_b");
+  auto series = store_->list_series("stu_a");
+  ASSERT_OK(series);
+  ASSERT_EQ(series->size(), 2u);
+  EXPECT_EQ((*series)[0].id, "ser_2");
+  EXPECT_EQ((*series)[1].id, "ser_1");
+}
+
+TEST_P(RecordStoreTest, LibraryRecordsOfUnknownParentsAreNotFoundAndDuplicatesConflict) {
+  EXPECT_ERROR(store_->create_series(make_series("ser_1", "stu_nope", 1)), not_found);
+  EXPECT_ERROR(store_->create_model(make_model("mdl_1", "ser_nope", 1)), not_found);
+  ASSERT_OK(store_->create_study(make_study("stu_1", 1)));
+  EXPECT_ERROR(store_->create_study(make_study("stu_1", 2)), conflict);
+  StudyRecord odd = make_study("stu_2", 3);
+  odd.library = "public";
+  EXPECT_ERROR(store_->create_study(odd), invalid_input);
+  EXPECT_ERROR(store_->get_study("stu_nope"), not_found);
+  EXPECT_ERROR(store_->get_series("ser_nope"), not_found);
+  EXPECT_ERROR(store_->get_model("mdl_nope"), not_found);
+}
+
+TEST_P(RecordStoreTest, UpdateModelRecordsProgressAndOutcome) {
+  ASSERT_OK(store_->create_study(make_study("stu_1", 1)));
+  ASSERT_OK(store_->create_series(make_series("ser_1", "stu_1", 1)));
+  ModelRecord model = make_model("mdl_1", "ser_1", 1);
+  ASSERT_OK(store_->create_model(model));
+  model.status = ModelStatus::ready;
+  model.progress = 1;
+  model.structures = 116;
+  model.triangles = 678416;
+  model.updated_us = 99;
+  model.name = "ignored: the name is not updated";
+  ASSERT_OK(store_->update_model(model));
+  auto found = store_->get_model("mdl_1");
+  ASSERT_OK(found);
+  EXPECT_EQ(found->status, ModelStatus::ready);
+  EXPECT_EQ(found->progress, 1.0);
+  EXPECT_EQ(found->structures, 116);
+  EXPECT_EQ(found->triangles, 678416);
+  EXPECT_EQ(found->updated_us, 99);
+  EXPECT_EQ(found->name, "Skull");
+  model.id = "mdl_nope";
+  EXPECT_ERROR(store_->update_model(model), not_found);
+}
+
+TEST_P(RecordStoreTest, FailBuildingModelsMarksOnlyBuildingOnesAndCountsThem) {
+  ASSERT_OK(store_->create_study(make_study("stu_1", 1)));
+  ASSERT_OK(store_->create_series(make_series("ser_1", "stu_1", 1)));
+  ASSERT_OK(store_->create_model(make_model("mdl_1", "ser_1", 1)));
+  ModelRecord ready = make_model("mdl_2", "ser_1", 2);
+  ready.status = ModelStatus::ready;
+  ASSERT_OK(store_->create_model(ready));
+  auto count = store_->fail_building_models("server restarted", 50);
+  ASSERT_OK(count);
+  EXPECT_EQ(*count, 1);
+  auto failed = store_->get_model("mdl_1");
+  ASSERT_OK(failed);
+  EXPECT_EQ(failed->status, ModelStatus::failed);
+  EXPECT_EQ(failed->error, "server restarted");
+  auto kept = store_->get_model("mdl_2");
+  ASSERT_OK(kept);
+  EXPECT_EQ(kept->status, ModelStatus::ready);
 }
 
 // ---- audit ----
