@@ -12,10 +12,16 @@ struct DecimationOptions {
 };
 
 // Quadric edge collapse by meshoptimizer (meshopt_simplify, borders locked so
-// open edges stay where they are). If a collapse sequence breaks a watertight
-// input (edges not shared by exactly two triangles), the attempt is discarded
-// and retried less aggressively; the result is never less closed than the
-// input. Unused vertices are dropped and normals recomputed when present.
+// open edges stay where they are) down to target_ratio of the triangles, or
+// fewer removed where the error bound stops it first (callers compare the
+// counts and say so). meshoptimizer 0.18 does not check the link condition,
+// so on large surfaces a few collapses fold slivers into zero-volume fins or
+// pinch two sheets together at an edge or vertex; fins are removed and
+// pinched vertices split (one copy per fan of triangles, positions
+// unchanged), so a closed, manifold, consistently oriented input stays so.
+// If it still would not, the result is an error, never a silently
+// undecimated mesh. Unused vertices are dropped and normals recomputed when
+// present.
 Result<SurfaceMesh> decimate(const SurfaceMesh& mesh, const DecimationOptions& options = {});
 
 }  // namespace medvision::imaging
