@@ -125,8 +125,8 @@ async function measure(page) {
   }, SECONDS);
 }
 
-async function ready(page, what) {
-  for (let i = 0; i < 150; i++) {
+async function ready(page, what, tenthsOfSeconds = 150) {
+  for (let i = 0; i < tenthsOfSeconds; i++) {
     const ok = await page.evaluate(() => window.__medvision?.connected === true).catch(() => false);
     if (ok) return;
     await sleep(100);
@@ -149,8 +149,11 @@ const scenes = [
   { name: 'sandbox session, headset (2 eyes)', kind: 'sandbox', headset: true },
   { name: 'ACLS megacode session, desktop + monitor panel', kind: 'emergency/acls-vf', headset: false },
   { name: 'ACLS megacode session, headset (2 eyes) + in-world monitor', kind: 'emergency/acls-vf', headset: true },
-  { name: 'anatomy: 128^3 CT phantom ray marched, desktop', anatomy: true, headset: false },
-  { name: 'anatomy: 128^3 CT phantom ray marched, headset (2 eyes)', anatomy: true, headset: true },
+  { name: 'anatomy: 128^3 CT phantom ray marched, desktop', anatomy: '#/anatomy?phantom', headset: false },
+  { name: 'anatomy: 128^3 CT phantom ray marched, headset (2 eyes)', anatomy: '#/anatomy?phantom', headset: true },
+  // The library's default: the bundled AAL brain model (116 structures) with the Colin27 volume ray marched.
+  { name: 'anatomy library: bundled AAL brain + MR volume, desktop', anatomy: '#/anatomy', headset: false, bundled: true },
+  { name: 'anatomy library: bundled AAL brain + MR volume, headset (2 eyes)', anatomy: '#/anatomy', headset: true, bundled: true },
 ];
 
 async function main() {
@@ -169,8 +172,9 @@ async function main() {
       const { context, page } = await openPage(browser, server.base, scene.headset);
       try {
         if (scene.anatomy) {
-          await page.goto(`${server.base}/#/anatomy`);
-          await ready(page, 'the anatomy view');
+          await page.goto(`${server.base}/${scene.anatomy}`);
+          // The bundled model is built at the server's first start: wait for it (and its 8 MB .glb) longer.
+          await ready(page, 'the anatomy view', scene.bundled ? 900 : 150);
         } else {
           const id = await newSession(page, server.base, scene.kind);
           await page.goto(`${server.base}/#/sessions/${encodeURIComponent(id)}`);

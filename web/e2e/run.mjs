@@ -11,15 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { projectToCanvas } from './camera.mjs';
 import { decodePng, findColourRegions, hueDistance } from './pixels.mjs';
+import { xrAnatomyHeadsetCases } from './xr-anatomy-headset.mjs';
 import { xrAnatomyCases } from './xr-anatomy.mjs';
 import { xrHeadsetCases } from './xr-headset.mjs';
+import { xrLaparoscopyCases } from './xr-laparoscopy.mjs';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_BIN = resolve(WEB_DIR, process.env.MEDVISION_BIN ?? '../build/dev/src/app/medvision');
 const DIST_DIR = join(WEB_DIR, 'dist');
 const RESULTS_DIR = join(WEB_DIR, 'test-results');
 const ADMIN_PASSWORD = 'e2e-Admin-password-42';
-const WHOLE_RUN_TIMEOUT_MS = 180_000;
+const WHOLE_RUN_TIMEOUT_MS = 360_000;
+// E2E_ONLY=regex runs only the cases whose names match (e.g. E2E_ONLY=headset).
+const ONLY = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY, 'i') : null;
 const VIEWPORT = { width: 960, height: 720 };
 // Table top of the server's sandbox (docs: y = 0.9, x in [-0.6, 0.6], z in [-0.9, -0.3]).
 const TABLE = { y: 0.9, minX: -0.6, maxX: 0.6, minZ: -0.9, maxZ: -0.3 };
@@ -422,7 +426,9 @@ async function main() {
     ['a megacode runs in the browser: monitor, actions, controls, debrief', runMegacodeInTheBrowser],
     ...xrHeadsetCases,
     ...xrAnatomyCases,
-  ];
+    ...xrAnatomyHeadsetCases,
+    ...xrLaparoscopyCases,
+  ].filter(([name]) => ONLY === null || ONLY.test(name));
   // What cases in other files (xr-headset.mjs) may use of this runner.
   const harness = { log, sleep, pollUntil, loggedInPage, resultsDir: RESULTS_DIR };
   try {

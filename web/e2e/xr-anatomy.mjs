@@ -6,20 +6,107 @@
 // export's format (JSON header naming a raw uint8 file, src/imaging/
 // volume_texture.h), both as data: URLs. Registered in run.mjs.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, findColourRegions, hueDistance } from './pixels.mjs';
 
 const BOX_MM = 40;
 const APART_MM = 70; // centre to centre, along x
-const STRUCTURES = [
+export const STRUCTURES = [
   { name: 'left_kidney', label: 'left kidney', rgb: [0.85, 0.1, 0.1], hue: 0, xMm: -APART_MM / 2 },
   { name: 'liver', label: 'liver', rgb: [0.1, 0.3, 0.9], hue: 225, xMm: APART_MM / 2 },
 ];
 
 export const xrAnatomyCases = [
   ['the anatomy viewer loads a .glb and a volume, labels a clicked structure and measures in mm', labelAndMeasure],
+  ['the Anatomy link opens the library, which shows the bundled AAL brain model; a click reads its AAL label', libraryBrainAtlas],
 ];
+
+// The AAL atlas' names (index, name, code per line), from the Debian package the server builds the model from.
+const AAL_NAMES = '/usr/share/mricron/templates/aal.nii.txt';
+const BRAIN_STUDY = 'Colin27 brain MRI (AAL atlas)';
+// The bundled model is built at the server's first start (about 4 s with -O2); the case has 90 s in all.
+const BUNDLED_MODEL_MS = 75_000;
+
+async function libraryBrainAtlas({ server, browser, harness }) {
+  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
+  const names = new Set(
+    readFileSync(AAL_NAMES, 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[1])
+      .filter((name) => name !== undefined)
+      .map((name) => name.replace(/_/g, ' ')),
+  );
+  if (names.size !== 116) throw new Error(`${AAL_NAMES} names ${names.size} structures, not 116`);
+  const { context, page, pageErrors } = await loggedInPage(server, browser);
+  try {
+    log('library: follow the Anatomy link from the sessions page');
+    await page.click('#nav-anatomy');
+    const brain = page.locator('#library-studies li.study', { hasText: BRAIN_STUDY });
+    await pollUntil(15_000, `the library lists "${BRAIN_STUDY}"`, async () => (await brain.count()) === 1);
+    const progress = new Set();
+    await pollUntil(BUNDLED_MODEL_MS, 'the bundled brain model open in the viewer', async () => {
+      const status = await brain.locator('.model-status').first().textContent();
+      if (/^building/.test(status)) progress.add(status);
+      if (/^failed/.test(status)) throw new Error(`the bundled model ${status}`);
+      const state = await page.getAttribute('#anatomy-status', 'data-state').catch(() => null);
+      if (state === 'error') throw new Error(`the viewer says: ${await page.textContent('#anatomy-status')}`);
+      return state === 'connected';
+    }, 250);
+    log(`library: ${progress.size > 0 ? `progress seen: ${[...progress].join(', ')}` : 'the model was ready on arrival'}; the list says`,
+      JSON.stringify((await brain.textContent()).replace(/\s+/g, ' ').trim()));
+    log('library: viewer', JSON.stringify(await page.textContent('#anatomy-status')));
+    if ((await page.getAttribute('#library-studies li.study[aria-current="true"]', 'data-study-id')) !== (await brain.getAttribute('data-study-id'))) {
+      throw new Error('the brain study is not marked as the one shown');
+    }
+    await sleep(1000);
+
+    const canvas = page.locator('#viewport canvas');
+    const box = await canvas.boundingBox();
+    const shot = await canvas.screenshot();
+    writeFileSync(join(resultsDir, 'library-brain.png'), shot);
+    const png = decodePng(shot);
+    const sd = luminanceSd(png);
+    const regions = findColourRegions(png);
+    const hues = new Set(regions.map((r) => Math.round(r.hue / 30)));
+    const area = regions.reduce((n, r) => n + r.area, 0);
+    log(`library: ${regions.length} coloured regions in ${hues.size} hue bands, ${area} pixels (${((100 * area) / (png.width * png.height)).toFixed(1)}% of the canvas), luminance sd ${sd.toFixed(1)}`);
+    if (sd < 8) throw new Error('library-brain.png is uniform: broken render');
+    if (area < 0.03 * png.width * png.height) throw new Error('the brain model covers less than 3% of the canvas');
+    if (hues.size < 4) throw new Error(`the atlas shows only ${hues.size} hue bands; its structures have many colours`);
+
+    // Click the middle of the largest coloured region: a structure's surface.
+    const target = regions[0];
+    await page.mouse.click(box.x + target.cx, box.y + target.cy);
+    const label = await pollUntil(10_000, 'a label', async () => {
+      const text = (await page.textContent('#anatomy-readout')) ?? '';
+      return text !== '' ? text : null;
+    });
+    await sleep(300);
+    writeFileSync(join(resultsDir, 'library-brain-label.png'), await canvas.screenshot());
+    await page.screenshot({ path: join(resultsDir, 'library-page.png') });
+    log(`library: clicked (${target.cx.toFixed(0)}, ${target.cy.toFixed(0)}): labelled ${JSON.stringify(label)}`);
+    if (!names.has(label)) throw new Error(`the label ${JSON.stringify(label)} is not an AAL structure name`);
+    if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
+  } catch (error) {
+    await page.screenshot({ path: join(resultsDir, 'library-failure.png') }).catch(() => {});
+    throw error;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+function luminanceSd(png) {
+  let sum = 0;
+  let sumSq = 0;
+  const n = png.width * png.height;
+  for (let i = 0; i < n; i++) {
+    const l = 0.299 * png.data[4 * i] + 0.587 * png.data[4 * i + 1] + 0.114 * png.data[4 * i + 2];
+    sum += l;
+    sumSq += l * l;
+  }
+  return Math.sqrt(Math.max(0, sumSq / n - (sum / n) ** 2));
+}
 
 async function labelAndMeasure({ server, browser, harness }) {
   const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
@@ -80,7 +167,7 @@ async function labelAndMeasure({ server, browser, harness }) {
 }
 
 /** A .glb (glTF 2.0 binary) with one box mesh per structure, in metres, with its colour. */
-function makeGlb() {
+export function makeGlb() {
   const s = BOX_MM / 2000;
   // 24 vertices (4 per face, so each face has its own normal) and 36 indices.
   const faces = [
@@ -144,7 +231,7 @@ const VOLUME_N = 24;
 const VOXEL_MM = 6; // a 144 mm cube around the structures
 
 /** The export's header for a 24^3 texture centred on the patient origin, the raw voxels inline. */
-function makeVolumeHeader() {
+export function makeVolumeHeader() {
   const n = VOLUME_N;
   const extent = n * VOXEL_MM;
   const origin = -((n - 1) / 2) * VOXEL_MM;

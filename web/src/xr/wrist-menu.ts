@@ -1,4 +1,4 @@
-import { Vector3, type Object3D } from 'three';
+import { Matrix4, Quaternion, Vector3, type Object3D } from 'three';
 import { createCanvasPanel, rayToPanelPixel, redrawPanel, type CanvasPanel } from './canvas-panel';
 
 /** One row of the wrist menu; `label` is read when the menu is redrawn. */
@@ -12,6 +12,8 @@ export interface WristMenuItem {
  * A small menu on the left wrist. It shows when the inside of the wrist
  * turns towards the eyes (as one looks at a watch) or when the menu button
  * (X) pins it; the right hand's pointer ray hovers and selects its rows.
+ * While shown it floats just above the wrist and faces the eyes upright,
+ * so it reads the same however the hand is turned.
  */
 export interface WristMenu {
   panel: CanvasPanel;
@@ -32,9 +34,7 @@ const FACING_COS = 0.35;
 export function createWristMenu(items: readonly WristMenuItem[]): WristMenu {
   const panel = createCanvasPanel(WIDTH_PX, ROW_PX * items.length + 16, WIDTH_M);
   panel.mesh.name = 'wrist-menu';
-  // Above the back of the left controller, tilted to face the user.
-  panel.mesh.position.set(0.02, 0.07, 0.05);
-  panel.mesh.rotation.set(-0.6, 0.5, 0);
+  // Placed each frame it shows (faceTheEyes).
   panel.mesh.visible = false;
   return { panel, items, hovered: -1, pinned: false, drawnHover: -2, dirty: true };
 }
@@ -59,8 +59,37 @@ export function updateWristMenu(menu: WristMenu, grip: Object3D, gripTracked: bo
     show = menu.pinned || inner.dot(toEyes) > FACING_COS;
   }
   menu.panel.mesh.visible = show;
-  if (!show) menu.hovered = -1;
+  if (show) faceTheEyes(menu.panel.mesh, grip, head);
+  else menu.hovered = -1;
   redrawIfChanged(menu);
+}
+
+// How far above the wrist the menu's centre floats, metres: clear of the hand, within a glance.
+const ABOVE_WRIST_M = 0.1;
+const UP = new Vector3(0, 1, 0);
+const panelAt = new Vector3();
+const eyes = new Vector3();
+const facing = new Matrix4();
+const worldTurn = new Quaternion();
+const gripTurn = new Quaternion();
+
+/**
+ * Puts the panel (a child of the grip) above the wrist, its face (+Z)
+ * towards the eyes and its rows level, by giving it the grip-local pose
+ * of that world pose. Allocates nothing.
+ */
+function faceTheEyes(panel: Object3D, grip: Object3D, head: Object3D): void {
+  grip.getWorldPosition(panelAt);
+  panelAt.y += ABOVE_WRIST_M;
+  head.getWorldPosition(eyes);
+  // Matrix4.lookAt(eye, target, up) turns +Z from target towards eye: from the panel to the eyes.
+  facing.lookAt(eyes, panelAt, UP);
+  worldTurn.setFromRotationMatrix(facing);
+  grip.getWorldQuaternion(gripTurn).invert();
+  panel.quaternion.copy(gripTurn).multiply(worldTurn);
+  panel.position.copy(grip.worldToLocal(panelAt));
+  // The pointer tests the panel this frame, before the renderer updates world matrices.
+  panel.updateMatrixWorld();
 }
 
 const pixel = { x: 0, y: 0 };
