@@ -12,6 +12,7 @@
 #include "core/ids.h"
 #include "imaging/volume_texture.h"
 #include "imaging/window.h"
+#include "library/image_library.h"
 
 namespace medvision {
 namespace {
@@ -28,6 +29,10 @@ struct ImportOptions {
   std::string path;
   std::string out_dir;
   bool keep_identity = false;
+  std::string db;  // also record the study in this store's imaging library
+  std::string data_dir = "var";
+  std::string title;
+  std::string patient_id;  // with --keep-identity
 };
 
 // Redraws one line on a terminal; elsewhere writes a line at each 10% step.
@@ -151,6 +156,39 @@ void print_series(const imaging::SourceVolume& v, const std::string& folder) {
   for (const auto& w : v.warnings) std::printf("    warning: %s\n", w.c_str());
 }
 
+// Records the imported series as one study: de-identified imports go to the
+// teaching library, identified ones to the patient library (encrypted).
+Status record_in_library(const ImportOptions& o, imaging::VolumeSource& source) {
+  auto opened = library::open_library(o.db, o.data_dir);
+  if (!opened) return opened.error();
+  StudyRecord study;
+  study.library = o.keep_identity ? library::kPatient : library::kTeaching;
+  study.source = "import";
+  study.patient_id = o.patient_id;
+  std::vector<library::SeriesInput> inputs;
+  for (auto& v : source.volumes) {
+    // NIfTI carries no modality: "OT" is DICOM's "other" (PS3.3 C.7.3.1.1.1).
+    if (study.modality.empty()) study.modality = v.modality.empty() ? "OT" : v.modality;
+    std::string description = v.modality.empty() ? "NIfTI volume" : v.modality + " series";
+    if (o.keep_identity && v.dicom) description = v.dicom->series_description;
+    inputs.push_back({std::move(v.volume), description, v.modality});
+  }
+  // A folder or file name often carries the patient's name: teaching titles
+  // never come from it.
+  study.title = !o.title.empty()  ? o.title
+                : o.keep_identity ? fs::path(o.path).filename().string()
+                                  : "Imported " + study.modality + " study";
+  study.description =
+      std::to_string(inputs.size()) + " series imported from " + to_string(source.format);
+  auto added = opened->library->add_study(std::move(study), std::move(inputs));
+  if (!added) return added.error();
+  std::printf("recorded study %s in the %s library:", added->study.id.c_str(),
+              added->study.library.c_str());
+  for (const auto& series : added->series) std::printf(" %s", series.id.c_str());
+  std::printf("\n");
+  return {};
+}
+
 Status import(const ImportOptions& o) {
   const bool deidentify = !o.keep_identity;
   if (!deidentify) {
@@ -213,6 +251,7 @@ Status import(const ImportOptions& o) {
                 source->files_skipped, source->files_examined);
   MV_TRY(write_text(out_dir / "summary.json", summary.dump(2) + "\n"));
   std::printf("wrote %s\n", out_dir.string().c_str());
+  if (!o.db.empty()) MV_TRY(record_in_library(o, *source));
   return {};
 }
 
@@ -235,7 +274,19 @@ void add_import_command(CLI::App& app) {
                 "Keep patient identity (only for a protected patient record)")
       ->excludes(deid);
   cmd->add_option("-o,--output", options->out_dir, "Output folder (default var/imports/<new id>)");
+  cmd->add_option("--db", options->db,
+                  "Also record the study in this store's imaging library (sqlite:PATH or "
+                  "postgres://...): teaching library, or patient library with --keep-identity");
+  cmd->add_option("--data", options->data_dir,
+                  "Data folder holding record.key for patient records (default ./var)");
+  cmd->add_option("--title", options->title, "Study title in the library");
+  cmd->add_option("--patient", options->patient_id,
+                  "Patient id of a patient-library study (with --keep-identity and --db)");
   cmd->callback([options] {
+    if (!options->patient_id.empty() && (!options->keep_identity || options->db.empty())) {
+      std::fprintf(stderr, "medvision import: --patient goes with --keep-identity and --db\n");
+      throw CLI::RuntimeError(2);
+    }
     const Status done = import(*options);
     if (!done.ok()) {
       std::fprintf(stderr, "medvision import: %s\n", done.error().message.c_str());

@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
       {"max-frame-rate", "Most WebSocket frames per second per connection (default 240)"},
       {"max-body-bytes", "Largest HTTP request body (default 1048576)"},
       {"log-level", "trace, debug, info, warn, error or off (default info)"},
+      {"library",
+       "bundled: build the bundled anatomy (Colin27 + AAL atlas, head CT) in the background at "
+       "first start (the default); none: do not"},
   };
   for (const auto& key : server_config_keys()) {
     if (key == "tls-self-signed") {

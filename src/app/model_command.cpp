@@ -13,13 +13,11 @@
 
 #include "app/import_command.h"
 #include "imaging/gltf_export.h"
-#include "imaging/isosurface.h"
 #include "imaging/label_map.h"
-#include "imaging/mesh_decimation.h"
-#include "imaging/mesh_smoothing.h"
-#include "imaging/segment.h"
 #include "imaging/stl.h"
+#include "imaging/surface_model.h"
 #include "imaging/volume_source.h"
+#include "library/image_library.h"
 
 namespace medvision {
 namespace {
@@ -38,6 +36,8 @@ struct ModelOptions {
   bool largest = false;
   int smooth_iterations = 10;
   double decimate_ratio = 0.5;
+  std::string db;  // with a series id as SOURCE: the store that holds it
+  std::string data_dir = "var";
 };
 
 enum class OutputFormat { glb, stl };
@@ -68,6 +68,27 @@ Status check_options(const ModelOptions& o) {
   return {};
 }
 
+// A library series id ("ser_...") names the full-resolution voxels kept in
+// the store by `medvision import --db` or the server.
+bool is_series_id(const std::string& source) {
+  std::error_code ec;
+  return source.starts_with("ser_") && !fs::exists(source, ec);
+}
+
+Result<Volume> load_series(const ModelOptions& o) {
+  if (o.db.empty()) {
+    return make_error(ErrorCode::invalid_input,
+                      o.source + " is a library series id: give --db with the store that holds it");
+  }
+  auto opened = library::open_library(o.db, o.data_dir);
+  if (!opened) return opened.error();
+  auto series = opened->library->series(o.source);
+  if (!series) return series.error();
+  auto study = opened->library->study(series->study_id);
+  if (!study) return study.error();
+  return opened->library->voxels(*study, series->id);
+}
+
 Result<Volume> load_one(const std::string& path) {
   auto source = imaging::load_volume_source(path, stderr_progress("model"));
   if (!source) return source.error();
@@ -80,50 +101,8 @@ Result<Volume> load_one(const std::string& path) {
   return std::move(chosen.volume);
 }
 
-// Voxels at or above `iso` outside the largest connected region are lowered
-// below it, so the isosurface keeps its interpolated placement there.
-Volume keep_largest_region(const Volume& volume, double iso) {
-  const Volume mask = imaging::keep_largest_component(
-      imaging::threshold(volume, iso, std::numeric_limits<double>::max()));
-  Volume out = volume;
-  const auto& inside = mask.data<std::uint8_t>();
-  const double below = std::min(volume.range().first, iso - 1);
-  const imaging::Dims& d = volume.dims();
-  for (std::int64_t k = 0; k < d[2]; ++k)
-    for (std::int64_t j = 0; j < d[1]; ++j)
-      for (std::int64_t i = 0; i < d[0]; ++i)
-        if (inside[volume.linear_index(i, j, k)] == 0 && volume.at(i, j, k) >= iso)
-          out.set(i, j, k, below);
-  return out;
-}
-
-// Smoothing, then decimation (meshoptimizer's quadric collapse prefers a
-// smooth surface to a staircase), then normals for shading.
-Status finish_mesh(SurfaceMesh& mesh, const ModelOptions& o) {
-  if (o.smooth_iterations > 0) {
-    imaging::TaubinOptions taubin;
-    taubin.iterations = o.smooth_iterations;
-    imaging::smooth_taubin(mesh, taubin);
-  }
-  if (o.decimate_ratio < 1) {
-    imaging::DecimationOptions decimation;
-    decimation.target_ratio = o.decimate_ratio;
-    auto reduced = imaging::decimate(mesh, decimation);
-    if (!reduced) return reduced.error();
-    // decimate() backs off towards keeping every triangle when collapses
-    // would open the surface; say so rather than print a silent non-result.
-    const double kept = static_cast<double>(reduced->triangle_count()) /
-                        static_cast<double>(std::max<std::size_t>(mesh.triangle_count(), 1));
-    if (kept > o.decimate_ratio * 1.2) {
-      std::fprintf(stderr,
-                   "model: warning: %s: decimation kept %.0f%% of the triangles (asked %.0f%%) to "
-                   "keep the surface closed\n",
-                   mesh.name.c_str(), kept * 100, o.decimate_ratio * 100);
-    }
-    mesh = std::move(*reduced);
-  }
-  imaging::compute_normals(mesh);
-  return {};
+imaging::SurfaceModelOptions surface_options(const ModelOptions& o) {
+  return {o.largest, o.smooth_iterations, o.decimate_ratio};
 }
 
 void report_structure(std::size_t n, std::size_t count, const SurfaceMesh& mesh,
@@ -132,102 +111,24 @@ void report_structure(std::size_t n, std::size_t count, const SurfaceMesh& mesh,
                mesh.name.c_str(), extracted, mesh.triangle_count());
 }
 
-std::string format_value(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-Result<std::vector<SurfaceMesh>> threshold_model(const Volume& volume, const ModelOptions& o) {
-  const double iso = *o.threshold;
-  const auto [lo, hi] = volume.range();
-  if (iso > hi) {
-    return make_error(ErrorCode::invalid_input, "no voxel reaches the threshold " +
-                                                    format_value(iso) + " (values range from " +
-                                                    format_value(lo) + " to " + format_value(hi) +
-                                                    ")");
-  }
-  SurfaceMesh mesh =
-      imaging::extract_isosurface(o.largest ? keep_largest_region(volume, iso) : volume, iso);
-  mesh.name = "threshold " + format_value(iso);
-  mesh.rgb = {230, 220, 200};
-  const std::size_t extracted = mesh.triangle_count();
-  MV_TRY(finish_mesh(mesh, o));
-  report_structure(1, 1, mesh, extracted);
-  return std::vector<SurfaceMesh>{std::move(mesh)};
-}
-
-// Voxel count per label value; an error for values that are not integers.
-Result<std::map<int, std::int64_t>> label_counts(const Volume& labels) {
-  std::map<int, std::int64_t> counts;
-  const imaging::Dims& d = labels.dims();
-  for (std::int64_t k = 0; k < d[2]; ++k)
-    for (std::int64_t j = 0; j < d[1]; ++j)
-      for (std::int64_t i = 0; i < d[0]; ++i) {
-        const double v = labels.at(i, j, k);
-        if (v != std::floor(v) || std::abs(v) > 1e9) {
-          return make_error(ErrorCode::invalid_input,
-                            "not a label volume: voxel (" + std::to_string(i) + ", " +
-                                std::to_string(j) + ", " + std::to_string(k) + ") holds " +
-                                std::to_string(v));
-        }
-        if (v != 0) ++counts[static_cast<int>(v)];
-      }
-  return counts;
-}
-
-Result<std::vector<imaging::LabelEntry>> label_entries(const Volume& labels,
-                                                       const ModelOptions& o) {
-  auto counts = label_counts(labels);
-  if (!counts) return counts.error();
-  std::vector<imaging::LabelEntry> entries;
-  if (o.names_file.empty()) {
-    for (const auto& [value, count] : *counts) {
-      entries.push_back({value, "label_" + std::to_string(value),
-                         imaging::distinct_colour(static_cast<int>(entries.size())), ""});
-    }
-    return entries;
-  }
-  auto named = imaging::read_label_names(o.names_file);
-  if (!named) return named.error();
-  std::vector<int> absent;
-  for (auto& entry : *named) {
-    if (counts->count(entry.value) == 0) {
-      absent.push_back(entry.value);
-      continue;
-    }
-    counts->erase(entry.value);
-    entries.push_back(std::move(entry));
-  }
-  if (!absent.empty())
-    std::fprintf(stderr, "model: warning: %zu named labels have no voxels (first: %d)\n",
-                 absent.size(), absent.front());
-  if (!counts->empty())
-    std::fprintf(stderr,
-                 "model: warning: %zu label values have no name and are left out (first: %d)\n",
-                 counts->size(), counts->begin()->first);
-  return entries;
+void warn(const std::string& message) {
+  std::fprintf(stderr, "model: warning: %s\n", message.c_str());
 }
 
 Result<std::vector<SurfaceMesh>> label_model(const Volume& labels, const ModelOptions& o) {
-  auto entries = label_entries(labels, o);
-  if (!entries) return entries.error();
-  std::vector<SurfaceMesh> meshes;
-  for (std::size_t n = 0; n < entries->size(); ++n) {
-    const imaging::LabelEntry& entry = (*entries)[n];
-    SurfaceMesh mesh = imaging::extract_label_surface(labels, entry.value);
-    mesh.name = entry.name;
-    mesh.rgb = entry.rgb;
-    const std::size_t extracted = mesh.triangle_count();
-    MV_TRY(finish_mesh(mesh, o));
-    report_structure(n + 1, entries->size(), mesh, extracted);
-    meshes.push_back(std::move(mesh));
+  std::optional<std::vector<imaging::LabelEntry>> names;
+  if (!o.names_file.empty()) {
+    auto read = imaging::read_label_names(o.names_file);
+    if (!read) return read.error();
+    names = std::move(*read);
   }
-  return meshes;
+  auto entries = imaging::present_labels(labels, names, warn);
+  if (!entries) return entries.error();
+  return imaging::label_surfaces(labels, *entries, surface_options(o), report_structure, warn);
 }
 
 Result<Volume> load_labels(const ModelOptions& o) {
-  auto source = load_one(o.source);
+  auto source = is_series_id(o.source) ? load_series(o) : load_one(o.source);
   if (!source) return source.error();
   if (o.labels_file.empty()) return source;
   auto labels = load_one(o.labels_file);
@@ -250,9 +151,10 @@ Status model(const ModelOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   Result<std::vector<SurfaceMesh>> meshes = make_error(ErrorCode::internal, "no model built");
   if (o.threshold) {
-    auto volume = load_one(o.source);
+    auto volume = is_series_id(o.source) ? load_series(o) : load_one(o.source);
     if (!volume) return volume.error();
-    meshes = threshold_model(*volume, o);
+    meshes = imaging::threshold_surfaces(*volume, *o.threshold, surface_options(o),
+                                         report_structure, warn);
   } else {
     auto labels = load_labels(o);
     if (!labels) return labels.error();
@@ -289,7 +191,9 @@ void add_model_command(CLI::App& app) {
   auto options = std::make_shared<ModelOptions>();
   auto* cmd = app.add_subcommand(
       "model", "Build surface models of an image (threshold or labels) as .glb or .stl");
-  cmd->add_option("source", options->source, "DICOM folder/DICOMDIR/file or NIfTI file")
+  cmd->add_option("source", options->source,
+                  "DICOM folder/DICOMDIR/file, NIfTI file, or a library series id (ser_..., "
+                  "with --db)")
       ->required();
   cmd->add_option_function<double>(
       "--threshold", [options](double v) { options->threshold = v; },
@@ -302,6 +206,10 @@ void add_model_command(CLI::App& app) {
   cmd->add_option("--names", options->names_file,
                   "Label names, `index name [code]` per line (AAL style)");
   cmd->add_option("-o,--output", options->output, "Output .glb or .stl")->required();
+  cmd->add_option("--db", options->db,
+                  "Store holding SOURCE when it is a series id (sqlite:PATH or postgres://...)");
+  cmd->add_option("--data", options->data_dir,
+                  "Data folder holding record.key for patient records (default ./var)");
   cmd->add_flag("--largest", options->largest, "Keep only the largest connected region");
   cmd->add_option("--smooth", options->smooth_iterations,
                   "Taubin smoothing iterations (default 10; 0: none)");

@@ -26,7 +26,7 @@ void put_floats(std::string& out, const Eigen::Vector3f& v) {
 
 }  // namespace
 
-Status write_stl(const std::filesystem::path& path, const std::vector<SurfaceMesh>& meshes) {
+Result<std::string> encode_stl(const std::vector<SurfaceMesh>& meshes) {
   std::uint64_t triangles = 0;
   for (const SurfaceMesh& m : meshes) triangles += m.triangle_count();
   if (triangles > 0xffffffffu)
@@ -50,6 +50,13 @@ Status write_stl(const std::filesystem::path& path, const std::vector<SurfaceMes
       out.append(2, '\0');
     }
   }
+  return out;
+}
+
+Status write_stl(const std::filesystem::path& path, const std::vector<SurfaceMesh>& meshes) {
+  auto encoded = encode_stl(meshes);
+  if (!encoded) return encoded.error();
+  const std::string& out = *encoded;
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file.write(out.data(), static_cast<std::streamsize>(out.size()));
   if (!file) return make_error(ErrorCode::unavailable, "cannot write STL file " + path.string());

@@ -2,6 +2,7 @@
 // Binary STL for 3D printing: millimetres, one facet normal per triangle.
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/result.h"
@@ -11,6 +12,8 @@ namespace medvision::imaging {
 
 // All meshes into one file, in LPS millimetres (80-byte header, triangle
 // count, then per triangle a normal, three corners and a zero attribute).
+// The same file as bytes.
+Result<std::string> encode_stl(const std::vector<SurfaceMesh>& meshes);
 Status write_stl(const std::filesystem::path& path, const std::vector<SurfaceMesh>& meshes);
 
 // Reads a binary STL back as an unindexed mesh (three vertices per triangle;

@@ -10,6 +10,7 @@
 
 #include "core/ids.h"
 #include "modules/registry.h"
+#include "server/library_routes.h"
 
 namespace medvision {
 namespace {
@@ -17,6 +18,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCookie = "mv_token";
+
+}  // namespace
 
 std::string iso8601(std::int64_t us) {
   if (us == 0) return "";
@@ -29,6 +32,8 @@ std::string iso8601(std::int64_t us) {
   std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>((us / 1000) % 1000));
   return out;
 }
+
+namespace {
 
 json user_json(const UserRecord& u) {
   return {{"id", u.id},
@@ -52,6 +57,8 @@ json session_json(const SessionRecord& s) {
   return j;
 }
 
+}  // namespace
+
 HttpResponse json_response(const HttpRequest& req, http::status status, const json& body) {
   HttpResponse res{status, req.version()};
   res.set(http::field::content_type, "application/json");
@@ -61,6 +68,8 @@ HttpResponse json_response(const HttpRequest& req, http::status status, const js
   res.prepare_payload();
   return res;
 }
+
+namespace {
 
 HttpResponse no_content(const HttpRequest& req) {
   HttpResponse res{http::status::no_content, req.version()};
@@ -698,6 +707,7 @@ Result<HttpResponse> route_authenticated(Call& c) {
   if (p.size() == 2 && p[1] == "me" && c.req.method() == http::verb::get) {
     return json_response(c.req, http::status::ok, user_json(c.caller->user));
   }
+  if (is_library_route(p)) return route_library(c.ctx, *c.caller, c.req, p, c.remote);
   if (p[1] == "users") return users_route(c);
   if (p[1] == "sessions") return sessions_route(c);
   if (p.size() == 2 && p[1] == "scenarios" && c.req.method() == http::verb::get)

@@ -2,6 +2,8 @@
 // The REST API (docs/api.md): routes, authentication, roles and audit.
 
 #include <boost/beast/http.hpp>
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "server/auth.h"
@@ -10,6 +12,10 @@
 #include "store/record_store.h"
 
 namespace medvision {
+
+namespace library {
+class ImageLibrary;
+}
 
 namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
@@ -20,6 +26,7 @@ struct ApiContext {
   SessionHub& hub;
   LoginThrottle& throttle;
   const ServerConfig& config;
+  library::ImageLibrary* library = nullptr;  // studies, series, models; null: not served
 };
 
 struct Caller {
@@ -32,6 +39,10 @@ Result<Caller> authenticate(ApiContext& ctx, const HttpRequest& req);
 
 // Answers a request whose target starts with /api/.
 HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::string& remote);
+
+HttpResponse json_response(const HttpRequest& req, http::status status, const nlohmann::json& body);
+// Microseconds since the Unix epoch as ISO 8601 UTC with milliseconds ("" for 0).
+std::string iso8601(std::int64_t us);
 
 HttpResponse error_response(const HttpRequest& req, http::status status, const Error& error);
 http::status status_of(ErrorCode code);

@@ -23,6 +23,7 @@
 #include "core/paths.h"
 #include "modules/registry.h"
 #include "server/api.h"
+#include "server/library_routes.h"
 #include "server/protocol.h"
 #include "server/static_files.h"
 #include "server/tls.h"
@@ -587,7 +588,9 @@ Status serve(const ServerConfig& config) {
   LoginThrottle throttle;
   SessionHub hub(io, store, LiveSessionSettings{config.tick_rate_hz, config.snapshot_rate_hz},
                  modules::module_factory(resolved.content_root, config.tick_rate_hz));
-  ApiContext api{store, hub, throttle, resolved};
+  auto image_library = start_image_library(store, config);
+  if (!image_library.ok()) return image_library.error();
+  ApiContext api{store, hub, throttle, resolved, image_library->get()};
   const ServerState state{api, resolved, resolve_web_root(config.web_root), tls ? &*tls : nullptr};
   if (state.web_root.empty())
     spdlog::warn("no built web client found; only the API is served (build it with `make demo`)");

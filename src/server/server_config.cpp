@@ -19,7 +19,8 @@ const std::vector<std::string>& server_config_keys() {
                                                 "max-frame-rate",
                                                 "max-body-bytes",
                                                 "log-level",
-                                                "content"};
+                                                "content",
+                                                "library"};
   return keys;
 }
 
@@ -39,6 +40,11 @@ Result<ServerConfig> read_server_config(const ConfigLayers& layers) {
   MV_TRY(str("tls-cert", c.tls_cert));
   MV_TRY(str("tls-key", c.tls_key));
   MV_TRY(str("log-level", c.log_level));
+  MV_TRY(str("library", c.library));
+  if (c.library != "bundled" && c.library != "none") {
+    return make_error(ErrorCode::invalid_input,
+                      "--library must be 'bundled' or 'none', not '" + c.library + "'");
+  }
 
   const auto port = layers.get_int("port", c.port, 0, 65535);
   if (!port.ok()) return port.error();

@@ -27,6 +27,9 @@ struct ServerConfig {
   double max_frames_per_second = 240.0;
   std::size_t max_body_bytes = 1024 * 1024;
   std::string log_level = "info";
+  // "bundled": build the bundled anatomy (Colin27 + AAL, head CT) in the
+  // background at first start; "none": do not (tests that do not need it).
+  std::string library = "bundled";
 
   bool tls() const { return tls_self_signed || !tls_cert.empty(); }
   std::string db_url() const { return db.empty() ? "sqlite:" + data_dir + "/medvision.db" : db; }

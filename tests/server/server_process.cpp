@@ -46,6 +46,9 @@ ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::strin
     const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (err >= 0) dup2(err, STDERR_FILENO);
     close(pipe_fds[0]);
+    // Tests skip the bundled anatomy unless they ask for it (--library
+    // bundled on the command line wins over this).
+    setenv("MEDVISION_LIBRARY", "none", 1);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
