@@ -306,8 +306,15 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
     out.tracked = isTracked(hand);
     out.isHand = hand.isHand;
     out.select = hand.trigger;
-    if (out.tracked) copyVector(out.grip, hand.grip.getWorldPosition(rowCentre));
+    if (!out.tracked) return;
+    copyVector(out.grip, hand.grip.getWorldPosition(rowCentre));
+    hand.grip.getWorldQuaternion(gripTurn);
+    out.gripQuaternion.x = gripTurn.x;
+    out.gripQuaternion.y = gripTurn.y;
+    out.gripQuaternion.z = gripTurn.z;
+    out.gripQuaternion.w = gripTurn.w;
   };
+  const gripTurn = new Quaternion();
 
   let lastFrameMs = 0;
   const frame = (timeMs: number): void => {
@@ -422,7 +429,7 @@ async function fetchVolume(url: string): Promise<VolumeTexture> {
 
 function createAnatomyProbe(): AnatomyProbe {
   const zero = (): ProbeVector => ({ x: 0, y: 0, z: 0 });
-  const hand = (): HandProbe => ({ tracked: false, isHand: false, select: false, grip: zero() });
+  const hand = (): HandProbe => ({ tracked: false, isHand: false, select: false, grip: zero(), gripQuaternion: { x: 0, y: 0, z: 0, w: 1 } });
   return {
     position: zero(),
     scale: 1,
