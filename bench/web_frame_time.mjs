@@ -154,7 +154,28 @@ const scenes = [
   // The library's default: the bundled AAL brain model (116 structures) with the Colin27 volume ray marched.
   { name: 'anatomy library: bundled AAL brain + MR volume, desktop', anatomy: '#/anatomy', headset: false, bundled: true },
   { name: 'anatomy library: bundled AAL brain + MR volume, headset (2 eyes)', anatomy: '#/anatomy', headset: true, bundled: true },
+  // The same two parts apart: what the surfaces cost and what the ray marcher costs.
+  { name: 'anatomy: bundled AAL brain model alone, desktop', anatomy: (b) => `#/anatomy?model=${encodeURIComponent(b.glb)}`, headset: false, bundled: true },
+  { name: 'anatomy: bundled Colin27 volume alone (181x217x181), desktop', anatomy: (b) => `#/anatomy?volume=${encodeURIComponent(b.volume)}`, headset: false, bundled: true },
 ];
+// WEB_FRAME_SCENES=regex measures only the matching scenes.
+const ONLY = process.env.WEB_FRAME_SCENES ? new RegExp(process.env.WEB_FRAME_SCENES, 'i') : null;
+
+/** The bundled brain's model and volume URLs once its model is ready (built at the server's first start). */
+async function bundledBrain(page, base) {
+  for (let i = 0; i < 600; i++) {
+    const r = await page.request.get(`${base}/api/studies`);
+    const studies = r.ok() ? await r.json() : [];
+    for (const study of studies) {
+      for (const series of study.series ?? []) {
+        const model = (series.models ?? []).find((m) => m.kind === 'labels' && m.status === 'ready');
+        if (study.source === 'bundled' && model) return { glb: model.glb, volume: series.volume };
+      }
+    }
+    await sleep(200);
+  }
+  throw new Error('the bundled brain model did not become ready');
+}
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'medvision-bench-'));
@@ -168,11 +189,12 @@ async function main() {
   console.log(`web_frame_time: ${VIEWPORT.width}x${VIEWPORT.height}, ${SECONDS} s per scene, chromium ${browser.version()} (SwiftShader)`);
   console.log('scene | ms/frame | frames | draw calls | triangles | frame callback JS ms (mean, worst)');
   try {
-    for (const scene of scenes) {
+    for (const scene of scenes.filter((s) => ONLY === null || ONLY.test(s.name))) {
       const { context, page } = await openPage(browser, server.base, scene.headset);
       try {
         if (scene.anatomy) {
-          await page.goto(`${server.base}/${scene.anatomy}`);
+          const hash = typeof scene.anatomy === 'function' ? scene.anatomy(await bundledBrain(page, server.base)) : scene.anatomy;
+          await page.goto(`${server.base}/${hash}`);
           // The bundled model is built at the server's first start: wait for it (and its 8 MB .glb) longer.
           await ready(page, 'the anatomy view', scene.bundled ? 900 : 150);
         } else {
