@@ -31,7 +31,7 @@ const [KIDNEY, LIVER] = STRUCTURES;
 export const xrAnatomyHeadsetCases = [
   ['in the headset, squeezing with both hands and moving them apart scales the anatomy model', twoHandScale],
   ['in the headset, the wrist menu puts the clipping plane in the left hand, which cuts the model', wristMenuAndClipPlane],
-  ['in the headset, a tracked bare hand points at a structure and pinches to label it', pinchToLabel],
+  ['in the headset, a tracked bare hand points at a structure and pinches to label it; two pinching hands scale it', pinchToLabel],
 ];
 
 async function twoHandScale(context) {
@@ -174,6 +174,36 @@ async function pinchToLabel(context) {
       await page.evaluate(() => window.__headset.hands.right.updatePinchValue(0));
       await pollUntil(3000, 'the pinch released', async () => !(await anatomy(page)).right.select);
     }
+
+    log('pinch: both hands pinch beside the model and draw apart');
+    const place = calibratedPlacer(page, sleep, handPose);
+    await place('left', { x: SPECIMEN.x - 0.06, y: SPECIMEN.y, z: SPECIMEN.z });
+    await place('right', { x: SPECIMEN.x + 0.06, y: SPECIMEN.y, z: SPECIMEN.z });
+    const before = areas(await shot('xr-pinch-scale-before.png'));
+    await page.evaluate(() => {
+      window.__headset.hands.left.updatePinchValue(1);
+      window.__headset.hands.right.updatePinchValue(1);
+    });
+    await pollUntil(3000, 'both pinching hands hold the model', async () => {
+      const a = await anatomy(page);
+      return a.heldLeft && a.heldRight;
+    });
+    const start = await anatomy(page);
+    for (let i = 1; i <= 10; i++) {
+      const half = 0.06 + (0.06 * i) / 10;
+      await place('left', { x: SPECIMEN.x - half, y: SPECIMEN.y, z: SPECIMEN.z }, 0);
+      await place('right', { x: SPECIMEN.x + half, y: SPECIMEN.y, z: SPECIMEN.z }, 0);
+      await sleep(40);
+    }
+    await sleep(400);
+    const held = await anatomy(page);
+    const expected = (start.scale * distance(held.left.grip, held.right.grip)) / distance(start.left.grip, start.right.grip);
+    const after = areas(await shot('xr-pinch-scale.png'));
+    const ratio = (after.red + after.blue) / (before.red + before.blue);
+    log(`pinch: the structures cover ${ratio.toFixed(2)} times their pixels`);
+    if (ratio < 2) throw new Error(`the structures cover only ${ratio.toFixed(2)} times their pixels after the pinch scale`);
+    log(`pinch: hands ${distance(start.left.grip, start.right.grip).toFixed(3)} m -> ${distance(held.left.grip, held.right.grip).toFixed(3)} m apart; model scale ${held.scale.toFixed(3)} (expected ${expected.toFixed(3)})`);
+    if (Math.abs(held.scale - expected) > 0.03 * expected || held.scale < 1.5) throw new Error(`the pinched model scaled by ${held.scale.toFixed(3)}, expected ${expected.toFixed(3)}`);
   });
 }
 
@@ -237,19 +267,20 @@ function handPose(page, hand, p, q) {
 const button = (page, hand, id, value) => page.evaluate(([h, i, v]) => window.__headset.controllers[h].updateButtonValue(i, v), [hand, id, value]);
 
 /**
- * Puts a controller (unturned) so that the client's grip lands on a point:
- * the grip sits at an offset from IWER's controller pose, measured once per hand.
+ * Puts a controller or bare hand (unturned) so that the client's grip lands
+ * on a point: the grip sits at an offset from IWER's pose of the hand,
+ * measured once per hand.
  */
-function calibratedPlacer(page, sleep) {
+function calibratedPlacer(page, sleep, place = pose) {
   const offsets = {};
   return async (hand, target, settleMs = 300) => {
     if (offsets[hand] === undefined) {
-      await pose(page, hand, target, [0, 0, 0, 1]);
+      await place(page, hand, target, [0, 0, 0, 1]);
       await sleep(300);
       const grip = (await anatomy(page))[hand].grip;
       offsets[hand] = sub(grip, target);
     }
-    await pose(page, hand, sub(target, offsets[hand]), [0, 0, 0, 1]);
+    await place(page, hand, sub(target, offsets[hand]), [0, 0, 0, 1]);
     if (settleMs > 0) await sleep(settleMs);
   };
 }
