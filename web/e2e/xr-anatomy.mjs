@@ -40,11 +40,14 @@ async function libraryBrainAtlas({ server, browser, harness }) {
   if (names.size !== 116) throw new Error(`${AAL_NAMES} names ${names.size} structures, not 116`);
   const { context, page, pageErrors } = await loggedInPage(server, browser);
   try {
+    const t0 = Date.now();
+    const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     log('library: follow the Anatomy link from the sessions page');
     await page.click('#nav-anatomy');
     const brain = page.locator('#library-studies li.study', { hasText: BRAIN_STUDY });
     await pollUntil(15_000, `the library lists "${BRAIN_STUDY}"`, async () => (await brain.count()) === 1);
     const progress = new Set();
+    const opened = Date.now();
     await pollUntil(BUNDLED_MODEL_MS, 'the bundled brain model open in the viewer', async () => {
       const status = await brain.locator('.model-status').first().textContent();
       if (/^building/.test(status)) progress.add(status);
@@ -53,7 +56,7 @@ async function libraryBrainAtlas({ server, browser, harness }) {
       if (state === 'error') throw new Error(`the viewer says: ${await page.textContent('#anatomy-status')}`);
       return state === 'connected';
     }, 250);
-    log(`library: ${progress.size > 0 ? `progress seen: ${[...progress].join(', ')}` : 'the model was ready on arrival'}; the list says`,
+    log(`library: viewer ready after ${((Date.now() - opened) / 1000).toFixed(1)} s; ${progress.size > 0 ? `progress seen: ${[...progress].join(', ')}` : 'the model was ready on arrival'}; the list says`,
       JSON.stringify((await brain.textContent()).replace(/\s+/g, ' ').trim()));
     log('library: viewer', JSON.stringify(await page.textContent('#anatomy-status')));
     if ((await page.getAttribute('#library-studies li.study[aria-current="true"]', 'data-study-id')) !== (await brain.getAttribute('data-study-id'))) {
@@ -65,6 +68,7 @@ async function libraryBrainAtlas({ server, browser, harness }) {
     const box = await canvas.boundingBox();
     const shot = await canvas.screenshot();
     writeFileSync(join(resultsDir, 'library-brain.png'), shot);
+    log(`library: screenshot at ${since()}`);
     const png = decodePng(shot);
     const sd = luminanceSd(png);
     const regions = findColourRegions(png);
@@ -84,6 +88,7 @@ async function libraryBrainAtlas({ server, browser, harness }) {
     });
     await sleep(300);
     writeFileSync(join(resultsDir, 'library-brain-label.png'), await canvas.screenshot());
+    log(`library: labelled at ${since()}`);
     await page.screenshot({ path: join(resultsDir, 'library-page.png') });
     log(`library: clicked (${target.cx.toFixed(0)}, ${target.cy.toFixed(0)}): labelled ${JSON.stringify(label)}`);
     if (!names.has(label)) throw new Error(`the label ${JSON.stringify(label)} is not an AAL structure name`);
