@@ -105,7 +105,7 @@ void build_bundle(ImageLibrary& library, const std::vector<StudyRecord>& existin
   std::vector<SeriesInput> inputs;
   inputs.push_back(
       SeriesInput{std::move(*volume), bundle.source.filename().string(), bundle.modality});
-  auto added = library.add_study(std::move(study), std::move(inputs));
+  auto added = library.add_study(std::move(study), inputs);
   if (!added) {
     spdlog::warn("bundled content '{}' not recorded: {}", bundle.key, added.error().message);
     return;

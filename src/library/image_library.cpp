@@ -216,7 +216,8 @@ Status ImageLibrary::put_blob(const StudyRecord& study, const std::string& id,
                                             now_us()});
 }
 
-Result<AddedStudy> ImageLibrary::add_study(StudyRecord study, std::vector<SeriesInput> inputs) {
+Result<AddedStudy> ImageLibrary::add_study(StudyRecord study,
+                                           const std::vector<SeriesInput>& inputs) {
   if (study.library != kTeaching && study.library != kPatient) {
     return make_error(ErrorCode::invalid_input,
                       "library must be 'teaching' or 'patient', not '" + study.library + "'");
@@ -226,7 +227,7 @@ Result<AddedStudy> ImageLibrary::add_study(StudyRecord study, std::vector<Series
   study.created_us = now_us();
   MV_TRY(store_.create_study(sealed(study)));
   AddedStudy added{study, {}};
-  for (SeriesInput& input : inputs) {
+  for (const SeriesInput& input : inputs) {
     const imaging::Volume& v = input.volume;
     imaging::VolumeTextureOptions options;
     const bool ct = v.unit() == imaging::ValueUnit::hounsfield;

@@ -89,7 +89,7 @@ class ImageLibrary {
   // Records a study with its series: the volume texture (at most 256^3, CT
   // with a -1000..+2000 HU window) and the full voxels of each. study.id,
   // created_us and the series ids are assigned here.
-  Result<AddedStudy> add_study(StudyRecord study, std::vector<SeriesInput> series);
+  Result<AddedStudy> add_study(StudyRecord study, const std::vector<SeriesInput>& series);
 
   // Records a model as `building` and queues its build on the worker.
   Result<ModelRecord> request_model(const std::string& series_id, const ModelRequest& request,
