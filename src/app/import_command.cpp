@@ -13,6 +13,7 @@
 #include "imaging/volume_texture.h"
 #include "imaging/window.h"
 #include "library/image_library.h"
+#include "pacs/study_import.h"
 
 namespace medvision {
 namespace {
@@ -29,6 +30,10 @@ struct ImportOptions {
   std::string path;
   std::string out_dir;
   bool keep_identity = false;
+  std::string pacs_url;  // import --pacs URL --study UID instead of a path
+  std::string study_uid;
+  std::string aet = "MEDVISION";
+  std::uint16_t move_port = 11113;
   std::string db;  // also record the study in this store's imaging library
   std::string data_dir = "var";
   std::string title;
@@ -189,6 +194,29 @@ Status record_in_library(const ImportOptions& o, imaging::VolumeSource& source) 
   return {};
 }
 
+// The volumes of a path, or of a study retrieved from a PACS into a
+// temporary folder and read like one.
+Result<imaging::VolumeSource> load_source(const ImportOptions& o,
+                                          const imaging::VolumeSourceOptions& options) {
+  if (o.pacs_url.empty())
+    return imaging::load_volume_source(o.path, stderr_progress("import"), options);
+  pacs::PacsClientOptions client;
+  client.calling_aet = o.aet;
+  client.move_port = o.move_port;
+  auto pacs = pacs::connect_pacs(o.pacs_url, client);
+  if (!pacs) return pacs.error();
+  std::fprintf(stderr, "import: study %s from %s\n", o.study_uid.c_str(),
+               (*pacs)->describe().c_str());
+  return pacs::load_pacs_study(**pacs, o.study_uid, stderr_progress("import"), options);
+}
+
+// What was imported, for the summary line (a PACS URL without its password).
+std::string source_name(const ImportOptions& o) {
+  if (o.pacs_url.empty()) return o.path;
+  auto url = pacs::parse_pacs_url(o.pacs_url);
+  return (url ? url->display() : std::string("PACS")) + " study " + o.study_uid;
+}
+
 Status import(const ImportOptions& o) {
   const bool deidentify = !o.keep_identity;
   if (!deidentify) {
@@ -201,7 +229,7 @@ Status import(const ImportOptions& o) {
   // A fresh secret per import that is never stored: UIDs stay consistent
   // within this import and cannot be linked back to the originals.
   if (deidentify) options.deidentify_with.emplace(new_secret());
-  auto source = imaging::load_volume_source(o.path, stderr_progress("import"), options);
+  auto source = load_source(o, options);
   if (!source) return source.error();
 
   const fs::path out_dir =
@@ -225,8 +253,8 @@ Status import(const ImportOptions& o) {
   // A folder or file name often carries the patient's name.
   if (!deidentify) summary["source"] = fs::absolute(o.path).string();
 
-  std::printf("%s: %zu series found, %zu imported (%s%s)\n", o.path.c_str(), source->series_found,
-              source->volumes.size(), to_string(source->format),
+  std::printf("%s: %zu series found, %zu imported (%s%s)\n", source_name(o).c_str(),
+              source->series_found, source->volumes.size(), to_string(source->format),
               deidentify ? ", de-identified" : ", IDENTITY KEPT");
   for (std::size_t n = 0; n < source->volumes.size(); ++n) {
     const imaging::SourceVolume& v = source->volumes[n];
@@ -266,8 +294,14 @@ void add_import_command(CLI::App& app) {
   auto options = std::make_shared<ImportOptions>();
   auto* cmd = app.add_subcommand(
       "import", "Import a DICOM folder/DICOMDIR/file or a NIfTI file as volume textures");
-  cmd->add_option("path", options->path, "DICOM folder, DICOMDIR or file, or .nii/.nii.gz file")
-      ->required();
+  cmd->add_option("path", options->path, "DICOM folder, DICOMDIR or file, or .nii/.nii.gz file");
+  cmd->add_option(
+      "--pacs", options->pacs_url,
+      "Import a study from a PACS: http://host:port/dicom-web or dicom://AET@host:port");
+  cmd->add_option("--study", options->study_uid, "Study Instance UID to retrieve (with --pacs)");
+  cmd->add_option("--aet", options->aet, "Our AE title for DIMSE (default MEDVISION)");
+  cmd->add_option("--port", options->move_port,
+                  "Port our C-MOVE receiver listens on (DIMSE; default 11113)");
   auto* deid = cmd->add_flag("--deidentify")
                    ->description("De-identify (DICOM PS3.15 Basic Profile; the default)");
   cmd->add_flag("--keep-identity", options->keep_identity,
@@ -283,6 +317,11 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("--patient", options->patient_id,
                   "Patient id of a patient-library study (with --keep-identity and --db)");
   cmd->callback([options] {
+    if (options->path.empty() == options->pacs_url.empty() ||
+        options->pacs_url.empty() != options->study_uid.empty()) {
+      std::fprintf(stderr, "medvision import: give a PATH, or --pacs URL with --study UID\n");
+      throw CLI::RuntimeError(2);
+    }
     if (!options->patient_id.empty() && (!options->keep_identity || options->db.empty())) {
       std::fprintf(stderr, "medvision import: --patient goes with --keep-identity and --db\n");
       throw CLI::RuntimeError(2);

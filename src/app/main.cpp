@@ -7,6 +7,7 @@
 
 #include "app/import_command.h"
 #include "app/model_command.h"
+#include "app/pacs_command.h"
 #include "app/physio_command.h"
 #include "app/plan_command.h"
 #include "app/run_command.h"
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   add_plan_command(app);
   add_import_command(app);
   add_model_command(app);
+  add_pacs_command(app);
 
   CLI11_PARSE(app, argc, argv);
 
