@@ -5,12 +5,15 @@
 // One Orthanc serves every test of this program.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -232,6 +235,52 @@ TEST_F(PacsOrthanc, AResponseOverTheSizeLimitIsRefused) {
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.error().message.find("larger than the limit of 4096 bytes"), std::string::npos)
       << got.error().message;
+}
+
+// Output (stdout and stderr) and exit status of a shell command.
+std::pair<int, std::string> run_command(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen((command + " 2>&1").c_str(), "r"), pclose);
+  if (!pipe) return {-1, ""};
+  std::string out;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, n);
+  const int status = pclose(pipe.release());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_F(PacsOrthanc, TheCommandLineFindsAndImportsAStudyWithProgressAndSummary) {
+  using imaging::testing_reference::shell_quote;
+  const std::string medvision = shell_quote(MEDVISION_BINARY);
+  const auto [found_status, listing] =
+      run_command(medvision + " pacs find " + shell_quote(shared->orthanc->dicomweb_url()) +
+                  " --patient 'Synthet?c*'");
+  ASSERT_EQ(found_status, 0) << listing;
+  EXPECT_NE(listing.find("2 studies on DICOMweb"), std::string::npos) << listing;
+  EXPECT_NE(listing.find(shared->implicit_study_uid), std::string::npos) << listing;
+
+  TempFolder out("mv-pacs-cli");
+  for (const std::string& url : {shared->orthanc->dicomweb_url(), shared->orthanc->dimse_url()}) {
+    const fs::path folder = out.path() / (url.rfind("http", 0) == 0 ? "web" : "dimse");
+    const auto [status, text] =
+        run_command(medvision + " import --pacs " + shell_quote(url) + " --study " +
+                    shared->implicit_study_uid + " --port " + std::to_string(shared->move_port) +
+                    " -o " + shell_quote(folder.string()));
+    ASSERT_EQ(status, 0) << text;
+    EXPECT_NE(text.find("retrieving 100% (12/12 instances)"), std::string::npos) << text;
+    EXPECT_NE(text.find("1 series found, 1 imported (DICOM, de-identified)"), std::string::npos)
+        << text;
+    std::ifstream in(folder / "summary.json");
+    const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_TRUE(summary.is_object()) << text;
+    const nlohmann::json& series = summary["series"][0];
+    EXPECT_EQ(series["dims"], shared->expected["shape"]);
+    EXPECT_EQ(series["slices"], 12);
+    EXPECT_NE(series["study_uid"], shared->implicit_study_uid);  // de-identified: remapped
+  }
+  const auto [usage_status, usage] = run_command(medvision + " import --study 1.2.3");
+  EXPECT_EQ(usage_status, 2);
+  EXPECT_NE(usage.find("give a PATH, or --pacs URL with --study UID"), std::string::npos) << usage;
 }
 
 // A DICOMweb server that answers the series search properly and the
