@@ -168,7 +168,7 @@ Status record_in_library(const ImportOptions& o, imaging::VolumeSource& source) 
   if (!opened) return opened.error();
   StudyRecord study;
   study.library = o.keep_identity ? library::kPatient : library::kTeaching;
-  study.source = "import";
+  study.source = o.pacs_url.empty() ? "import" : "pacs";
   study.patient_id = o.patient_id;
   std::vector<library::SeriesInput> inputs;
   for (auto& v : source.volumes) {
@@ -181,11 +181,12 @@ Status record_in_library(const ImportOptions& o, imaging::VolumeSource& source) 
   // A folder or file name often carries the patient's name: teaching titles
   // never come from it.
   study.title = !o.title.empty()  ? o.title
-                : o.keep_identity ? fs::path(o.path).filename().string()
+                : o.keep_identity ? (o.pacs_url.empty() ? fs::path(o.path).filename().string()
+                                                        : "Study " + o.study_uid)
                                   : "Imported " + study.modality + " study";
   study.description =
       std::to_string(inputs.size()) + " series imported from " + to_string(source.format);
-  auto added = opened->library->add_study(std::move(study), std::move(inputs));
+  auto added = opened->library->add_study(std::move(study), inputs);
   if (!added) return added.error();
   std::printf("recorded study %s in the %s library:", added->study.id.c_str(),
               added->study.library.c_str());
