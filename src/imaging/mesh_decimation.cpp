@@ -1,6 +1,7 @@
 #include "imaging/mesh_decimation.h"
 
 #include <meshoptimizer.h>
+#include <tbb/parallel_invoke.h>
 
 #include <Eigen/Geometry>
 #include <algorithm>
@@ -74,9 +75,11 @@ struct Side {
 // (two sheets pinched together by a collapse), they are ordered by angle
 // about the edge and each is matched with an angular neighbour running the
 // other way, so each sheet keeps its own partner.
+// `crowded` tells whether any edge had more than two triangles.
 std::vector<std::uint32_t> match_sides(const SurfaceMesh& mesh,
                                        const std::vector<std::uint32_t>& indices,
-                                       const std::vector<std::uint64_t>& flipped) {
+                                       const std::vector<std::uint64_t>& flipped, bool& crowded) {
+  crowded = false;
   std::vector<Side> sides;
   sides.reserve(indices.size());
   for (std::uint32_t s = 0; s < indices.size(); ++s) {
@@ -94,6 +97,7 @@ std::vector<std::uint32_t> match_sides(const SurfaceMesh& mesh,
       partner[sides[i].side] = sides[i + 1].side;
       partner[sides[i + 1].side] = sides[i].side;
     } else if (j - i > 2) {
+      crowded = true;
       // Angle of each triangle's third vertex about the edge axis.
       const auto lo = static_cast<std::uint32_t>(sides[i].key >> 32);
       const auto hi = static_cast<std::uint32_t>(sides[i].key & 0xffffffffu);
@@ -150,10 +154,12 @@ std::vector<std::uint32_t> match_sides(const SurfaceMesh& mesh,
 // are separated again; positions do not change, so the shape stays as the
 // collapse left it, and each edge is then shared by exactly two triangles.
 // Returns, for each vertex added, the vertex it copies.
+// `crowded` tells whether any edge had more than two triangles before.
 std::vector<std::uint32_t> split_pinched_vertices(SurfaceMesh& mesh,
                                                   std::vector<std::uint32_t>& indices,
-                                                  const std::vector<std::uint64_t>& flipped) {
-  const std::vector<std::uint32_t> partner = match_sides(mesh, indices, flipped);
+                                                  const std::vector<std::uint64_t>& flipped,
+                                                  bool& crowded) {
+  const std::vector<std::uint32_t> partner = match_sides(mesh, indices, flipped, crowded);
   // Corners s and partner-side corners at the same vertex belong to one fan:
   // side s runs from corner s to corner next(s); its partner p runs the other
   // way, from corner p to next(p), so corner s meets next(p) and next(s)
@@ -259,7 +265,10 @@ SurfaceMesh collapse_and_repair(const SurfaceMesh& mesh, std::size_t target, flo
     out.positions.resize(first_copy);
     if (!out.normals.empty()) out.normals.resize(first_copy);
     out.indices = collapsed;
-    const std::vector<std::uint32_t> copied = split_pinched_vertices(out, out.indices, flipped);
+    bool had_crowded = false;
+    const std::vector<std::uint32_t> copied =
+        split_pinched_vertices(out, out.indices, flipped, had_crowded);
+    if (!had_crowded) break;  // the split leaves every edge with two triangles
     const std::vector<std::uint64_t> crowded = crowded_edges(out.indices, first_copy, copied);
     const std::size_t known = flipped.size();
     std::vector<std::uint64_t> merged;
@@ -283,17 +292,23 @@ Result<SurfaceMesh> decimate(const SurfaceMesh& mesh, const DecimationOptions& o
                                                     std::to_string(options.max_error_relative));
   }
   if (mesh.indices.empty()) return mesh;
-  const MeshTopology before = analyze_topology(mesh);
+  const auto attempt = [&](double slack) {
+    const double ratio = std::min(1.0, options.target_ratio * slack);
+    const std::size_t target =
+        3 * static_cast<std::size_t>(std::ceil(ratio * static_cast<double>(mesh.triangle_count())));
+    return collapse_and_repair(mesh, target, static_cast<float>(options.max_error_relative));
+  };
+  // The input's topology is only needed to judge the result: find it while
+  // the first collapse runs.
+  MeshTopology before;
+  SurfaceMesh out;
+  tbb::parallel_invoke([&] { before = analyze_topology(mesh); }, [&] { out = attempt(1.0); });
   // A pinch the repairs cannot undo is rare and depends on where the
   // collapse sequence stops, so a slightly different stop is tried before
   // giving up; the count still lands within 5% of the target.
   MeshTopology after;
   for (const double slack : {1.0, 1.02, 1.05}) {
-    const double ratio = std::min(1.0, options.target_ratio * slack);
-    const std::size_t target =
-        3 * static_cast<std::size_t>(std::ceil(ratio * static_cast<double>(mesh.triangle_count())));
-    SurfaceMesh out =
-        collapse_and_repair(mesh, target, static_cast<float>(options.max_error_relative));
+    if (slack != 1.0) out = attempt(slack);
     after = analyze_topology(out);
     const bool kept = (!before.watertight() || after.watertight()) &&
                       (!before.manifold() || after.manifold()) &&
