@@ -375,8 +375,8 @@ export function renderAnatomyView(root: HTMLElement, source: AnatomySource): Pag
       }
       specimen.add(model.root);
       clipModel(clip, model);
-      (xrControls.options.hoverable as Mesh[]).push(...model.structures);
-      parts.push(`model with ${model.structures.length} structures`);
+      (xrControls.options.hoverable as Mesh[]).push(...model.meshes);
+      parts.push(`model with ${model.names.length} structures`);
     }
     // A volume placed in the patient's frame is centred like the model of the same study, so they line up.
     if (volume !== null && volume.texture.unitCubeToModel !== undefined) {

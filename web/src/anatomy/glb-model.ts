@@ -1,16 +1,22 @@
 import { Box3, Group, Mesh, Vector3, type Material, type Object3D } from 'three';
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
+import { mergeStructures, structureAtTriangle } from './merged-structures';
 
 /**
  * An anatomy model from a glTF binary (.glb): its structures are its
  * meshes, named as the exporter named them (atlas labels, segment names).
- * The model is re-centred under one group so it can be grabbed, turned
- * and scaled about its middle.
+ * They are drawn as one merged mesh (merged-structures.ts), re-centred
+ * under one group so the model can be grabbed, turned and scaled about
+ * its middle.
  */
 export interface AnatomyModel {
   root: Group;
-  /** Structure meshes, for picking. */
-  structures: Mesh[];
+  /** What is drawn and picked: one mesh holding every structure. */
+  meshes: Mesh[];
+  /** The structures' names for labels, in the order of `firstTriangle`. */
+  names: string[];
+  /** The first triangle of each structure in the merged mesh. */
+  firstTriangle: Uint32Array;
   /** Size of the model's bounding box, metres. */
   size: Vector3;
   /** Where the box's centre was in the file's frame: the model is moved by minus this. */
@@ -36,11 +42,22 @@ function wrapModel(scene: Object3D): AnatomyModel {
   const centre = box.getCenter(new Vector3());
   scene.position.sub(centre);
   root.add(scene);
-  const structures: Mesh[] = [];
+  const sources: Mesh[] = [];
   scene.traverse((o) => {
-    if (o instanceof Mesh) structures.push(o);
+    if (o instanceof Mesh) sources.push(o);
   });
-  return { root, structures, size: box.getSize(new Vector3()), centre };
+  const names = sources.map(structureName);
+  const merged = mergeStructures(sources, root);
+  // The file's meshes are baked into the merged one: free them.
+  scene.removeFromParent();
+  disposeMeshes(sources);
+  root.add(merged.mesh);
+  return { root, meshes: [merged.mesh], names, firstTriangle: merged.firstTriangle, size: box.getSize(new Vector3()), centre };
+}
+
+/** The name of the structure a picked triangle of the model belongs to. */
+export function structureNameAt(model: AnatomyModel, triangle: number): string {
+  return model.names[structureAtTriangle(model.firstTriangle, triangle)] ?? 'unnamed structure';
 }
 
 /** The structure's name for its label: the mesh's, else the nearest named parent's. */
@@ -53,7 +70,11 @@ export function structureName(mesh: Object3D): string {
 
 export function disposeAnatomyModel(model: AnatomyModel): void {
   model.root.removeFromParent();
-  for (const mesh of model.structures) {
+  disposeMeshes(model.meshes);
+}
+
+function disposeMeshes(meshes: readonly Mesh[]): void {
+  for (const mesh of meshes) {
     mesh.geometry.dispose();
     const materials: Material[] = Array.isArray(mesh.material) ? mesh.material : [mesh.material];
     for (const m of materials) m.dispose();

@@ -54,7 +54,7 @@ export function clipModel(clip: SpecimenClip, model: AnatomyModel | null): void 
 }
 
 function setPlanes(model: AnatomyModel, planes: Plane[] | null): void {
-  for (const mesh of model.structures) {
+  for (const mesh of model.meshes) {
     const materials: Material[] = Array.isArray(mesh.material) ? mesh.material : [mesh.material];
     for (const material of materials) {
       material.clippingPlanes = planes;

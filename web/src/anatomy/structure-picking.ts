@@ -1,5 +1,5 @@
 import { Vector3, type Intersection, type Raycaster } from 'three';
-import { structureName, type AnatomyModel } from './glb-model';
+import { structureNameAt, type AnatomyModel } from './glb-model';
 
 export interface StructurePick {
   name: string;
@@ -12,8 +12,8 @@ const hits: Intersection[] = [];
 /** The nearest structure on the ray (a click, a tap, or a controller's select). */
 export function pickStructure(raycaster: Raycaster, model: AnatomyModel): StructurePick | null {
   hits.length = 0;
-  raycaster.intersectObjects(model.structures, false, hits);
+  raycaster.intersectObjects(model.meshes, false, hits);
   const hit = hits[0];
-  if (hit === undefined) return null;
-  return { name: structureName(hit.object), point: hit.point.clone() };
+  if (hit === undefined || hit.faceIndex === undefined || hit.faceIndex === null) return null;
+  return { name: structureNameAt(model, hit.faceIndex), point: hit.point.clone() };
 }
