@@ -1,6 +1,7 @@
-// Fuzz target: the WebSocket frame decoder and the JSON bodies of ACTION and
-// CONTROL. Any bytes must give a frame or an error, never a crash; a decoded
-// frame must survive re-encoding unchanged.
+// Fuzz target: the WebSocket frame decoders (client frames as the server
+// reads them; KEYFRAME, SNAPSHOT and MESH as clients read them) and the JSON
+// bodies of ACTION and CONTROL. Any bytes must give a frame or an error,
+// never a crash; a decoded frame must survive re-encoding unchanged.
 
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +12,13 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace medvision;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  if (const auto scene = wire::decode_server_scene_frame(bytes); scene.ok()) {
+    if (wire::encode_server_scene_frame(*scene) != bytes) std::abort();
+    for (const auto& m : scene->meshes) {
+      for (std::uint32_t t : m.triangles)
+        if (t >= m.quantised.size() / 3) std::abort();
+    }
+  }
   const auto decoded = wire::decode_client_frame(bytes);
   if (!decoded.ok()) return 0;
   if (decoded->header.type != wire::MessageType::input) {

@@ -819,7 +819,7 @@ HttpResponse handle_api(ApiContext& ctx, const HttpRequest& req, const std::stri
     if (p.size() == 2 && p[1] == "version" && req.method() == http::verb::get) {
       return json_response(
           req, http::status::ok,
-          {{"name", "medvision"}, {"version", MEDVISION_VERSION}, {"protocol", 1}});
+          {{"name", "medvision"}, {"version", MEDVISION_VERSION}, {"protocol", wire::kVersion}});
     }
     if (p.size() == 2 && p[1] == "login" && req.method() == http::verb::post) {
       auto res = login(c);

@@ -142,20 +142,24 @@ void LiveSession::fan_out_locked() {
   const WorldModel& model = session_.world_model();
   const WorldState& state = session_.world_state();
   const auto tick = static_cast<std::uint32_t>(session_.tick());
+  const SessionModule* module = session_.module();
+  const std::span<const SceneMesh> meshes =
+      module != nullptr ? module->meshes() : std::span<const SceneMesh>();
+  mesh_now_.resize(meshes.size());
+  for (std::size_t m = 0; m < meshes.size(); ++m) wire::quantise_positions(meshes[m], mesh_now_[m]);
   std::erase_if(clients_, [](const ClientSlot& s) { return s.client.expired(); });
   const std::string fresh = outbox_.empty() ? std::string() : "[" + outbox_ + "]";
   outbox_.clear();
   for (auto& slot : clients_) {
     auto client = slot.client.lock();
     if (!client) continue;
-    // Bodies added or removed (a module's scene changed): a new keyframe.
+    // Bodies or meshes added or removed (a module's scene changed): a new keyframe.
     if (slot.last_sent.size() != model.bodies.size()) slot.need_keyframe = true;
+    if (slot.meshes_sent.size() != meshes.size()) slot.need_keyframe = true;
+    for (std::size_t m = 0; m < meshes.size() && !slot.need_keyframe; ++m)
+      slot.need_keyframe = slot.meshes_sent[m].id != meshes[m].id;
     if (slot.need_keyframe) {
-      slot.last_sent.clear();
-      for (std::size_t i = 0; i < model.bodies.size(); ++i)
-        slot.last_sent.push_back(wire::body_pose(model, state, i));
-      client->send(std::make_shared<const std::string>(wire::encode_keyframe(
-          tick, ++slot.seq, slot.ack, static_cast<std::uint32_t>(slot.participant), model, state)));
+      send_keyframe_locked(slot, *client, tick);
       // The context already holds everything in `fresh`.
       client->send(std::make_shared<const std::string>(
           wire::encode_events(tick, ++slot.seq, slot.ack, join_context_locked())));
@@ -166,6 +170,8 @@ void LiveSession::fan_out_locked() {
     if (!fresh.empty())
       client->send(std::make_shared<const std::string>(
           wire::encode_events(tick, ++slot.seq, slot.ack, fresh)));
+    // Nor are new topologies: later deltas index the new vertices.
+    send_topology_changes_locked(slot, *client, tick);
     if (client->backlogged()) continue;
     changed_.clear();
     for (std::size_t i = 0; i < model.bodies.size(); ++i) {
@@ -175,9 +181,90 @@ void LiveSession::fan_out_locked() {
         slot.last_sent[i] = now;
       }
     }
-    client->send(std::make_shared<const std::string>(
-        wire::encode_snapshot(tick, ++slot.seq, slot.ack, changed_)));
+    const std::size_t moved_meshes = collect_mesh_deltas_locked(slot);
+    wire::HandForcesOnWire forces;
+    if (module != nullptr) {
+      if (const auto f = module->hand_forces(slot.participant)) {
+        forces = {true, f->left_N, f->right_N};
+      }
+    }
+    client->send(std::make_shared<const std::string>(wire::encode_snapshot(
+        tick, ++slot.seq, slot.ack, changed_,
+        std::span<const wire::MeshDelta>(deltas_.data(), moved_meshes), forces)));
   }
+}
+
+void LiveSession::send_keyframe_locked(ClientSlot& slot, SessionClient& client,
+                                       std::uint32_t tick) {
+  const WorldModel& model = session_.world_model();
+  const WorldState& state = session_.world_state();
+  const SessionModule* module = session_.module();
+  slot.last_sent.clear();
+  for (std::size_t i = 0; i < model.bodies.size(); ++i)
+    slot.last_sent.push_back(wire::body_pose(model, state, i));
+  std::vector<wire::MeshTopology> topologies;
+  std::vector<wire::CameraView> cameras;
+  slot.meshes_sent.clear();
+  if (module != nullptr) {
+    const auto meshes = module->meshes();
+    for (std::size_t m = 0; m < meshes.size(); ++m) {
+      topologies.push_back(wire::mesh_topology(meshes[m]));
+      slot.meshes_sent.push_back({meshes[m].id, meshes[m].topology_version, mesh_now_[m]});
+    }
+    for (const SceneCamera& c : module->cameras()) cameras.push_back(wire::camera_view(c));
+  }
+  client.send(std::make_shared<const std::string>(wire::encode_keyframe(
+      tick, ++slot.seq, slot.ack, static_cast<std::uint32_t>(slot.participant), model, state,
+      topologies, cameras)));
+}
+
+void LiveSession::send_topology_changes_locked(ClientSlot& slot, SessionClient& client,
+                                               std::uint32_t tick) {
+  const SessionModule* module = session_.module();
+  if (module == nullptr) return;
+  const auto meshes = module->meshes();
+  for (std::size_t m = 0; m < meshes.size(); ++m) {
+    ClientSlot::MeshSent& sent = slot.meshes_sent[m];
+    // A vertex count that changed without a new version is treated as a cut too.
+    if (sent.topology_version == meshes[m].topology_version &&
+        sent.quantised.size() == mesh_now_[m].size())
+      continue;
+    client.send(std::make_shared<const std::string>(
+        wire::encode_mesh(tick, ++slot.seq, wire::mesh_topology(meshes[m]))));
+    sent.topology_version = meshes[m].topology_version;
+    sent.quantised = mesh_now_[m];
+  }
+}
+
+std::size_t LiveSession::collect_mesh_deltas_locked(ClientSlot& slot) {
+  const SessionModule* module = session_.module();
+  if (module == nullptr) return 0;
+  const auto meshes = module->meshes();
+  if (deltas_.size() < meshes.size()) deltas_.resize(meshes.size());
+  std::size_t used = 0;
+  for (std::size_t m = 0; m < meshes.size(); ++m) {
+    std::vector<std::uint16_t>& sent = slot.meshes_sent[m].quantised;
+    const std::vector<std::uint16_t>& now = mesh_now_[m];
+    wire::MeshDelta& d = deltas_[used];
+    d.id = meshes[m].id;
+    d.topology_version = meshes[m].topology_version;
+    d.vertices.clear();
+    d.quantised.clear();
+    // A vertex is sent when it moved by at least one quantum on some axis
+    // since the state this client was last sent (so the client's copy is
+    // always within half a quantum per axis of the server's).
+    for (std::size_t v = 0; 3 * v + 2 < now.size(); ++v) {
+      const std::size_t o = 3 * v;
+      if (now[o] == sent[o] && now[o + 1] == sent[o + 1] && now[o + 2] == sent[o + 2]) continue;
+      d.vertices.push_back(static_cast<std::uint32_t>(v));
+      for (std::size_t a = 0; a < 3; ++a) {
+        d.quantised.push_back(now[o + a]);
+        sent[o + a] = now[o + a];
+      }
+    }
+    if (!d.vertices.empty()) ++used;
+  }
+  return used;
 }
 
 std::string LiveSession::join_context_locked() const {
@@ -196,7 +283,7 @@ Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client,
   std::lock_guard lock(mu_);
   if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
   const int number = session_.add_participant(user.id, user.username, to_string(user.role));
-  clients_.push_back(ClientSlot{client, number, true, 0, 0, {}});
+  clients_.push_back(ClientSlot{client, number, true, 0, 0, {}, {}});
   return number;
 }
 

@@ -92,6 +92,14 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
     std::uint32_t seq = 0;
     std::uint32_t ack = 0;
     std::vector<wire::BodyPose> last_sent;
+    // What this client has of each module mesh: its topology version and the
+    // quantised positions last sent, against which the next deltas are taken.
+    struct MeshSent {
+      std::uint32_t id = 0;
+      std::uint32_t topology_version = 0;
+      std::vector<std::uint16_t> quantised;
+    };
+    std::vector<MeshSent> meshes_sent;
   };
 
   void schedule();
@@ -100,6 +108,11 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   void catch_up_locked();
   Status flush_locked();
   void fan_out_locked();
+  void send_keyframe_locked(ClientSlot& slot, SessionClient& client, std::uint32_t tick);
+  // MESH frames for the meshes cut since this client's last frame.
+  void send_topology_changes_locked(ClientSlot& slot, SessionClient& client, std::uint32_t tick);
+  // The moved vertices of every mesh, into deltas_; returns how many meshes moved.
+  std::size_t collect_mesh_deltas_locked(ClientSlot& slot);
   Status end_locked(const std::string& reason, SessionStatus status,
                     std::vector<std::shared_ptr<SessionClient>>* to_close);
   Status store_report_locked();
@@ -120,6 +133,10 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   bool store_failing_ = false;
   std::vector<ClientSlot> clients_;
   std::vector<wire::BodyPose> changed_;  // reused every frame
+  // The module's meshes quantised at this frame (once for all clients), and
+  // the deltas of one client's snapshot: reused every frame.
+  std::vector<std::vector<std::uint16_t>> mesh_now_;
+  std::vector<wire::MeshDelta> deltas_;
   // Every stored event except inputs: what modules score, reports project and
   // clients are shown (EVENTS frames).
   std::vector<Event> log_;

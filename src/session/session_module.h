@@ -67,6 +67,17 @@ struct HandForces {
   float left_N = 0;
   float right_N = 0;
 };
+// A viewpoint a module offers clients, such as the box trainer's laparoscope:
+// a pinhole camera looking along its local -Z with +Y up (the convention of
+// WebXR views and three.js cameras). Clients show its image on a screen in the
+// room (docs/protocol.md, KEYFRAME).
+struct SceneCamera {
+  std::uint32_t id = 0;  // unique among the module's cameras
+  std::string name;
+  Pose pose;  // world frame
+  float vertical_fov_rad = 1.0f;
+};
+
 const char* to_string(InstructorControl control);
 
 class SessionModule {
@@ -96,6 +107,8 @@ class SessionModule {
   virtual const ModuleScene* scene() const { return nullptr; }
   // The module's deformable surfaces, in a stable order; empty for none.
   virtual std::span<const SceneMesh> meshes() const { return {}; }
+  // The module's cameras (a laparoscope), in a stable order; empty for none.
+  virtual std::span<const SceneCamera> cameras() const { return {}; }
   // Contact forces on the instruments `participant` holds; nothing for a
   // participant who holds none (or a module without instruments).
   virtual std::optional<HandForces> hand_forces(int participant) const {

@@ -184,7 +184,9 @@ std::string paths_svg(const std::vector<TipSample>& tips,
 }  // namespace
 
 SessionReport build_session_report(const SessionInfo& info, std::span<const Event> log) {
-  json assessment;
+  // An object, so that a module session without an `assessment` event gets
+  // the report's defaults below instead of a type error (value() on null).
+  json assessment = json::object();
   json timeline = json::array();
   std::vector<std::pair<double, json>> vitals;
   std::vector<std::pair<double, std::string>> markers;

@@ -29,7 +29,7 @@ TEST(Protocol, InputFramesHaveTheDocumentedLayoutAndRoundTrip) {
   const std::string frame =
       wire::encode_input({1, wire::MessageType::input, 0, 77, 5}, sample_input());
   ASSERT_EQ(frame.size(), 104u);
-  EXPECT_EQ(frame[0], 1);
+  EXPECT_EQ(frame[0], 2);  // protocol version
   EXPECT_EQ(frame[1], 0x01);
   EXPECT_EQ(static_cast<unsigned char>(frame[4]), 77);  // tick, little-endian
   EXPECT_EQ(static_cast<unsigned char>(frame[8]), 5);   // seq
@@ -51,10 +51,10 @@ TEST(Protocol, MalformedClientFramesAreRejectedWithAReason) {
   const std::string good = wire::encode_input({}, sample_input());
   EXPECT_EQ(wire::decode_client_frame(good.substr(0, 5)).error().message,
             "frame of 5 bytes is shorter than the 12-byte header");
-  std::string v2 = good;
-  v2[0] = 2;
-  EXPECT_EQ(wire::decode_client_frame(v2).error().message,
-            "protocol version 2 is not supported (this server speaks version 1)");
+  std::string v1 = good;
+  v1[0] = 1;
+  EXPECT_EQ(wire::decode_client_frame(v1).error().message,
+            "protocol version 1 is not supported (this server speaks version 2)");
   EXPECT_EQ(wire::decode_client_frame(good + "x").error().message,
             "input body must be 92 bytes, got 93");
   std::string inf = good;
@@ -138,11 +138,180 @@ TEST(Protocol, EventsAndRepliesCarryTheirJsonAfterTheFixedFields) {
 TEST(Protocol, ASnapshotListsOnlyTheBodiesItIsGiven) {
   const wire::BodyPose b{7, {1, 2, 3}, {0, 0, 0, 1}};
   const std::string frame = wire::encode_snapshot(100, 2, 9, {b});
-  ASSERT_EQ(frame.size(), 12u + 8u + 32u);
+  // Then no mesh deltas (a zero count) and the 12 bytes of hand forces.
+  ASSERT_EQ(frame.size(), 12u + 8u + 32u + 4u + 12u);
   EXPECT_EQ(frame[1], 0x11);
   EXPECT_EQ(static_cast<unsigned char>(frame[12]), 9);  // ack
   EXPECT_EQ(static_cast<unsigned char>(frame[16]), 1);  // count
   EXPECT_EQ(static_cast<unsigned char>(frame[20]), 7);  // body id
+}
+
+// A 3 x 3 grid of vertices in the unit square at height 0.5 (eight
+// triangles), inside the bounds [0, 1]^3.
+SceneMesh grid_mesh() {
+  SceneMesh m;
+  m.id = 40;
+  m.name = "gauze";
+  m.colour = {0.9f, 0.9f, 0.85f, 1.0f};
+  m.topology_version = 3;
+  m.bounds_min = {0, 0, 0};
+  m.bounds_max = {1, 1, 1};
+  for (int j = 0; j < 3; ++j) {
+    for (int i = 0; i < 3; ++i) {
+      m.positions.insert(m.positions.end(),
+                         {0.5f * static_cast<float>(i), 0.5f, 0.5f * static_cast<float>(j)});
+    }
+  }
+  for (std::uint32_t j = 0; j < 2; ++j) {
+    for (std::uint32_t i = 0; i < 2; ++i) {
+      const std::uint32_t a = 3 * j + i;
+      m.triangles.insert(m.triangles.end(), {a, a + 3, a + 1, a + 1, a + 3, a + 4});
+    }
+  }
+  return m;
+}
+
+TEST(Protocol, QuantisationRoundsToTheNearestOf65535StepsInsideTheBounds) {
+  // q = round((v - lo) / (hi - lo) * 65535), clamped (docs/protocol.md).
+  EXPECT_EQ(wire::quantise(0.0f, 0, 1), 0);
+  EXPECT_EQ(wire::quantise(1.0f, 0, 1), 65535);
+  EXPECT_EQ(wire::quantise(0.5f, 0, 1), 32768);   // 32767.5 rounds up
+  EXPECT_EQ(wire::quantise(0.25f, 0, 1), 16384);  // 16383.75
+  EXPECT_EQ(wire::quantise(0.75f, 0, 1), 49151);  // 49151.25
+  EXPECT_EQ(wire::quantise(-3.0f, 0, 1), 0);      // outside: clamped
+  EXPECT_EQ(wire::quantise(7.0f, 0, 1), 65535);
+  EXPECT_EQ(wire::quantise(0.3f, 0.3f, 0.3f), 0);  // an empty range
+  EXPECT_EQ(wire::quantise(-0.1f, -0.2f, 0.0f), 32768);
+  // Back within half a quantum, over a range of 0.5 m (a quantum of 7.6 um).
+  const float lo = -0.25f, hi = 0.25f, quantum = (hi - lo) / 65535.0f;
+  for (int i = 0; i <= 1000; ++i) {
+    const float v = lo + (hi - lo) * static_cast<float>(i) / 1000.0f;
+    EXPECT_NEAR(wire::dequantise(wire::quantise(v, lo, hi), lo, hi), v, 0.5f * quantum + 1e-7f);
+  }
+}
+
+TEST(Protocol, AKeyframeCarriesMeshTopologiesAndCamerasAfterItsBodies) {
+  const SceneMesh mesh = grid_mesh();
+  const wire::MeshTopology topology = wire::mesh_topology(mesh);
+  // Vertex 4 is the centre (0.5, 0.5, 0.5); vertex 8 the corner (1, 0.5, 1).
+  EXPECT_EQ(topology.quantised[3 * 4], 32768);
+  EXPECT_EQ(topology.quantised[3 * 8], 65535);
+  EXPECT_EQ(topology.quantised[3 * 8 + 1], 32768);
+  SceneCamera scope;
+  scope.id = 1;
+  scope.name = "laparoscope";
+  scope.pose.position = {0, 1.02, 0.16};
+  scope.vertical_fov_rad = 1.1f;
+  const WorldModel model;
+  const WorldState state;
+  const std::vector<wire::MeshTopology> meshes = {topology};
+  const std::vector<wire::CameraView> cameras = {wire::camera_view(scope)};
+  const std::string frame = wire::encode_keyframe(10, 1, 0, 2, model, state, meshes, cameras);
+  // Header, ack/participant/count, no bodies, mesh count, one mesh (60 fixed
+  // bytes, 5 of name, 9 x 6 of positions, 8 x 12 of indices), camera count,
+  // one camera (40 fixed bytes and 11 of name).
+  ASSERT_EQ(frame.size(), 12u + 12u + 4u + (60u + 5u + 54u + 96u) + 4u + (40u + 11u));
+  std::uint32_t count;
+  std::memcpy(&count, &frame[24], 4);
+  EXPECT_EQ(count, 1u);
+  std::uint32_t vertices, triangles;
+  std::memcpy(&vertices, &frame[28 + 48], 4);
+  std::memcpy(&triangles, &frame[28 + 52], 4);
+  EXPECT_EQ(vertices, 9u);
+  EXPECT_EQ(triangles, 8u);
+  EXPECT_EQ(frame.substr(28 + 60, 5), "gauze");
+
+  const auto decoded = wire::decode_server_scene_frame(frame);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->participant, 2u);
+  ASSERT_EQ(decoded->meshes.size(), 1u);
+  EXPECT_EQ(decoded->meshes[0], topology);
+  ASSERT_EQ(decoded->cameras.size(), 1u);
+  EXPECT_EQ(decoded->cameras[0].name, "laparoscope");
+  EXPECT_FLOAT_EQ(decoded->cameras[0].position[1], 1.02f);
+  EXPECT_FLOAT_EQ(decoded->cameras[0].vertical_fov_rad, 1.1f);
+  EXPECT_EQ(wire::encode_server_scene_frame(*decoded), frame);
+}
+
+TEST(Protocol, ASnapshotCarriesMovedVerticesAndTheParticipantsHandForces) {
+  wire::MeshDelta delta{40, 3, {1, 4, 8}, {1, 2, 3, 4, 5, 6, 65535, 0, 7}};
+  const std::vector<wire::MeshDelta> deltas = {delta};
+  const std::string frame =
+      wire::encode_snapshot(20, 2, 5, {}, deltas, wire::HandForcesOnWire{true, 0.25f, 3.5f});
+  // ack, no bodies, mesh count, (id, version, count, 3 x 10), flags and two forces.
+  ASSERT_EQ(frame.size(), 12u + 8u + 4u + (12u + 30u) + 12u);
+  std::uint32_t index;
+  std::uint16_t x;
+  std::memcpy(&index, &frame[24 + 12 + 10], 4);  // the second vertex
+  std::memcpy(&x, &frame[24 + 12 + 14], 2);
+  EXPECT_EQ(index, 4u);
+  EXPECT_EQ(x, 4);
+  float right;
+  std::memcpy(&right, &frame[frame.size() - 4], 4);
+  EXPECT_EQ(right, 3.5f);
+  const auto decoded = wire::decode_server_scene_frame(frame);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  ASSERT_EQ(decoded->deltas.size(), 1u);
+  EXPECT_EQ(decoded->deltas[0], delta);
+  EXPECT_EQ(decoded->forces, (wire::HandForcesOnWire{true, 0.25f, 3.5f}));
+  EXPECT_EQ(wire::encode_server_scene_frame(*decoded), frame);
+
+  // No instruments held: flag 0 and zero forces.
+  const auto idle = wire::decode_server_scene_frame(wire::encode_snapshot(21, 3, 5, {}));
+  ASSERT_TRUE(idle.ok()) << idle.error().message;
+  EXPECT_FALSE(idle->forces.present);
+  EXPECT_TRUE(idle->deltas.empty());
+
+  const std::string mesh = wire::encode_mesh(22, 4, wire::mesh_topology(grid_mesh()));
+  EXPECT_EQ(mesh[1], 0x14);
+  const auto topology = wire::decode_server_scene_frame(mesh);
+  ASSERT_TRUE(topology.ok()) << topology.error().message;
+  ASSERT_EQ(topology->meshes.size(), 1u);
+  EXPECT_EQ(topology->meshes[0].triangles.size(), 24u);
+}
+
+std::string with_u32(std::string frame, std::size_t at, std::uint32_t v) {
+  std::memcpy(&frame[at], &v, 4);
+  return frame;
+}
+
+std::string error_of(const std::string& frame) {
+  const auto r = wire::decode_server_scene_frame(frame);
+  return r.ok() ? "(accepted)" : r.error().message;
+}
+
+TEST(Protocol, MalformedMeshFramesAreRejectedWithAReason) {
+  const std::string mesh = wire::encode_mesh(22, 4, wire::mesh_topology(grid_mesh()));
+  const std::size_t body = 12, tri = body + 60 + 5 + 54;
+  EXPECT_NE(error_of(with_u32(mesh, tri, 9)).find("triangle index 9 is not below its 9 vertices"),
+            std::string::npos);
+  EXPECT_NE(error_of(mesh.substr(0, mesh.size() - 1)).find("overrun"), std::string::npos);
+  EXPECT_NE(error_of(mesh + "x").find("left over"), std::string::npos);
+  EXPECT_NE(error_of(with_u32(mesh, body + 48, 0xffffffffu)).find("vertices is more than"),
+            std::string::npos);
+  EXPECT_NE(error_of(with_u32(mesh, body + 56, 4000)).find("name of 4000 bytes"),
+            std::string::npos);
+  std::string inverted = mesh;
+  const float below = -1.0f;
+  std::memcpy(&inverted[body + 36], &below, 4);  // bounds_max.x below bounds_min.x
+  EXPECT_NE(error_of(inverted).find("bounds max is below min"), std::string::npos);
+  std::string bad_name = mesh;
+  bad_name[body + 60] = '\xff';
+  EXPECT_NE(error_of(bad_name).find("UTF-8"), std::string::npos);
+  std::string old = mesh;
+  old[0] = 1;
+  EXPECT_EQ(error_of(old), "protocol version 1 is not supported (expected 2)");
+
+  const wire::MeshDelta delta{40, 3, {4, 4}, {1, 2, 3, 4, 5, 6}};
+  const std::vector<wire::MeshDelta> deltas = {delta};
+  EXPECT_NE(error_of(wire::encode_snapshot(1, 1, 0, {}, deltas)).find("strictly increasing"),
+            std::string::npos);
+  const std::string snapshot = wire::encode_snapshot(1, 1, 0, {});
+  EXPECT_NE(error_of(with_u32(snapshot, snapshot.size() - 12, 2)).find("flags must be 0 or 1"),
+            std::string::npos);
+  EXPECT_NE(error_of(snapshot.substr(0, snapshot.size() - 12)).find("no hand forces"),
+            std::string::npos);
+  EXPECT_NE(error_of(with_u32(snapshot, 16, 1000000)).find("overruns"), std::string::npos);
 }
 
 // The TypeScript codec (web/src/protocol) is tested against these same
@@ -314,6 +483,87 @@ std::map<std::string, Fixture> fixtures() {
   std::string v9 = out["snapshot"].bytes;
   v9[0] = 9;
   out["reject_version_9"] = {v9, {{"error", "version"}}};
+  std::string v1 = out["snapshot"].bytes;
+  v1[0] = 1;
+  out["reject_version_1"] = {v1, {{"error", "version 1"}}};
+
+  // Deformable meshes, the laparoscope camera and contact forces (version 2).
+  wire::MeshTopology gauze;
+  gauze.id = 40;
+  gauze.topology_version = 3;
+  gauze.name = "gauze";
+  gauze.colour = {0.9f, 0.875f, 0.8f, 1.0f};
+  gauze.bounds_min = {-0.05f, 0.8f, -0.06f};
+  gauze.bounds_max = {0.05f, 0.82f, 0.04f};
+  gauze.quantised = {0, 0, 0, 65535, 0, 0, 0, 32768, 65535, 65535, 65535, 65535};
+  gauze.triangles = {0, 2, 1, 1, 2, 3};
+  const json gauze_json = {{"id", 40},
+                           {"topology_version", 3},
+                           {"name", "gauze"},
+                           {"colour", {f32(0.9), f32(0.875), f32(0.8), 1.0}},
+                           {"bounds_min", {f32(-0.05), f32(0.8), f32(-0.06)}},
+                           {"bounds_max", {f32(0.05), f32(0.82), f32(0.04)}},
+                           {"quantised", gauze.quantised},
+                           {"triangles", gauze.triangles}};
+  wire::CameraView scope;
+  scope.id = 1;
+  scope.name = "laparoscope";
+  scope.position[1] = 1.02f;
+  scope.position[2] = 0.16f;
+  const Eigen::Quaterniond down(Eigen::AngleAxisd(-0.9, Eigen::Vector3d::UnitX()));
+  scope.orientation[0] = static_cast<float>(down.x());
+  scope.orientation[3] = static_cast<float>(down.w());
+  scope.vertical_fov_rad = 1.1f;
+  const json scope_json = {{"id", 1},
+                           {"name", "laparoscope"},
+                           {"position", {0.0, f32(1.02), f32(0.16)}},
+                           {"orientation", {f32(down.x()), 0.0, 0.0, f32(down.w())}},
+                           {"vertical_fov", f32(1.1)}};
+  const std::vector<wire::MeshTopology> gauzes = {gauze};
+  const std::vector<wire::CameraView> scopes = {scope};
+  out["keyframe_mesh_camera"] = {
+      wire::encode_keyframe(3000, 1, 0, 1, shapes_model, shapes_state, gauzes, scopes),
+      {{"type", "keyframe"},
+       {"tick", 3000},
+       {"seq", 1},
+       {"ack", 0},
+       {"participant", 1},
+       {"bodies", shaped},
+       {"meshes", json::array({gauze_json})},
+       {"cameras", json::array({scope_json})}}};
+  wire::MeshTopology cut = gauze;
+  cut.topology_version = 4;
+  cut.triangles = {0, 2, 1};
+  json cut_json = gauze_json;
+  cut_json["topology_version"] = 4;
+  cut_json["triangles"] = cut.triangles;
+  out["mesh_cut"] = {wire::encode_mesh(3010, 2, cut),
+                     {{"type", "mesh"}, {"tick", 3010}, {"seq", 2}, {"mesh", cut_json}}};
+  const wire::MeshDelta moved{40, 4, {1, 3}, {65000, 10, 0, 1, 2, 3}};
+  const std::vector<wire::MeshDelta> moves = {moved};
+  out["snapshot_mesh_forces"] = {
+      wire::encode_snapshot(3011, 3, 2, changed, moves, {true, 0.5f, 12.25f}),
+      {{"type", "snapshot"},
+       {"tick", 3011},
+       {"seq", 3},
+       {"ack", 2},
+       {"updates", updates},
+       {"meshes", json::array({json{{"id", 40},
+                                    {"topology_version", 4},
+                                    {"vertices", moved.vertices},
+                                    {"quantised", moved.quantised}}})},
+       {"forces", {{"left_N", 0.5}, {"right_N", 12.25}}}}};
+  std::string bad_index = out["mesh_cut"].bytes;
+  const std::uint32_t past_end = 4;
+  std::memcpy(&bad_index[bad_index.size() - 4], &past_end, 4);
+  out["reject_mesh_index_past_vertices"] = {bad_index, {{"error", "triangle index 4"}}};
+  const wire::MeshDelta unsorted{40, 4, {3, 1}, {1, 2, 3, 4, 5, 6}};
+  const std::vector<wire::MeshDelta> unsorted_moves = {unsorted};
+  out["reject_snapshot_unsorted_vertices"] = {wire::encode_snapshot(3012, 4, 2, {}, unsorted_moves),
+                                              {{"error", "strictly increasing"}}};
+  std::string bad_flags = out["snapshot_empty"].bytes;
+  bad_flags[bad_flags.size() - 12] = 2;
+  out["reject_snapshot_force_flags"] = {bad_flags, {{"error", "flags"}}};
   return out;
 }
 

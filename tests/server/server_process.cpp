@@ -331,7 +331,7 @@ ServerFrame parse_server_frame(const std::string& f) {
 
 std::string json_frame(std::uint8_t type, std::uint32_t seq, const std::string& body) {
   std::string f;
-  f.push_back(1);  // version
+  f.push_back(2);  // version (docs/protocol.md)
   f.push_back(static_cast<char>(type));
   f.append(2, '\0');  // flags
   f.append(4, '\0');  // tick
@@ -341,7 +341,7 @@ std::string json_frame(std::uint8_t type, std::uint32_t seq, const std::string& 
 
 std::string input_frame(std::uint32_t seq, const float right_hand[3], bool grip) {
   std::string f;
-  f.push_back(1);     // version
+  f.push_back(2);     // version (docs/protocol.md)
   f.push_back(0x01);  // INPUT
   f.push_back(0);
   f.push_back(0);

@@ -75,7 +75,7 @@ std::string login(int port, const std::string& username, const std::string& pass
 std::string create_user(int port, const std::string& admin_token, const std::string& username,
                         const std::string& role, const std::string& password = "correct horse");
 
-// A WebSocket participant using protocol v1.
+// A WebSocket participant using protocol v2.
 class WsClient {
  public:
   WsClient(int port, const std::string& session_id, const std::string& token);

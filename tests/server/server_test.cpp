@@ -57,7 +57,7 @@ TEST_F(ServerTest, HealthAndVersionAnswerWithoutLogin) {
   EXPECT_EQ(health.json()["store"], "sqlite");
   const auto version = http_request(port(), "GET", "/api/version");
   EXPECT_EQ(version.status, 200);
-  EXPECT_EQ(version.json()["protocol"], 1);
+  EXPECT_EQ(version.json()["protocol"], 2);
 }
 
 TEST_F(ServerTest, LoginSetsAnHttpOnlySameSiteCookieThatAuthenticates) {
@@ -235,7 +235,7 @@ TEST_F(ServerTest, GarbageFramesCloseOnlyTheirConnectionWithAReason) {
 
   const float hand[3] = {0, 1, 0};
   std::string wrong_version = input_frame(1, hand, false);
-  wrong_version[0] = 2;
+  wrong_version[0] = 1;  // the version before meshes and forces
   std::string bad_flags = input_frame(1, hand, false);
   bad_flags[2] = 1;
   std::string server_type = input_frame(1, hand, false);

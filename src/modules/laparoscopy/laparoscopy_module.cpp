@@ -26,6 +26,24 @@ json vec(const sim::Vec3& v) {
   return json::array({r(v.x()), r(v.y()), r(v.z())});
 }
 
+// The laparoscope as a camera clients render: looking from its tip at its
+// target (local -Z forward, +Y as close to the room's up as the view allows),
+// its cone of view the vertical field of the image.
+SceneCamera laparoscope_camera(const Laparoscope& scope) {
+  const sim::Vec3 back = (scope.position - scope.look_at).normalized();
+  const sim::Vec3 right = sim::Vec3::UnitY().cross(back).normalized();
+  const sim::Vec3 up = back.cross(right);
+  Eigen::Matrix3d frame;
+  frame << right, up, back;
+  SceneCamera c;
+  c.id = 1;
+  c.name = "laparoscope";
+  c.pose.position = scope.position;
+  c.pose.orientation = Eigen::Quaterniond(frame).normalized();
+  c.vertical_fov_rad = static_cast<float>(2 * scope.half_angle_rad);
+  return c;
+}
+
 class LaparoscopyModule final : public SessionModule {
  public:
   LaparoscopyModule(std::shared_ptr<const sc::ScenarioDef> def, LaparoscopySetup setup,
@@ -34,7 +52,8 @@ class LaparoscopyModule final : public SessionModule {
         setup_(std::move(setup)),
         run_(std::move(run)),
         box_(std::make_shared<const BoxTrainer>(make_peg_transfer_trainer())),
-        scene_(box_.trainer()) {
+        scene_(box_.trainer()),
+        camera_(laparoscope_camera(box_.trainer().scope)) {
     ticks_per_physics_ = static_cast<Tick>(std::llround(setup_.tick_rate_hz * kPhysicsStep_s));
     physics_per_sample_ = static_cast<int>(std::lround(kToolSample_s / kPhysicsStep_s));
     scene_.update(box_.world(), box_.tools());
@@ -90,6 +109,14 @@ class LaparoscopyModule final : public SessionModule {
   }
 
   const ModuleScene* scene() const override { return &scene_.scene(); }
+  std::span<const SceneCamera> cameras() const override { return {&camera_, 1}; }
+  // What the instruments of the trainee holding them touch: the contact force
+  // on each shaft and jaws (the same figure as `tool_sample`'s force_N).
+  std::optional<HandForces> hand_forces(int participant) const override {
+    if (driver_ == 0 || participant != driver_) return std::nullopt;
+    return HandForces{static_cast<float>(box_.sample(kLeft).force_N),
+                      static_cast<float>(box_.sample(kRight).force_N)};
+  }
   bool finished() const override { return run_.ended(); }
 
   std::uint64_t state_hash() const override {
@@ -155,6 +182,7 @@ class LaparoscopyModule final : public SessionModule {
   sc::ScenarioRun run_;
   BoxTrainerRun box_;
   TrainerScene scene_;
+  SceneCamera camera_;
   Tick ticks_per_physics_ = 10;
   int physics_per_sample_ = 5;
   std::uint64_t physics_steps_ = 0;

@@ -7,7 +7,7 @@ import { encodeAction } from './encode-json';
 function frame(type: number, tick: number, seq: number, body: Uint8Array): ArrayBuffer {
   const buffer = new ArrayBuffer(12 + body.byteLength);
   const v = new DataView(buffer);
-  v.setUint8(0, 1);
+  v.setUint8(0, 2);
   v.setUint8(1, type);
   v.setUint16(2, 0, true);
   v.setUint32(4, tick, true);

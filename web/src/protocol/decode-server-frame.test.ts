@@ -14,7 +14,7 @@ interface RawBody {
 }
 
 function header(v: DataView, type: number, tick: number, seq: number): void {
-  v.setUint8(0, 1);
+  v.setUint8(0, 2);
   v.setUint8(1, type);
   v.setUint16(2, 0, true);
   v.setUint32(4, tick, true);
@@ -22,7 +22,8 @@ function header(v: DataView, type: number, tick: number, seq: number): void {
 }
 
 function keyframeBytes(tick: number, seq: number, ack: number, participant: number, bodies: RawBody[]): ArrayBuffer {
-  const buffer = new ArrayBuffer(12 + 12 + 52 * bodies.length);
+  // No meshes and no cameras: two zero counts after the bodies.
+  const buffer = new ArrayBuffer(12 + 12 + 52 * bodies.length + 8);
   const v = new DataView(buffer);
   header(v, 0x10, tick, seq);
   v.setUint32(12, ack, true);
@@ -47,7 +48,8 @@ interface RawUpdate {
 }
 
 function snapshotBytes(tick: number, seq: number, ack: number, updates: RawUpdate[]): ArrayBuffer {
-  const buffer = new ArrayBuffer(12 + 8 + 32 * updates.length);
+  // No mesh deltas (a zero count) and no hand forces (12 zero bytes) after the bodies.
+  const buffer = new ArrayBuffer(12 + 8 + 32 * updates.length + 4 + 12);
   const v = new DataView(buffer);
   header(v, 0x11, tick, seq);
   v.setUint32(12, ack, true);
@@ -105,6 +107,8 @@ describe('decodeServerFrame, KEYFRAME', () => {
           orientation: { x: 0, y: 0, z: 0, w: 1 },
         },
       ],
+      meshes: [],
+      cameras: [],
     });
   });
 
@@ -140,12 +144,14 @@ describe('decodeServerFrame, SNAPSHOT', () => {
         { id: 3, position: { x: f(0.1), y: f(1.1), z: f(-0.7) }, orientation: { x: 0, y: 0, z: f(0.7071068), w: f(0.7071068) } },
         { id: 9, position: { x: f(0.3), y: f(0.935), z: f(-0.45) }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
       ],
+      meshes: [],
+      forces: null,
     });
   });
 
   it('decodes a snapshot in which nothing moved', () => {
     const message = decodeServerFrame(snapshotBytes(10, 3, 0, []));
-    expect(message).toEqual({ type: 'snapshot', tick: 10, seq: 3, ack: 0, updates: [] });
+    expect(message).toEqual({ type: 'snapshot', tick: 10, seq: 3, ack: 0, updates: [], meshes: [], forces: null });
   });
 });
 
@@ -164,8 +170,8 @@ describe('decodeServerFrame rejects malformed frames', () => {
   });
 
   it('another protocol version', () => {
-    const frame = mutate(goodKeyframe(), (v) => v.setUint8(0, 2));
-    expect(() => decodeServerFrame(frame)).toThrow(/unsupported protocol version 2/);
+    const frame = mutate(goodKeyframe(), (v) => v.setUint8(0, 1));
+    expect(() => decodeServerFrame(frame)).toThrow(/unsupported protocol version 1 \(expected 2\)/);
   });
 
   it('an unknown message type, including a client-only type', () => {
@@ -191,7 +197,7 @@ describe('decodeServerFrame rejects malformed frames', () => {
     expect(() => decodeServerFrame(goodKeyframe().slice(0, 12 + 12 + 51))).toThrow(/overruns the frame/);
     const trailing = new Uint8Array(goodSnapshot().byteLength + 3);
     trailing.set(new Uint8Array(goodSnapshot()));
-    expect(() => decodeServerFrame(trailing)).toThrow(/SNAPSHOT body has the wrong length: 1 records need 32 bytes.*got 35/);
+    expect(() => decodeServerFrame(trailing)).toThrow(/SNAPSHOT has 3 bytes left over after its records/);
   });
 
   it('a count that overruns the frame, without overflowing', () => {

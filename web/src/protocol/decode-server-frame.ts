@@ -1,5 +1,12 @@
 import {
+  CAMERA_FIXED_BYTES,
+  HAND_FORCES_BYTES,
   HEADER_BYTES,
+  MESH_FIXED_BYTES,
+  MESH_MAX_TRIANGLES,
+  MESH_MAX_VERTICES,
+  NAME_MAX_BYTES,
+  VERTEX_DELTA_BYTES,
   KEYFRAME_FIXED_BYTES,
   KEYFRAME_RECORD_BYTES,
   EVENTS_FIXED_BYTES,
@@ -9,7 +16,12 @@ import {
   SNAPSHOT_RECORD_BYTES,
   type BodyShape,
   type BodyUpdate,
+  type CameraView,
   type EventsMessage,
+  type HandForces,
+  type MeshDelta,
+  type MeshMessage,
+  type MeshTopology,
   type JsonObject,
   type KeyframeBody,
   type KeyframeMessage,
@@ -43,6 +55,8 @@ export function decodeServerFrame(frame: ArrayBuffer | ArrayBufferView): ServerM
       return readEvents(view, header);
     case MessageType.Reply:
       return readReply(view, header);
+    case MessageType.Mesh:
+      return readMeshMessage(view, header);
     default:
       throw new Error(`unknown server message type 0x${hex2(header.type)}`);
   }
@@ -80,14 +94,31 @@ function readKeyframe(view: DataView, header: Header): KeyframeMessage {
   const ack = view.getUint32(HEADER_BYTES, true);
   const participant = view.getUint32(HEADER_BYTES + 4, true);
   const count = view.getUint32(HEADER_BYTES + 8, true);
-  checkRecordCount('KEYFRAME', bodyBytes - KEYFRAME_FIXED_BYTES, count, KEYFRAME_RECORD_BYTES);
-  const bodies: KeyframeBody[] = new Array<KeyframeBody>(count);
   let offset = HEADER_BYTES + KEYFRAME_FIXED_BYTES;
+  checkRoom('KEYFRAME', view, offset, count, KEYFRAME_RECORD_BYTES);
+  const bodies: KeyframeBody[] = new Array<KeyframeBody>(count);
   for (let i = 0; i < count; i++) {
     bodies[i] = readKeyframeBody(view, offset, i);
     offset += KEYFRAME_RECORD_BYTES;
   }
-  return { type: 'keyframe', tick: header.tick, seq: header.seq, ack, participant, bodies };
+  const meshCount = readCount(view, offset, 'KEYFRAME mesh', MESH_FIXED_BYTES);
+  offset += 4;
+  const meshes: MeshTopology[] = [];
+  for (let i = 0; i < meshCount; i++) {
+    const read = readMeshRecord(view, offset, `KEYFRAME mesh ${i}`);
+    meshes.push(read.mesh);
+    offset = read.end;
+  }
+  const cameraCount = readCount(view, offset, 'KEYFRAME camera', CAMERA_FIXED_BYTES);
+  offset += 4;
+  const cameras: CameraView[] = [];
+  for (let i = 0; i < cameraCount; i++) {
+    const read = readCamera(view, offset, `KEYFRAME camera ${i}`);
+    cameras.push(read.camera);
+    offset = read.end;
+  }
+  checkEnd('KEYFRAME', view, offset);
+  return { type: 'keyframe', tick: header.tick, seq: header.seq, ack, participant, bodies, meshes, cameras };
 }
 
 function readKeyframeBody(view: DataView, offset: number, index: number): KeyframeBody {
@@ -123,9 +154,9 @@ function readSnapshot(view: DataView, header: Header): SnapshotMessage {
   }
   const ack = view.getUint32(HEADER_BYTES, true);
   const count = view.getUint32(HEADER_BYTES + 4, true);
-  checkRecordCount('SNAPSHOT', bodyBytes - SNAPSHOT_FIXED_BYTES, count, SNAPSHOT_RECORD_BYTES);
-  const updates: BodyUpdate[] = new Array<BodyUpdate>(count);
   let offset = HEADER_BYTES + SNAPSHOT_FIXED_BYTES;
+  checkRoom('SNAPSHOT', view, offset, count, SNAPSHOT_RECORD_BYTES);
+  const updates: BodyUpdate[] = new Array<BodyUpdate>(count);
   for (let i = 0; i < count; i++) {
     const where = `SNAPSHOT record ${i}`;
     updates[i] = {
@@ -135,7 +166,136 @@ function readSnapshot(view: DataView, header: Header): SnapshotMessage {
     };
     offset += SNAPSHOT_RECORD_BYTES;
   }
-  return { type: 'snapshot', tick: header.tick, seq: header.seq, ack, updates };
+  const meshCount = readCount(view, offset, 'SNAPSHOT mesh', 12);
+  offset += 4;
+  const meshes: MeshDelta[] = [];
+  for (let i = 0; i < meshCount; i++) {
+    const read = readMeshDelta(view, offset, `SNAPSHOT mesh ${i}`);
+    meshes.push(read.delta);
+    offset = read.end;
+  }
+  if (view.byteLength - offset < HAND_FORCES_BYTES) {
+    throw new Error(`SNAPSHOT has no hand forces (${HAND_FORCES_BYTES} bytes at its end)`);
+  }
+  const forces = readHandForces(view, offset);
+  offset += HAND_FORCES_BYTES;
+  checkEnd('SNAPSHOT', view, offset);
+  return { type: 'snapshot', tick: header.tick, seq: header.seq, ack, updates, meshes, forces };
+}
+
+function readMeshMessage(view: DataView, header: Header): MeshMessage {
+  const read = readMeshRecord(view, HEADER_BYTES, 'MESH');
+  checkEnd('MESH', view, read.end);
+  return { type: 'mesh', tick: header.tick, seq: header.seq, mesh: read.mesh };
+}
+
+function readMeshRecord(view: DataView, offset: number, where: string): { mesh: MeshTopology; end: number } {
+  if (view.byteLength - offset < MESH_FIXED_BYTES) {
+    throw new Error(`${where} overruns the frame (a mesh record needs ${MESH_FIXED_BYTES} bytes before its name)`);
+  }
+  const id = view.getUint32(offset, true);
+  const topologyVersion = view.getUint32(offset + 4, true);
+  const colour = {
+    r: readF32(view, offset + 8, `${where} colour`),
+    g: readF32(view, offset + 12, `${where} colour`),
+    b: readF32(view, offset + 16, `${where} colour`),
+    a: readF32(view, offset + 20, `${where} colour`),
+  };
+  const boundsMin = readVec3(view, offset + 24, `${where} bounds`);
+  const boundsMax = readVec3(view, offset + 36, `${where} bounds`);
+  if (boundsMax.x < boundsMin.x || boundsMax.y < boundsMin.y || boundsMax.z < boundsMin.z) {
+    throw new Error(`${where}: bounds max is below min`);
+  }
+  const vertexCount = view.getUint32(offset + 48, true);
+  const triangleCount = view.getUint32(offset + 52, true);
+  const nameBytes = view.getUint32(offset + 56, true);
+  if (vertexCount > MESH_MAX_VERTICES) throw new Error(`${where}: ${vertexCount} vertices is more than ${MESH_MAX_VERTICES}`);
+  if (triangleCount > MESH_MAX_TRIANGLES) throw new Error(`${where}: ${triangleCount} triangles is more than ${MESH_MAX_TRIANGLES}`);
+  let at = offset + MESH_FIXED_BYTES;
+  const name = readName(view, at, nameBytes, where);
+  at += nameBytes;
+  if (view.byteLength - at < 6 * vertexCount + 12 * triangleCount) {
+    throw new Error(`${where}: ${vertexCount} vertices and ${triangleCount} triangles overrun the frame`);
+  }
+  const quantised = new Uint16Array(3 * vertexCount);
+  for (let i = 0; i < quantised.length; i++) quantised[i] = view.getUint16(at + 2 * i, true);
+  at += 6 * vertexCount;
+  const triangles = new Uint32Array(3 * triangleCount);
+  for (let i = 0; i < triangles.length; i++) {
+    const index = view.getUint32(at + 4 * i, true);
+    if (index >= vertexCount) throw new Error(`${where}: triangle index ${index} is not below its ${vertexCount} vertices`);
+    triangles[i] = index;
+  }
+  at += 12 * triangleCount;
+  return { mesh: { id, topologyVersion, name, colour, boundsMin, boundsMax, vertexCount, quantised, triangles }, end: at };
+}
+
+function readCamera(view: DataView, offset: number, where: string): { camera: CameraView; end: number } {
+  if (view.byteLength - offset < CAMERA_FIXED_BYTES) throw new Error(`${where} overruns the frame`);
+  const id = view.getUint32(offset, true);
+  const position = readVec3(view, offset + 4, `${where} position`);
+  const orientation = readQuat(view, offset + 16, `${where} orientation`);
+  const verticalFov = readF32(view, offset + 32, `${where} field of view`);
+  if (!(verticalFov > 0 && verticalFov < Math.fround(Math.PI))) {
+    throw new Error(`${where}: vertical field of view must be between 0 and pi radians, got ${verticalFov}`);
+  }
+  const nameBytes = view.getUint32(offset + 36, true);
+  const name = readName(view, offset + CAMERA_FIXED_BYTES, nameBytes, where);
+  return { camera: { id, name, position, orientation, verticalFov }, end: offset + CAMERA_FIXED_BYTES + nameBytes };
+}
+
+function readMeshDelta(view: DataView, offset: number, where: string): { delta: MeshDelta; end: number } {
+  if (view.byteLength - offset < 12) throw new Error(`${where} overruns the frame`);
+  const id = view.getUint32(offset, true);
+  const topologyVersion = view.getUint32(offset + 4, true);
+  const count = view.getUint32(offset + 8, true);
+  const at = offset + 12;
+  if (count > MESH_MAX_VERTICES || count * VERTEX_DELTA_BYTES > view.byteLength - at) {
+    throw new Error(`${where}: ${count} vertices overrun the frame`);
+  }
+  const vertices = new Uint32Array(count);
+  const quantised = new Uint16Array(3 * count);
+  for (let i = 0; i < count; i++) {
+    const o = at + VERTEX_DELTA_BYTES * i;
+    const index = view.getUint32(o, true);
+    if (i > 0 && index <= vertices[i - 1]!) throw new Error(`${where}: vertex indices must be strictly increasing`);
+    vertices[i] = index;
+    quantised[3 * i] = view.getUint16(o + 4, true);
+    quantised[3 * i + 1] = view.getUint16(o + 6, true);
+    quantised[3 * i + 2] = view.getUint16(o + 8, true);
+  }
+  return { delta: { id, topologyVersion, count, vertices, quantised }, end: at + VERTEX_DELTA_BYTES * count };
+}
+
+function readHandForces(view: DataView, offset: number): HandForces | null {
+  const flags = view.getUint32(offset, true);
+  if (flags > 1) throw new Error(`SNAPSHOT hand force flags must be 0 or 1, got ${flags}`);
+  const leftN = readF32(view, offset + 4, 'SNAPSHOT hand force');
+  const rightN = readF32(view, offset + 8, 'SNAPSHOT hand force');
+  if (leftN < 0 || rightN < 0) throw new Error('SNAPSHOT hand force is negative');
+  if (flags === 0) {
+    if (leftN !== 0 || rightN !== 0) throw new Error('SNAPSHOT hand forces must be 0 when flagged absent');
+    return null;
+  }
+  return { leftN, rightN };
+}
+
+function readName(view: DataView, offset: number, length: number, where: string): string {
+  if (length > NAME_MAX_BYTES) throw new Error(`${where}: name of ${length} bytes is longer than ${NAME_MAX_BYTES}`);
+  if (view.byteLength - offset < length) throw new Error(`${where}: name overruns the frame`);
+  try {
+    return utf8.decode(new Uint8Array(view.buffer, view.byteOffset + offset, length));
+  } catch {
+    throw new Error(`${where}: name is not valid UTF-8`);
+  }
+}
+
+/** A u32 record count at `offset`, checked against the room left for records of at least `minBytes`. */
+function readCount(view: DataView, offset: number, what: string, minBytes: number): number {
+  if (view.byteLength - offset < 4) throw new Error(`${what} count overruns the frame`);
+  const count = view.getUint32(offset, true);
+  checkRoom(what, view, offset + 4, count, minBytes);
+  return count;
 }
 
 function readEvents(view: DataView, header: Header): EventsMessage {
@@ -225,16 +385,17 @@ function jsonKind(value: unknown): string {
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
-function checkRecordCount(message: string, recordBytes: number, count: number, recordSize: number): void {
-  // Compare in bytes available, not count * size, so a huge count cannot overflow.
-  const fits = Math.floor(recordBytes / recordSize);
+function checkRoom(message: string, view: DataView, offset: number, count: number, recordSize: number): void {
+  // Compare in records that fit, not count * size, so a huge count cannot overflow.
+  const fits = Math.floor((view.byteLength - offset) / recordSize);
   if (count > fits) {
     throw new Error(`${message} count ${count} overruns the frame (room for ${fits} records of ${recordSize} bytes)`);
   }
-  if (recordBytes !== count * recordSize) {
-    throw new Error(
-      `${message} body has the wrong length: ${count} records need ${count * recordSize} bytes after the fixed part, got ${recordBytes}`,
-    );
+}
+
+function checkEnd(message: string, view: DataView, offset: number): void {
+  if (offset !== view.byteLength) {
+    throw new Error(`${message} has ${view.byteLength - offset} bytes left over after its records`);
   }
 }
 

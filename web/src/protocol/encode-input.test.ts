@@ -27,7 +27,7 @@ describe('encodeInput', () => {
     expect(frame.byteLength).toBe(104);
     const v = new DataView(frame);
     // Header.
-    expect(v.getUint8(0)).toBe(1);
+    expect(v.getUint8(0)).toBe(2);
     expect(v.getUint8(1)).toBe(0x01);
     expect(v.getUint16(2, true)).toBe(0);
     expect(v.getUint32(4, true)).toBe(0x01020304);

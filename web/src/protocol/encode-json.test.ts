@@ -24,7 +24,7 @@ describe('encodeAction', () => {
     const v = new DataView(frame);
     expect([v.getUint8(4), v.getUint8(5), v.getUint8(6), v.getUint8(7)]).toEqual([4, 3, 2, 1]);
     const read = readFrame(frame);
-    expect(read).toMatchObject({ version: 1, type: 0x02, flags: 0, tick: 0x01020304, seq: 42 });
+    expect(read).toMatchObject({ version: 2, type: 0x02, flags: 0, tick: 0x01020304, seq: 42 });
     expect(read.body).toEqual({ name: 'give_drug', params: { drug: 'epinephrine', dose_mg: 1 } });
     expect(frame.byteLength).toBe(12 + read.bodyBytes);
   });
@@ -87,7 +87,7 @@ describe('encodeAction', () => {
 describe('encodeControl', () => {
   it('writes pause and resume (type 0x03) without text', () => {
     const pause = readFrame(encodeControl(500, 3, { control: 'pause' }));
-    expect(pause).toMatchObject({ version: 1, type: 0x03, flags: 0, tick: 500, seq: 3, body: { control: 'pause' } });
+    expect(pause).toMatchObject({ version: 2, type: 0x03, flags: 0, tick: 500, seq: 3, body: { control: 'pause' } });
     expect(readFrame(encodeControl(501, 4, { control: 'resume', text: '' })).body).toEqual({ control: 'resume' });
   });
 

@@ -5,7 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { decodeServerFrame } from './decode-server-frame';
 import { encodeInput } from './encode-input';
 import { encodeAction, encodeControl } from './encode-json';
-import type { BodyShape, ControlName, InputMessage, JsonObject, Pose, Quat, ServerMessage, Vec3 } from './messages';
+import type {
+  BodyShape,
+  CameraView,
+  ControlName,
+  InputMessage,
+  JsonObject,
+  MeshDelta,
+  MeshTopology,
+  Pose,
+  Quat,
+  ServerMessage,
+  Vec3,
+} from './messages';
 
 // Frames written by the C++ encoder; the JSON format is in FIXTURES.md.
 const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -55,7 +67,7 @@ describe.skipIf(!hasFixtures)('C++ fixture frames', () => {
 function serverMessageFromJson(json: Json): ServerMessage {
   const tick = num(json['tick']);
   const seq = num(json['seq']);
-  const ack = json['type'] === 'reply' ? 0 : num(json['ack']); // a REPLY has no ack
+  const ack = json['type'] === 'reply' || json['type'] === 'mesh' ? 0 : num(json['ack']); // REPLY and MESH have no ack
   if (json['type'] === 'keyframe') {
     const bodies = list(json['bodies']).map((body) => ({
       id: num(body['id']),
@@ -64,7 +76,10 @@ function serverMessageFromJson(json: Json): ServerMessage {
       position: vec3(body['position']),
       orientation: quat(body['orientation']),
     }));
-    return { type: 'keyframe', tick, seq, ack, participant: num(json['participant']), bodies };
+    // Version 2 fixtures may leave out meshes and cameras (none).
+    const meshes = json['meshes'] === undefined ? [] : list(json['meshes']).map(meshFromJson);
+    const cameras = json['cameras'] === undefined ? [] : list(json['cameras']).map(cameraFromJson);
+    return { type: 'keyframe', tick, seq, ack, participant: num(json['participant']), bodies, meshes, cameras };
   }
   if (json['type'] === 'snapshot') {
     const updates = list(json['updates']).map((u) => ({
@@ -72,7 +87,20 @@ function serverMessageFromJson(json: Json): ServerMessage {
       position: vec3(u['position']),
       orientation: quat(u['orientation']),
     }));
-    return { type: 'snapshot', tick, seq, ack, updates };
+    const meshes = json['meshes'] === undefined ? [] : list(json['meshes']).map(deltaFromJson);
+    const forces = json['forces'] === undefined ? null : (json['forces'] as Json);
+    return {
+      type: 'snapshot',
+      tick,
+      seq,
+      ack,
+      updates,
+      meshes,
+      forces: forces === null ? null : { leftN: Math.fround(num(forces['left_N'])), rightN: Math.fround(num(forces['right_N'])) },
+    };
+  }
+  if (json['type'] === 'mesh') {
+    return { type: 'mesh', tick, seq, mesh: meshFromJson(json['mesh'] as Json) };
   }
   if (json['type'] === 'events') {
     const events = list(json['events']).map((e) => ({
@@ -121,6 +149,43 @@ function inputFromJson(json: Json): InputMessage {
     head: pose(json['head'] as Json),
     left: hand(json['left']),
     right: hand(json['right']),
+  };
+}
+
+function meshFromJson(m: Json): MeshTopology {
+  const [r, g, b, a] = floats(m['colour'], 4);
+  const quantised = Uint16Array.from(list(m['quantised']) as unknown as number[]);
+  return {
+    id: num(m['id']),
+    topologyVersion: num(m['topology_version']),
+    name: String(m['name']),
+    colour: { r: r ?? 0, g: g ?? 0, b: b ?? 0, a: a ?? 0 },
+    boundsMin: vec3(m['bounds_min']),
+    boundsMax: vec3(m['bounds_max']),
+    vertexCount: quantised.length / 3,
+    quantised,
+    triangles: Uint32Array.from(list(m['triangles']) as unknown as number[]),
+  };
+}
+
+function cameraFromJson(c: Json): CameraView {
+  return {
+    id: num(c['id']),
+    name: String(c['name']),
+    position: vec3(c['position']),
+    orientation: quat(c['orientation']),
+    verticalFov: Math.fround(num(c['vertical_fov'])),
+  };
+}
+
+function deltaFromJson(d: Json): MeshDelta {
+  const vertices = Uint32Array.from(list(d['vertices']) as unknown as number[]);
+  return {
+    id: num(d['id']),
+    topologyVersion: num(d['topology_version']),
+    count: vertices.length,
+    vertices,
+    quantised: Uint16Array.from(list(d['quantised']) as unknown as number[]),
   };
 }
 

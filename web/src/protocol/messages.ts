@@ -1,7 +1,7 @@
-// Message shapes and sizes of the binary WebSocket protocol, version 1
+// Message shapes and sizes of the binary WebSocket protocol, version 2
 // (docs/protocol.md). Only files in this folder know the byte layout.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const MessageType = {
   Input: 0x01,
@@ -11,6 +11,7 @@ export const MessageType = {
   Snapshot: 0x11,
   Events: 0x12,
   Reply: 0x13,
+  Mesh: 0x14,
 } as const;
 
 export const HEADER_BYTES = 12;
@@ -20,6 +21,19 @@ export const KEYFRAME_FIXED_BYTES = 12; // ack, participant, count
 export const KEYFRAME_RECORD_BYTES = 52;
 export const SNAPSHOT_FIXED_BYTES = 8; // ack, count
 export const SNAPSHOT_RECORD_BYTES = 32;
+/** A mesh record's fixed part, before its name (KEYFRAME, MESH). */
+export const MESH_FIXED_BYTES = 60;
+/** A camera record's fixed part, before its name (KEYFRAME). */
+export const CAMERA_FIXED_BYTES = 40;
+/** A moved vertex in a SNAPSHOT: u32 index, u16 x3. */
+export const VERTEX_DELTA_BYTES = 10;
+/** SNAPSHOT's closing hand forces: u32 flags, f32 left, f32 right. */
+export const HAND_FORCES_BYTES = 12;
+export const NAME_MAX_BYTES = 255;
+export const MESH_MAX_VERTICES = 1 << 20;
+export const MESH_MAX_TRIANGLES = 1 << 21;
+/** Positions are quantised to 0..65535 inside a mesh's bounds. */
+export const QUANTUM_STEPS = 65535;
 export const EVENTS_FIXED_BYTES = 4; // ack, then UTF-8 JSON
 /** ACTION and CONTROL bodies are UTF-8 JSON of 2 to 4096 bytes. */
 export const JSON_BODY_MIN_BYTES = 2;
@@ -91,6 +105,58 @@ export interface BodyUpdate {
   orientation: Quat;
 }
 
+/** Linear RGBA, 0..1. */
+export interface Rgba {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+/** A deformable surface's topology and quantised positions (KEYFRAME, MESH). */
+export interface MeshTopology {
+  id: number;
+  /** Increases when the mesh is cut; snapshot deltas name the version they index. */
+  topologyVersion: number;
+  name: string;
+  colour: Rgba;
+  /** The quantisation box: q = 0 is `boundsMin`, q = 65535 is `boundsMax`, per axis. */
+  boundsMin: Vec3;
+  boundsMax: Vec3;
+  vertexCount: number;
+  /** x, y, z per vertex, 0..65535. */
+  quantised: Uint16Array;
+  /** Three vertex indices per triangle. */
+  triangles: Uint32Array;
+}
+
+/** A viewpoint the module offers (the laparoscope): looks along local -Z, +Y up. */
+export interface CameraView {
+  id: number;
+  name: string;
+  position: Vec3;
+  orientation: Quat;
+  /** Radians. */
+  verticalFov: number;
+}
+
+/** The vertices of one mesh that moved (SNAPSHOT). */
+export interface MeshDelta {
+  id: number;
+  topologyVersion: number;
+  count: number;
+  /** Strictly increasing vertex indices. */
+  vertices: Uint32Array;
+  /** x, y, z per listed vertex, 0..65535. */
+  quantised: Uint16Array;
+}
+
+/** Contact force in newtons on the instruments in the participant's hands. */
+export interface HandForces {
+  leftN: number;
+  rightN: number;
+}
+
 export interface KeyframeMessage {
   type: 'keyframe';
   tick: number;
@@ -99,6 +165,8 @@ export interface KeyframeMessage {
   ack: number;
   participant: number;
   bodies: KeyframeBody[];
+  meshes: MeshTopology[];
+  cameras: CameraView[];
 }
 
 export interface SnapshotMessage {
@@ -107,6 +175,17 @@ export interface SnapshotMessage {
   seq: number;
   ack: number;
   updates: BodyUpdate[];
+  meshes: MeshDelta[];
+  /** Null when this participant holds no instruments. */
+  forces: HandForces | null;
+}
+
+/** A mesh's new topology after a cut. */
+export interface MeshMessage {
+  type: 'mesh';
+  tick: number;
+  seq: number;
+  mesh: MeshTopology;
 }
 
 /** A JSON object as it arrives or leaves in a JSON body. */
@@ -144,7 +223,7 @@ export interface ReplyMessage {
   error?: string;
 }
 
-export type ServerMessage = KeyframeMessage | SnapshotMessage | EventsMessage | ReplyMessage;
+export type ServerMessage = KeyframeMessage | SnapshotMessage | EventsMessage | ReplyMessage | MeshMessage;
 
 /** An ACTION body: a team action for the session's clinical module. */
 export interface ActionRequest {

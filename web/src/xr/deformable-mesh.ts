@@ -6,8 +6,8 @@ import type { Vec3 } from '../protocol';
  * carry vertex positions quantized to 16 bits in the mesh's bounding box,
  * only for vertices that moved; this writes them into the one position
  * buffer made at creation (no reallocation), and uploads only the changed
- * range. The protocol v1 has no message for this yet (see web/README.md):
- * `applyVertexUpdates` takes the decoded arrays the message will carry.
+ * range. `scene-meshes.ts` feeds it the decoded KEYFRAME, MESH and SNAPSHOT
+ * records of protocol version 2.
  */
 export interface DeformableMesh {
   mesh: Mesh<BufferGeometry, MeshLambertMaterial>;

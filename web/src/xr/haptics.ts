@@ -52,3 +52,38 @@ export function vibrate(source: XRInputSource | null, pulse: HapticPulse): boole
   }
   return false;
 }
+
+/** What contact vibration did so far (a test figure; updated in place). */
+export interface ContactVibration {
+  /** Snapshots that carried hand forces. */
+  snapshots: number;
+  /** Pulses sent to controllers. */
+  pulses: number;
+  leftN: number;
+  rightN: number;
+}
+
+export function createContactVibration(): ContactVibration {
+  return { snapshots: 0, pulses: 0, leftN: 0, rightN: 0 };
+}
+
+/**
+ * Vibrates each controller by the contact force on the instrument it holds,
+ * once per snapshot (the server sends forces only to the participant holding
+ * instruments; null otherwise).
+ */
+export function vibrateContacts(
+  forces: { leftN: number; rightN: number } | null,
+  left: XRInputSource | null,
+  right: XRInputSource | null,
+  record: ContactVibration,
+): void {
+  if (forces === null) return;
+  record.snapshots += 1;
+  record.leftN = forces.leftN;
+  record.rightN = forces.rightN;
+  const leftPulse = contactForcePulse(forces.leftN);
+  if (leftPulse !== null && vibrate(left, leftPulse)) record.pulses += 1;
+  const rightPulse = contactForcePulse(forces.rightN);
+  if (rightPulse !== null && vibrate(right, rightPulse)) record.pulses += 1;
+}

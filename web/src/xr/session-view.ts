@@ -10,11 +10,20 @@ import { applyKeyframe, applySnapshot, clearBodies, createBodyMeshes } from './b
 import { ClientSeq } from './client-seq';
 import { attachDesktopHand, type DesktopHand } from './desktop-hand';
 import { createCueSound } from './cue-sound';
-import { GRAB_PULSE, RELEASE_PULSE, vibrate } from './haptics';
+import { createContactVibration, GRAB_PULSE, RELEASE_PULSE, vibrate, vibrateContacts } from './haptics';
 import { createInputFrame, writeInputFrame, writeXrInputFrame } from './input-frame';
+import {
+  createLaparoscopyView,
+  disposeLaparoscopyView,
+  renderLaparoscope,
+  sampleScopeImage,
+  setLaparoscope,
+  TRAINEE_STATION,
+} from './laparoscopy-view';
 import { createPlayerRig, recentre } from './player-rig';
 import { applyBoardEvents, createSessionBoard } from './session-board';
 import { createSandboxRoom, setPassthrough, TABLE_CENTRE, tableBox } from './sandbox-room';
+import { applyMeshDeltas, applyMeshKeyframe, applyMeshTopology, clearSceneMeshes, createSceneMeshes } from './scene-meshes';
 import { openSessionLink, type SessionLink } from './session-link';
 import { publishTestProbe, recordRenderStats } from './test-probe';
 import { readViewerPose } from './viewer-pose';
@@ -76,6 +85,12 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   scene.add(rig.group);
   const bodies = createBodyMeshes();
   scene.add(bodies.group);
+  // Deformable surfaces and, in laparoscopy, the scope's image on the OR monitor.
+  const meshes = createSceneMeshes();
+  scene.add(meshes.group);
+  const laparoscopy = createLaparoscopyView();
+  scene.add(laparoscopy.monitor);
+  const contact = createContactVibration();
   const board = createSessionBoard();
   const vitals = createVitalsPanel();
   vitals.panel.mesh.visible = false;
@@ -87,6 +102,16 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   scene.add(handMarker);
 
   const probe = publishTestProbe(bodies.positions);
+  probe.contact = contact;
+  probe.meshes = { count: 0, verticesApplied: 0 };
+  probe.laparoscopy = {
+    camera: '',
+    frames: 0,
+    sample: () => {
+      if (renderer === null) throw new Error('no WebGL renderer');
+      return sampleScopeImage(laparoscopy, renderer);
+    },
+  };
   let participant = 0;
   let backlogPending = true;
   const input = createInputFrame();
@@ -124,6 +149,16 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     switch (message.type) {
       case 'keyframe':
         applyKeyframe(bodies, message.bodies);
+        applyMeshKeyframe(meshes, message.meshes);
+        if (laparoscopy.cameraName === '' && message.cameras.length > 0) {
+          // First sight of a laparoscope: stand the trainee at the box trainer.
+          rig.group.position.x = TRAINEE_STATION.x;
+          rig.group.position.z = TRAINEE_STATION.z;
+          rig.group.updateMatrixWorld();
+        }
+        setLaparoscope(laparoscopy, message.cameras[0] ?? null);
+        if (probe.laparoscopy !== undefined) probe.laparoscopy.camera = laparoscopy.cameraName;
+        if (probe.meshes !== undefined) probe.meshes.count = meshes.byId.size;
         participant = message.participant;
         backlogPending = true;
         panel?.participant(message.participant);
@@ -131,6 +166,13 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
         break;
       case 'snapshot':
         applySnapshot(bodies, message.updates);
+        applyMeshDeltas(meshes, message.meshes);
+        if (probe.meshes !== undefined) probe.meshes.verticesApplied = meshes.verticesApplied;
+        vibrateContacts(message.forces, xrControls?.hands.left.source ?? null, xrControls?.hands.right.source ?? null, contact);
+        break;
+      case 'mesh':
+        applyMeshTopology(meshes, message.mesh);
+        if (probe.meshes !== undefined) probe.meshes.count = meshes.byId.size;
         break;
       case 'events':
         applyBoardEvents(board, message.events, participant, !backlogPending);
@@ -164,8 +206,10 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       readViewerPose(renderer.xr, head);
       updateXrControls(xrControls);
       sendInput(timeMs);
+      renderLaparoscope(laparoscopy, renderer, scene);
       renderer.render(scene, camera);
       probe.xr.frames += 1;
+      if (probe.laparoscopy !== undefined) probe.laparoscopy.frames = laparoscopy.frames;
       recordRenderStats(probe, renderer.info, performance.now() - started);
       return;
     }
@@ -178,6 +222,8 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       shownTick = tick;
       lastTickTextMs = timeMs;
     }
+    renderLaparoscope(laparoscopy, renderer, scene);
+    if (probe.laparoscopy !== undefined) probe.laparoscopy.frames = laparoscopy.frames;
     renderer.render(scene, camera);
     recordRenderStats(probe, renderer.info, performance.now() - started);
   };
@@ -335,6 +381,8 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       sound.dispose();
       resizeObserver.disconnect();
       clearBodies(bodies);
+      clearSceneMeshes(meshes);
+      disposeLaparoscopyView(laparoscopy);
       renderer?.dispose();
     },
   };

@@ -31,6 +31,7 @@ export interface HandProbe {
   /** Trigger, or a pinch for a bare hand. */
   select: boolean;
   grip: ProbeVector;
+  gripQuaternion: { x: number; y: number; z: number; w: number };
 }
 
 /** The anatomy view's specimen (model and volume) and what the hands do with it. */
@@ -48,6 +49,23 @@ export interface AnatomyProbe {
   right: HandProbe;
 }
 
+/** The laparoscopy view's scope image and what the server's contact forces did. */
+export interface LaparoscopyProbe {
+  /** The keyframe's camera shown on the monitor, '' for none. */
+  camera: string;
+  /** Scope images rendered. */
+  frames: number;
+  /** Reads the monitor's image back (a GPU stall: tests only). */
+  sample(): { width: number; height: number; cells: number[]; mean: number; sd: number };
+}
+
+/** Deformable meshes as the view holds them. */
+export interface MeshProbe {
+  count: number;
+  /** Vertices written by snapshots so far. */
+  verticesApplied: number;
+}
+
 /**
  * Read-only facts for end-to-end tests and benchmarks, as
  * `window.__medvision`. The view updates these fields in place; nothing
@@ -61,6 +79,11 @@ export interface TestProbe {
   render: RenderProbe;
   /** Only in the anatomy view. */
   anatomy?: AnatomyProbe;
+  /** Only in the session view. */
+  laparoscopy?: LaparoscopyProbe;
+  meshes?: MeshProbe;
+  /** Hand forces received and pulses sent (session view). */
+  contact?: { snapshots: number; pulses: number; leftN: number; rightN: number };
 }
 
 declare global {

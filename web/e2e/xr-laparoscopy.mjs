@@ -1,0 +1,196 @@
+// End-to-end: a laparoscopy peg-transfer session in the emulated headset
+// (IWER, as in xr-headset.mjs). The laparoscope's image is on the virtual
+// operating-room monitor, and the emulated controllers are the instrument
+// handles: moving the right one moves the right instrument on the server,
+// which its `tool_sample` events show, and the monitor's image changes.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodePng } from './pixels.mjs';
+
+// IWER's UMD build as an init script (never in the production bundle), as in xr-headset.mjs.
+const IWER_SCRIPT = readFileSync(new URL('../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
+/** A Quest 3 whose head is pitched `degrees` (negative: down). */
+const INSTALL_HEADSET_AT = (degrees) => `
+  (() => {
+    const device = new IWER.XRDevice(IWER.metaQuest3, { stereoEnabled: true });
+    device.installRuntime({ forceInstall: true });
+    device.quaternion.set(${Math.sin((degrees * Math.PI) / 360)}, 0, 0, ${Math.cos((degrees * Math.PI) / 360)});
+    window.__headset = device;
+  })();
+`;
+
+export const xrLaparoscopyCases = [
+  ['laparoscopy in the headset: the OR monitor shows the scope image and the controllers drive the instruments', laparoscopyInTheHeadset],
+];
+
+// docs/laparoscopy.md: the ports, the shafts' length, and where the
+// instruments rest when a session starts (0.16 m in, towards the board).
+const PORTS = { left: [-0.1, 1.0, 0.12], right: [0.1, 1.0, 0.12] };
+const AIM = [0, 0.82, -0.01];
+const SHAFT_M = 0.36;
+const START_DEPTH_M = 0.16;
+const HAND_MOVE = [-0.05, 0.04, 0]; // how far the test moves the right handle, metres
+const MIN_TIP_MOVE_M = 0.015;
+const MIN_IMAGE_CHANGE = 1.5; // mean absolute change of the monitor image's cells, luminance 0..255
+const MIN_IMAGE_SD = 8;
+
+async function laparoscopyInTheHeadset({ server, browser, harness }) {
+  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
+  // Stand behind the box looking at the monitor across it (pitch down 10 degrees).
+  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: [IWER_SCRIPT, INSTALL_HEADSET_AT(-10)] });
+  try {
+    const created = await page.request.post(`${server.base}/api/sessions`, {
+      data: { title: `e2e laparoscopy ${Date.now()}`, kind: 'laparoscopy/peg-transfer' },
+    });
+    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
+    const sessionId = (await created.json()).id;
+    log('laparoscopy: session', sessionId);
+    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
+    await pollUntil(15_000, 'the keyframe brought the laparoscope', async () =>
+      page.evaluate(() => window.__medvision?.connected === true && window.__medvision.laparoscopy?.camera === 'laparoscope'),
+    );
+    await page.click('#enter-vr');
+    await pollUntil(10_000, 'presenting, with scope images rendered', async () =>
+      page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.laparoscopy.frames > 10),
+    );
+
+    // Each controller's grip space is offset from IWER's controller position:
+    // measure it from the hand positions the server logs, as xr-headset.mjs does.
+    const place = (hand, [x, y, z]) => page.evaluate(([h, a, b, c]) => window.__headset.controllers[h].position.set(a, b, c), [hand, x, y, z]);
+    const probeAt = { left: [-0.2, 1.1, 0.3], right: [0.2, 1.1, 0.3] };
+    await place('left', probeAt.left);
+    await place('right', probeAt.right);
+    await sleep(400);
+    const first = await lastInput(page, server, sessionId);
+    const offset = {
+      left: [0, 1, 2].map((k) => first.left[k] - probeAt.left[k]),
+      right: [0, 1, 2].map((k) => first.right[k] - probeAt.right[k]),
+    };
+    const holdHandle = (hand, world) => place(hand, [0, 1, 2].map((k) => world[k] - offset[hand][k]));
+    const rest = { left: restingHandle(PORTS.left), right: restingHandle(PORTS.right) };
+    await holdHandle('left', rest.left);
+    await holdHandle('right', rest.right);
+    await sleep(800);
+
+    const before = await scopeImage(page);
+    const eyesBefore = await eyes(page);
+    writeFileSync(join(resultsDir, 'xr-laparoscopy-before.png'), eyesBefore);
+    log(`laparoscopy: monitor image mean ${before.mean.toFixed(1)}, sd ${before.sd.toFixed(1)}`);
+    if (before.sd < MIN_IMAGE_SD) throw new Error(`the monitor's scope image is blank or uniform (sd ${before.sd.toFixed(1)})`);
+    checkMonitorInEyes(decodePng(eyesBefore), log);
+    const tipBefore = await lastTip(page, server, sessionId, 'right');
+
+    // Move the right handle up and to the left: through the fulcrum, the tip goes down and to the right.
+    const steps = 12;
+    for (let i = 1; i <= steps; i++) {
+      await holdHandle('right', rest.right.map((v, k) => v + (HAND_MOVE[k] * i) / steps));
+      await sleep(50);
+    }
+    await sleep(800);
+    const after = await scopeImage(page);
+    const eyesAfter = await eyes(page);
+    writeFileSync(join(resultsDir, 'xr-laparoscopy-after.png'), eyesAfter);
+    const change = before.cells.reduce((sum, v, i) => sum + Math.abs(v - after.cells[i]), 0) / before.cells.length;
+    const tipAfter = await lastTip(page, server, sessionId, 'right');
+    const moved = Math.hypot(...tipAfter.map((v, k) => v - tipBefore[k]));
+    log(`laparoscopy: right tip (${fmt(tipBefore)}) -> (${fmt(tipAfter)}), ${(moved * 1000).toFixed(1)} mm; monitor image changed by ${change.toFixed(2)}`);
+    if (moved < MIN_TIP_MOVE_M) throw new Error(`the right instrument's tip moved only ${(moved * 1000).toFixed(1)} mm on the server`);
+    // A remote centre of motion inverts the motion: hand to -x, tip to +x; hand up, tip down.
+    if (!(tipAfter[0] > tipBefore[0]) || !(tipAfter[1] < tipBefore[1])) {
+      throw new Error(`the tip did not move opposite to the hand through the port: (${fmt(tipBefore)}) -> (${fmt(tipAfter)})`);
+    }
+    if (change < MIN_IMAGE_CHANGE) throw new Error(`the monitor's image did not change when the instrument moved (${change.toFixed(2)})`);
+
+    // Press the right tip down through the board's top (y = 0.80): the contact
+    // force reaches this participant and vibrates the right controller.
+    const pulsesBefore = await page.evaluate(() => window.__medvision.contact.pulses);
+    const from = tipAfter;
+    const into = [0.03, 0.775, -0.01];
+    for (let i = 1; i <= 15; i++) {
+      const tip = from.map((v, k) => v + ((into[k] - v) * i) / 15);
+      await holdHandle('right', handleFor(PORTS.right, tip));
+      await sleep(60);
+    }
+    await sleep(600);
+    const contact = await page.evaluate(() => ({ ...window.__medvision.contact }));
+    const pressed = await lastSample(page, server, sessionId);
+    log(`laparoscopy: pressing, ${contact.snapshots} snapshots carried hand forces (right ${contact.rightN.toFixed(2)} N, tool_sample ${pressed.right.force_N} N), ${contact.pulses - pulsesBefore} pulses`);
+    if (contact.snapshots === 0) throw new Error('no snapshot carried hand forces to the participant holding the instruments');
+    if (!(pressed.right.force_N > 0.5)) throw new Error(`the right instrument did not press on the board (tool_sample force ${pressed.right.force_N} N)`);
+    if (contact.pulses - pulsesBefore === 0) throw new Error('the contact force did not vibrate the controller');
+    if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
+  } catch (error) {
+    await page.screenshot({ path: join(resultsDir, 'xr-laparoscopy-failure.png'), timeout: 5000 }).catch(() => {});
+    throw error;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** The handle position that rests an instrument START_DEPTH_M into its port, aimed at the board's centre. */
+function restingHandle(port) {
+  const d = AIM.map((v, k) => v - port[k]);
+  const n = Math.hypot(...d);
+  return port.map((v, k) => v - ((SHAFT_M - START_DEPTH_M) * d[k]) / n);
+}
+
+/** The handle position that puts the tip at `tip`: the shaft is straight through the port's fulcrum. */
+function handleFor(port, tip) {
+  const d = tip.map((v, k) => v - port[k]);
+  const depth = Math.hypot(...d);
+  return port.map((v, k) => v - ((SHAFT_M - depth) * d[k]) / depth);
+}
+
+const eyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_000 });
+const scopeImage = (page) => page.evaluate(() => window.__medvision.laparoscopy.sample());
+const fmt = (p) => p.map((v) => v.toFixed(3)).join(', ');
+
+async function sessionEvents(page, server, sessionId) {
+  const response = await page.request.get(`${server.base}/api/sessions/${encodeURIComponent(sessionId)}/events?limit=10000`);
+  if (response.status() !== 200) throw new Error(`GET events answered ${response.status()}`);
+  const body = await response.json();
+  return Array.isArray(body) ? body : body.events;
+}
+
+async function lastInput(page, server, sessionId) {
+  const last = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input').at(-1);
+  if (last === undefined) throw new Error('the server has no INPUT from the headset');
+  return last.payload;
+}
+
+async function lastSample(page, server, sessionId) {
+  const last = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tool_sample').at(-1);
+  if (last === undefined) throw new Error('the server logged no tool_sample: the instruments are not held');
+  return last.payload;
+}
+
+async function lastTip(page, server, sessionId, tool) {
+  return (await lastSample(page, server, sessionId))[tool].tip;
+}
+
+/**
+ * The monitor stands straight ahead of the trainee, so the middle of each
+ * eye's image is the monitor's screen: it must not be blank or one colour.
+ */
+function checkMonitorInEyes(png, log) {
+  const half = Math.floor(png.width / 2);
+  for (const [eye, x0] of [['left', 0], ['right', half]]) {
+    let sum = 0;
+    let sumSq = 0;
+    let n = 0;
+    for (let y = Math.floor(png.height * 0.3); y < png.height * 0.6; y++) {
+      for (let x = x0 + Math.floor(half * 0.35); x < x0 + half * 0.65; x++) {
+        const i = 4 * (y * png.width + x);
+        const l = 0.299 * png.data[i] + 0.587 * png.data[i + 1] + 0.114 * png.data[i + 2];
+        sum += l;
+        sumSq += l * l;
+        n += 1;
+      }
+    }
+    const mean = sum / n;
+    const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+    log(`laparoscopy: ${eye} eye, middle of the view (the monitor): mean ${mean.toFixed(0)}, sd ${sd.toFixed(1)}`);
+    if (sd < MIN_IMAGE_SD) throw new Error(`the ${eye} eye's view of the monitor is uniform (sd ${sd.toFixed(1)})`);
+  }
+}
