@@ -4,7 +4,10 @@
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "postgres_fixture.h"
 #include "server_process.h"
@@ -54,6 +57,46 @@ TEST(ServerOnPostgres, StoresUsersSessionsAndEventsAcrossRestarts) {
   int inputs = 0;
   for (const auto& e : events) inputs += e["type"] == "input" ? 1 : 0;
   EXPECT_EQ(inputs, 20);
+  (void)pg->drop_database(db->name);
+}
+
+// The imaging library on PostgreSQL: a patient record imported by the
+// command line, a model built by the server's worker, served decrypted.
+TEST(ServerOnPostgres, ImagingLibraryRecordsAPatientStudyAndBuildsItsModel) {
+  auto* pg = test::PostgresEnvironment::require_server();
+  ASSERT_NE(pg, nullptr);
+  auto db = pg->create_database();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  TempDir dir;
+  const std::string nifti = dir.path() + "/cube.nii.gz";
+  ASSERT_EQ(std::system(("/usr/bin/python3 -c \"import numpy as np, nibabel as nib; v = np.zeros((24, 24, 24), np.int16); "
+                         "v[6:18, 6:18, 6:18] = 800; nib.save(nib.Nifti1Image(v, np.eye(4)), '" + nifti + "')\"")
+                            .c_str()),
+            0);
+  const std::string import = std::string(MEDVISION_BINARY) + " import '" + nifti + "' -o '" + dir.path() +
+                             "/imports' --keep-identity --patient P-1 --db '" + db->url + "' --data '" + dir.path() +
+                             "' > '" + dir.path() + "/import.log' 2>&1";
+  ASSERT_EQ(std::system(import.c_str()), 0);
+  ServerProcess server(dir.path(), {"--db", db->url}, kEnv);
+  const auto admin = login(server.port(), "admin", "admin password for tests");
+  const auto studies = http_request(server.port(), "GET", "/api/studies", "", admin).json();
+  ASSERT_EQ(studies.size(), 1u);
+  EXPECT_EQ(studies[0]["library"], "patient");
+  EXPECT_EQ(studies[0]["patient_id"], "P-1");
+  const std::string series = studies[0]["series"][0]["id"];
+  const auto created = http_request(server.port(), "POST", "/api/series/" + series + "/models", R"({"threshold":400})", admin);
+  ASSERT_EQ(created.status, 202) << created.body;
+  json model;
+  for (int i = 0; i < 300; ++i) {
+    model = http_request(server.port(), "GET", "/api/models/" + created.json()["id"].get<std::string>(), "", admin).json();
+    if (model["status"] != "building") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(model["status"], "ready") << model.dump();
+  const auto stl = http_request(server.port(), "GET", model["stl"].get<std::string>(), "", admin);
+  ASSERT_EQ(stl.status, 200);
+  EXPECT_EQ(stl.body.size(), 84 + 50 * model["triangles"].get<std::size_t>());
+  EXPECT_EQ(stl.headers.at("cache-control"), "no-store");
   (void)pg->drop_database(db->name);
 }
 
