@@ -12,6 +12,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -59,10 +60,16 @@ HttpReply loopback_request(std::uint16_t port, const std::string& method, const 
 }
 
 std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io,
-                                   asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
+  // The kernel may hand out the same free port twice in a row; Orthanc's two
+  // ports and our move port must differ.
+  static std::set<std::uint16_t> given;
+  for (;;) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor acceptor(
+        io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const std::uint16_t port = acceptor.local_endpoint().port();
+    if (given.insert(port).second) return port;
+  }
 }
 
 OrthancProcess::OrthancProcess(const std::filesystem::path& folder, const std::string& client_aet,

@@ -21,7 +21,7 @@ struct HttpReply {
 HttpReply loopback_request(std::uint16_t port, const std::string& method, const std::string& target,
                            const std::string& body = "");
 
-// A port that was free on 127.0.0.1 a moment ago.
+// A port that was free on 127.0.0.1 a moment ago, never the same twice.
 std::uint16_t free_port();
 
 class OrthancProcess {

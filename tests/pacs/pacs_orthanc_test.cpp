@@ -38,8 +38,9 @@ struct Shared {
   std::unique_ptr<OrthancProcess> orthanc;
   std::uint16_t move_port = 0;
   nlohmann::json expected;         // geometry printed by make_series.py
-  std::string explicit_study_uid;  // as written by make_series.py (Explicit VR LE)
-  std::string implicit_study_uid;  // the same series rewritten in Implicit VR LE
+  std::string implicit_study_uid;  // the series rewritten in Implicit VR LE as a second study
+  int stored = 0;                  // instances Orthanc accepted
+  std::string startup_error;       // why Orthanc did not start
 };
 Shared* shared = nullptr;
 
@@ -58,10 +59,15 @@ class PacsOrthanc : public ::testing::Test {
     shared->implicit_study_uid = implicit_uid.substr(0, implicit_uid.find_first_of("\r\n"));
     shared->move_port = testing::free_port();
     fs::create_directories(root / "orthanc");
-    shared->orthanc =
-        std::make_unique<OrthancProcess>(root / "orthanc", kClientAet, shared->move_port);
-    shared->orthanc->upload_folder(root / "explicit");
-    shared->orthanc->upload_folder(root / "implicit");
+    try {
+      shared->orthanc =
+          std::make_unique<OrthancProcess>(root / "orthanc", kClientAet, shared->move_port);
+    } catch (const std::exception& e) {
+      shared->startup_error = e.what();
+      return;
+    }
+    shared->stored = shared->orthanc->upload_folder(root / "explicit") +
+                     shared->orthanc->upload_folder(root / "implicit");
   }
   static void TearDownTestSuite() {
     delete shared;  // Orthanc shuts down, then the folder goes
@@ -69,6 +75,9 @@ class PacsOrthanc : public ::testing::Test {
   }
   void SetUp() override {
     if (shared == nullptr) GTEST_SKIP() << "needs Debian's /usr/bin/python3 with pydicom";
+    ASSERT_TRUE(shared->orthanc) << "Orthanc (Debian orthanc, orthanc-dicomweb) did not start: "
+                                 << shared->startup_error;
+    ASSERT_EQ(shared->stored, 24);
     ASSERT_FALSE(shared->expected.is_discarded());
     ASSERT_FALSE(shared->implicit_study_uid.empty());
   }
