@@ -287,13 +287,17 @@ Result<ModelRecord> ImageLibrary::request_model(const std::string& series_id,
                                      : request.labels;
   model.created_by = created_by;
   model.created_us = model.updated_us = now_us();
+  imaging::SurfaceModelOptions options;
+  options.decimate_ratio = request.decimate_ratio;
+  MV_TRY(imaging::check_surface_options(options));
   MV_TRY(store_.create_model(model));
   const std::string id = model.id;
-  post([this, id] { build_model(id); });
+  post([this, id, options] { build_model(id, options); });
   return model;
 }
 
-void ImageLibrary::build_model(const std::string& model_id) {
+void ImageLibrary::build_model(const std::string& model_id,
+                               const imaging::SurfaceModelOptions& options) {
   auto model = store_.get_model(model_id);
   if (!model) {
     spdlog::error("imaging library: model {} vanished before its build: {}", model_id,
@@ -303,7 +307,7 @@ void ImageLibrary::build_model(const std::string& model_id) {
   const auto start = std::chrono::steady_clock::now();
   Status built;
   try {
-    built = run_build(*model);
+    built = run_build(*model, options);
   } catch (const BuildCancelled&) {
     built = make_error(ErrorCode::unavailable,
                        "the server stopped during the build; it is built again at the next start "
@@ -327,7 +331,7 @@ void ImageLibrary::build_model(const std::string& model_id) {
                   saved.error().message);
 }
 
-Status ImageLibrary::run_build(ModelRecord& model) {
+Status ImageLibrary::run_build(ModelRecord& model, const imaging::SurfaceModelOptions& options) {
   auto series_record = store_.get_series(model.series_id);
   if (!series_record) return series_record.error();
   auto study_record = study(series_record->study_id);
@@ -351,7 +355,6 @@ Status ImageLibrary::run_build(ModelRecord& model) {
   const imaging::SurfaceWarning warn = [&](const std::string& message) {
     spdlog::warn("imaging library: model {}: {}", model.id, message);
   };
-  imaging::SurfaceModelOptions options;
   Result<std::vector<imaging::SurfaceMesh>> meshes =
       make_error(ErrorCode::internal, "no model built");
   if (model.threshold) {

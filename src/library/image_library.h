@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "imaging/surface_model.h"
 #include "imaging/volume.h"
 #include "store/record_cipher.h"
 #include "store/record_store.h"
@@ -57,6 +58,7 @@ struct ModelRequest {
   std::string name;                 // "" names it after the threshold or label source
   std::optional<double> threshold;  // exactly one of threshold and labels
   std::string labels;               // a LabelSource key
+  double decimate_ratio = 0.5;      // triangles kept by decimation, in (0, 1]
 };
 
 // Artifact ids of a series' and a model's blobs.
@@ -96,7 +98,7 @@ class ImageLibrary {
                                     const std::string& created_by);
   // Builds a recorded `building` model on the calling thread (the worker's
   // job; the command line calls it directly). The outcome is in the store.
-  void build_model(const std::string& model_id);
+  void build_model(const std::string& model_id, const imaging::SurfaceModelOptions& options = {});
 
   // Runs `job` on the worker after the work already queued.
   void post(std::function<void()> job);
@@ -108,7 +110,7 @@ class ImageLibrary {
                   const std::string& name, const std::string& media_type, const std::string& bytes);
   StudyRecord sealed(const StudyRecord& study) const;
   Result<StudyRecord> opened(StudyRecord study) const;
-  Status run_build(ModelRecord& model);
+  Status run_build(ModelRecord& model, const imaging::SurfaceModelOptions& options);
   void work();
 
   RecordStore& store_;

@@ -315,6 +315,13 @@ TEST_F(LibraryTest, BundledColin27AalModelIsBuiltAtFirstStartWith116Structures) 
   ASSERT_EQ(glb.status, 200);
   EXPECT_NE(glb.body.find("Precentral_L"), std::string::npos);
   EXPECT_NE(glb.body.find("Vermis_10"), std::string::npos);
+  // Within the headset budget of about 500k triangles in view (issue 6).
+  EXPECT_LT(model["triangles"].get<std::size_t>(), 500000u);
+  const std::string glb_path = dir_.path() + "/aal.glb";
+  std::ofstream(glb_path, std::ios::binary) << glb.body;
+  const auto [status, report] =
+      run("node " MEDVISION_SOURCE_DIR "/tests/imaging/validate_gltf.mjs '" + glb_path + "'");
+  EXPECT_EQ(status, 0) << report.substr(0, 2000);
 }
 
 }  // namespace
