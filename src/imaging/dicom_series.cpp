@@ -6,12 +6,15 @@
 #include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
 #include <gdcmWriter.h>
+#include <tbb/parallel_for.h>
 
 #include <Eigen/Geometry>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <type_traits>
 
@@ -573,11 +576,90 @@ Result<gdcm::Image> image_of(const gdcm::File& file, const InstanceHeader& layou
   return image;
 }
 
-// Decodes every instance and copies its frames into their sorted slots.
+// Where decoded instances go: the whole series' samples, their type (set by
+// the first instance decoded) and size.
+struct DecodeTarget {
+  std::vector<unsigned char>* raw;
+  std::optional<SampleType> type;
+  std::size_t sample = 0;
+};
+
+// Decodes one instance and copies its frames into their sorted slots.
+Status decode_instance(const Source& source, const SeriesHeader& series,
+                       const std::vector<std::size_t>& slots, DecodeTarget& out) {
+  const std::size_t plane = std::size_t{series.layout.rows} * series.layout.columns;
+  gdcm::Reader reader;
+  std::istringstream holder;
+  if (!read_with(reader, source, holder, false)) {
+    return make_error(ErrorCode::invalid_input, "GDCM cannot read the image in " + source.name());
+  }
+  const std::size_t frames = slots.size();
+  auto built = image_of(reader.GetFile(), series.layout, frames, source.name());
+  if (!built) return built.error();
+  const gdcm::Image& image = *built;
+  const gdcm::PixelFormat& pf = image.GetPixelFormat();
+  auto this_type = sample_type(pf);
+  if (!this_type || pf.GetSamplesPerPixel() != 1) {
+    return make_error(ErrorCode::invalid_input, std::string("DICOM file ") + source.name() +
+                                                    " has an unsupported pixel format " +
+                                                    pf.GetScalarTypeAsString());
+  }
+  const bool bits = pf.GetScalarType() == gdcm::PixelFormat::SINGLEBIT;
+  *this_type = declared_type(series.layout, *this_type);
+  if (!out.type) {
+    out.type = *this_type;
+    out.sample = detail::sample_size(*this_type);
+    out.raw->resize(plane * series.frames.size() * out.sample);
+  } else if (*this_type != *out.type) {
+    return make_error(ErrorCode::invalid_input,
+                      "DICOM series mixes pixel types (" + source.name() + ")");
+  }
+  const std::size_t sample = out.sample;
+  const std::uint64_t expected =
+      bits ? (std::uint64_t{plane} * frames + 7) / 8 : std::uint64_t{plane} * frames * sample;
+  MV_TRY(check_pixel_data(image, expected, source.name()));
+  if (image.GetBufferLength() != expected) {
+    return make_error(ErrorCode::invalid_input,
+                      "DICOM file " + source.name() + " decodes to an unexpected number of bytes");
+  }
+  std::vector<char> buffer(static_cast<std::size_t>(expected));
+  if (!image.GetBuffer(buffer.data())) {
+    return make_error(ErrorCode::invalid_input, "GDCM cannot decode the pixel data of " +
+                                                    source.name() + " (transfer syntax " +
+                                                    image.GetTransferSyntax().GetString() + ")");
+  }
+  if (sample == 4 && image.GetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian) {
+    // GDCM 3.0 byte-swaps 32-bit big-endian pixels as 16-bit words; put
+    // the two halves of each value back in order (checked against pydicom
+    // on rtdose_expb.dcm).
+    for (std::size_t n = 0; n + 4 <= buffer.size(); n += 4) {
+      std::swap(buffer[n], buffer[n + 2]);
+      std::swap(buffer[n + 1], buffer[n + 3]);
+    }
+  }
+  for (std::size_t f = 0; f < frames; ++f) {
+    unsigned char* dst = out.raw->data() + slots[f] * plane * sample;
+    if (bits) {
+      // PS3.5 8.1.1: bit-packed pixels, the first pixel in the least significant bit.
+      for (std::size_t p = 0; p < plane; ++p) {
+        const std::size_t bit = f * plane + p;
+        dst[p] = static_cast<unsigned char>(
+            (static_cast<unsigned char>(buffer[bit / 8]) >> (bit % 8)) & 1u);
+      }
+    } else {
+      std::memcpy(dst, buffer.data() + f * plane * sample, plane * sample);
+    }
+  }
+  return {};
+}
+
+// Decodes every instance and copies its frames into their sorted slots. The
+// first instance fixes the sample type; the others are decoded in parallel
+// (each gdcm::Reader is independent, and every instance writes its own
+// slots). Progress is reported in order of completion, one call at a time.
 Result<std::vector<unsigned char>> decode(const std::vector<Source>& sources,
                                           const SeriesHeader& series, SampleType& type,
                                           const ScanProgress& progress) {
-  const std::size_t plane = std::size_t{series.layout.rows} * series.layout.columns;
   std::vector<std::vector<std::size_t>> slot_of(sources.size());  // [instance][frame] -> slot
   for (std::size_t slot = 0; slot < series.frames.size(); ++slot) {
     const Frame& f = series.frames[slot];
@@ -585,72 +667,24 @@ Result<std::vector<unsigned char>> decode(const std::vector<Source>& sources,
     slot_of[f.instance][f.frame] = slot;
   }
   std::vector<unsigned char> raw;
-  std::size_t sample = 0;
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    gdcm::Reader reader;
-    std::istringstream holder;
-    if (!read_with(reader, sources[i], holder, false)) {
-      return make_error(ErrorCode::invalid_input,
-                        "GDCM cannot read the image in " + sources[i].name());
+  DecodeTarget first{&raw, std::nullopt, 0};
+  MV_TRY(decode_instance(sources[0], series, slot_of[0], first));
+  std::mutex progress_mutex;
+  std::size_t done = 1;
+  if (progress) progress(done, sources.size());
+  std::vector<std::optional<Error>> errors(sources.size());
+  tbb::parallel_for(std::size_t{1}, sources.size(), [&](std::size_t i) {
+    DecodeTarget target = first;
+    if (auto r = decode_instance(sources[i], series, slot_of[i], target); !r) errors[i] = r.error();
+    if (progress) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(++done, sources.size());
     }
-    const std::size_t frames = slot_of[i].size();
-    auto built = image_of(reader.GetFile(), series.layout, frames, sources[i].name());
-    if (!built) return built.error();
-    const gdcm::Image& image = *built;
-    const gdcm::PixelFormat& pf = image.GetPixelFormat();
-    auto this_type = sample_type(pf);
-    if (!this_type || pf.GetSamplesPerPixel() != 1) {
-      return make_error(ErrorCode::invalid_input, std::string("DICOM file ") + sources[i].name() +
-                                                      " has an unsupported pixel format " +
-                                                      pf.GetScalarTypeAsString());
-    }
-    const bool bits = pf.GetScalarType() == gdcm::PixelFormat::SINGLEBIT;
-    *this_type = declared_type(series.layout, *this_type);
-    if (i == 0) {
-      type = *this_type;
-      sample = detail::sample_size(type);
-      raw.resize(plane * series.frames.size() * sample);
-    } else if (*this_type != type) {
-      return make_error(ErrorCode::invalid_input,
-                        "DICOM series mixes pixel types (" + sources[i].name() + ")");
-    }
-    const std::uint64_t expected =
-        bits ? (std::uint64_t{plane} * frames + 7) / 8 : std::uint64_t{plane} * frames * sample;
-    MV_TRY(check_pixel_data(image, expected, sources[i].name()));
-    if (image.GetBufferLength() != expected) {
-      return make_error(ErrorCode::invalid_input, "DICOM file " + sources[i].name() +
-                                                      " decodes to an unexpected number of bytes");
-    }
-    std::vector<char> buffer(static_cast<std::size_t>(expected));
-    if (!image.GetBuffer(buffer.data())) {
-      return make_error(ErrorCode::invalid_input, "GDCM cannot decode the pixel data of " +
-                                                      sources[i].name() + " (transfer syntax " +
-                                                      image.GetTransferSyntax().GetString() + ")");
-    }
-    if (sample == 4 && image.GetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian) {
-      // GDCM 3.0 byte-swaps 32-bit big-endian pixels as 16-bit words; put
-      // the two halves of each value back in order (checked against pydicom
-      // on rtdose_expb.dcm).
-      for (std::size_t n = 0; n + 4 <= buffer.size(); n += 4) {
-        std::swap(buffer[n], buffer[n + 2]);
-        std::swap(buffer[n + 1], buffer[n + 3]);
-      }
-    }
-    for (std::size_t f = 0; f < frames; ++f) {
-      unsigned char* dst = raw.data() + slot_of[i][f] * plane * sample;
-      if (bits) {
-        // PS3.5 8.1.1: bit-packed pixels, the first pixel in the least significant bit.
-        for (std::size_t p = 0; p < plane; ++p) {
-          const std::size_t bit = f * plane + p;
-          dst[p] = static_cast<unsigned char>(
-              (static_cast<unsigned char>(buffer[bit / 8]) >> (bit % 8)) & 1u);
-        }
-      } else {
-        std::memcpy(dst, buffer.data() + f * plane * sample, plane * sample);
-      }
-    }
-    if (progress) progress(i + 1, sources.size());
-  }
+  });
+  for (const auto& e : errors)
+    if (e) return *e;
+  type = *first.type;
+  const std::size_t sample = first.sample;
   if (series.layout.bits_allocated != 1)
     keep_stored_bits(type, raw.data(), raw.size() / sample, series.layout.bits_stored);
   return raw;
