@@ -205,6 +205,27 @@ TEST_F(PacsOrthanc, DimseCMoveRetrievesTheStudyAndItImportsAsTheOriginalVolume) 
   EXPECT_EQ(log.steps.back(), (std::pair<std::size_t, std::size_t>{12, 12}));
 }
 
+// A known limit (docs/pacs.md): GDCM 3.0's C-MOVE receiver takes only
+// Implicit VR Little Endian. Stored Explicit VR, the study must fail with a
+// message that says so and points to DICOMweb, and the next move still works.
+TEST_F(PacsOrthanc, ACMoveOfAnExplicitVrStudyFailsNamingTheLimitAndTheWayAround) {
+  auto web = client(shared->orthanc->dicomweb_url());
+  auto pacs = client(shared->orthanc->dimse_url());
+  ASSERT_TRUE(web && pacs);
+  const std::string uid = find_explicit_study(*web);
+  ASSERT_FALSE(uid.empty());
+  TempFolder into("mv-pacs-explicit");
+  auto got = pacs->retrieve_study(uid, into.path());
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().message.find("other than Implicit VR Little Endian"), std::string::npos)
+      << got.error().message;
+  EXPECT_NE(got.error().message.find("use DICOMweb"), std::string::npos);
+  TempFolder again("mv-pacs-implicit");
+  auto next = pacs->retrieve_study(shared->implicit_study_uid, again.path());
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(*next, 12u);
+}
+
 TEST_F(PacsOrthanc, AnUnknownStudyIsNotFoundByEitherProtocol) {
   for (const std::string& url : {shared->orthanc->dicomweb_url(), shared->orthanc->dimse_url()}) {
     auto pacs = client(url);
