@@ -162,6 +162,30 @@ async function labelAndMeasure({ server, browser, harness }) {
     // the centre-to-centre distance give or take where on the faces the clicks landed.
     log(`anatomy: measured ${mm} mm between the structures (centres ${APART_MM} mm apart)`);
     if (Math.abs(mm - APART_MM) > BOX_MM / 2) throw new Error(`measured ${mm} mm, expected about ${APART_MM} mm`);
+
+    // The clip depth slider: a plane across the view through the specimen's middle cuts away what is
+    // nearer the eye (the camera stands on the liver's side, +x), model and volume alike; back at the end
+    // of its travel, nothing is cut.
+    await page.uncheck('#anatomy-measure');
+    const structurePixels = async (file) => {
+      const buffer = await canvas.screenshot();
+      writeFileSync(join(resultsDir, file), buffer);
+      const regions = findColourRegions(decodePng(buffer));
+      return Object.fromEntries(STRUCTURES.map((st) => [st.name, regions.filter((r) => hueDistance(r.hue, st.hue) < 25).reduce((n, r) => n + r.area, 0)]));
+    };
+    const whole = await structurePixels('anatomy-clip-none.png');
+    await page.locator('#anatomy-clip').fill('0');
+    await sleep(500);
+    const cut = await structurePixels('anatomy-clip-half.png');
+    await page.locator('#anatomy-clip').fill('0.5');
+    await sleep(500);
+    const restored = await structurePixels('anatomy-clip-off.png');
+    log(`anatomy: clip depth: pixels ${JSON.stringify(whole)} -> ${JSON.stringify(cut)} cut through the middle -> ${JSON.stringify(restored)} with the plane off`);
+    if (cut.liver > 0.1 * whole.liver) throw new Error(`the near structure (liver) keeps ${cut.liver} of ${whole.liver} pixels with the plane through the middle`);
+    if (cut.left_kidney === 0) throw new Error('the far structure (left kidney) was cut away entirely');
+    for (const st of STRUCTURES) {
+      if (restored[st.name] < 0.9 * whole[st.name]) throw new Error(`${st.label} did not come back when the plane was turned off (${restored[st.name]} of ${whole[st.name]} pixels)`);
+    }
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
   } catch (error) {
     await page.screenshot({ path: join(resultsDir, 'anatomy-failure.png') }).catch(() => {});
