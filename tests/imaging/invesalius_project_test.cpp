@@ -195,6 +195,22 @@ TEST(InvesaliusProject, ASmallWellFormedProjectReadsWithItsGeometry) {
   EXPECT_EQ(read->at(1, 0, 2), 100);
 }
 
+TEST(InvesaliusProject, AProjectWrittenByPythonsTarfileAndPlistlibReads) {
+  // The fuzz seed: plistlib writes empty dicts as <dict/> and sorts keys;
+  // the matrix holds (n * 37 % 4000) - 1024 for sample n, shape [3, 4, 5].
+  const fs::path seed = fs::path(MEDVISION_SOURCE_DIR) / "fuzz/corpus/invesalius_fuzz/small.inv3";
+  auto read = read_invesalius_project(seed);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->dims(), (Dims{5, 4, 3}));
+  EXPECT_EQ(read->geometry().spacing, Eigen::Vector3d(0.5, 0.5, 1.25));
+  for (std::int64_t k = 0; k < 3; ++k)
+    for (std::int64_t r = 0; r < 4; ++r)
+      for (std::int64_t i = 0; i < 5; ++i) {
+        const std::int64_t n = i + 5 * (r + 4 * k);
+        EXPECT_EQ(read->at(i, 3 - r, k), static_cast<double>(n * 37 % 4000 - 1024));
+      }
+}
+
 TEST(InvesaliusProject, TheMatrixMayComeBeforeThePlist) {
   std::vector<std::uint8_t> tar;
   append_entry(tar, "p/matrix.dat", matrix_bytes(12));
