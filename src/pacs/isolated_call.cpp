@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ Result<std::string> run_isolated(const std::string& what, const std::function<st
     return make_error(ErrorCode::unavailable, what + ": cannot fork: " + std::strerror(errno));
   }
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // ends with the caller
     ::close(fds[0]);
     std::string text;
     try {

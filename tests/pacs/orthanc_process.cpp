@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,6 +96,7 @@ OrthancProcess::OrthancProcess(const std::filesystem::path& folder, const std::s
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("cannot fork Orthanc");
   if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // no Orthanc left behind by a crashed test
     const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (log >= 0) {
       ::dup2(log, 1);
