@@ -297,7 +297,8 @@ TEST_F(LibraryTest, BundledColin27AalModelIsBuiltAtFirstStartWith116Structures) 
     const auto list = http_request(port(), "GET", "/api/studies", "", trainee);
     ASSERT_EQ(list.status, 200);
     for (const json& s : list.json()) {
-      if (s["title"] == "Colin27 brain MRI (AAL atlas)" && !s["series"][0]["models"].empty()) {
+      if (s["title"] == "Colin27 brain MRI (AAL atlas)" && !s["series"].empty() &&
+          !s["series"][0]["models"].empty()) {
         EXPECT_EQ(s["source"], "bundled");
         EXPECT_EQ(s["series"][0]["dimensions"], json({181, 217, 181}));
         EXPECT_EQ(s["series"][0]["models"][0]["name"], "AAL atlas");
@@ -322,6 +323,53 @@ TEST_F(LibraryTest, BundledColin27AalModelIsBuiltAtFirstStartWith116Structures) 
   const auto [status, report] =
       run("node " MEDVISION_SOURCE_DIR "/tests/imaging/validate_gltf.mjs '" + glb_path + "'");
   EXPECT_EQ(status, 0) << report.substr(0, 2000);
+}
+
+// A build cut short by the server stopping is recorded as failed, and the
+// next start with the bundled library builds the bundled model again.
+TEST_F(LibraryTest, BundledModelInterruptedByAStopIsFailedThenBuiltAgainAtTheNextStart) {
+  start({"--library", "bundled"});
+  std::string study_id;
+  std::string model_id;
+  for (int i = 0; i < 600 && model_id.empty(); ++i) {
+    for (const json& s : http_request(port(), "GET", "/api/studies", "", admin_).json()) {
+      if (s["title"] == "Colin27 brain MRI (AAL atlas)" && !s["series"].empty() &&
+          !s["series"][0]["models"].empty()) {
+        study_id = s["id"];
+        model_id = s["series"][0]["models"][0]["id"];
+        ASSERT_EQ(s["series"][0]["models"][0]["status"], "building");
+      }
+    }
+    if (model_id.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(model_id.empty());
+  EXPECT_EQ(server_->terminate(), 0);
+
+  start({"--library", "none"});
+  const json stopped = http_request(port(), "GET", "/api/models/" + model_id, "", admin_).json();
+  EXPECT_EQ(stopped["status"], "failed");
+  EXPECT_NE(stopped["error"].get<std::string>().find("stopped"), std::string::npos)
+      << stopped.dump();
+  EXPECT_EQ(server_->terminate(), 0);
+
+  start({"--library", "bundled"});
+  json models;
+  for (int i = 0; i < 600; ++i) {
+    const json study = http_request(port(), "GET", "/api/studies/" + study_id, "", admin_).json();
+    ASSERT_TRUE(study.contains("series") && !study["series"].empty()) << study.dump();
+    models = study["series"][0]["models"];
+    if (models.size() == 2 && models[1]["status"] != "building") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_EQ(models.size(), 2u) << models.dump();
+  EXPECT_EQ(models[0]["status"], "failed");
+  EXPECT_EQ(models[1]["status"], "ready");
+  EXPECT_EQ(models[1]["structures"], 116);
+  // One Colin27 study: the bundled content was not recorded twice.
+  int colin = 0;
+  for (const json& s : http_request(port(), "GET", "/api/studies", "", admin_).json())
+    colin += s["title"] == "Colin27 brain MRI (AAL atlas)" ? 1 : 0;
+  EXPECT_EQ(colin, 1);
 }
 
 }  // namespace
