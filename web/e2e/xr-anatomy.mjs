@@ -92,6 +92,13 @@ async function libraryBrainAtlas({ server, browser, harness }) {
     await page.screenshot({ path: join(resultsDir, 'library-page.png') });
     log(`library: clicked (${target.cx.toFixed(0)}, ${target.cy.toFixed(0)}): labelled ${JSON.stringify(label)}`);
     if (!names.has(label)) throw new Error(`the label ${JSON.stringify(label)} is not an AAL structure name`);
+
+    log('library: a study that does not exist gets the server\'s answer, not a blank viewer');
+    await page.evaluate(() => {
+      location.hash = '#/anatomy?study=stu_does_not_exist';
+    });
+    const refusal = await pollUntil(10_000, 'an error for the unknown study', async () => (await page.textContent('#library-error').catch(() => '')) || null);
+    log(`library: unknown study: ${JSON.stringify(refusal)}`);
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
   } catch (error) {
     await page.screenshot({ path: join(resultsDir, 'library-failure.png') }).catch(() => {});

@@ -66,11 +66,12 @@ export function renderLibraryPage(root: HTMLElement, studyId: string | null, nav
   const refresh = async (): Promise<void> => {
     timer = null;
     const studies = await listStudies();
-    let chosen: Study | null = null;
-    if (studyId !== null) chosen = studies.find((s) => s.id === studyId) ?? (await getStudy(studyId));
+    if (disposed) return;
+    list.replaceChildren(...(studies.length > 0 ? studies.map(studyItem) : [el('li', { class: 'muted' }, 'No studies yet.')]));
+    // A study not in the list is asked for by id, so its 404 or 403 reaches the user.
+    const chosen = studyId === null ? null : (studies.find((s) => s.id === studyId) ?? (await getStudy(studyId)));
     if (disposed) return;
     error.textContent = '';
-    list.replaceChildren(...(studies.length > 0 ? studies.map(studyItem) : [el('li', { class: 'muted' }, 'No studies yet.')]));
     const view = chosen !== null ? studyView(chosen) : defaultView(studies);
     show(view);
     markCurrent(list, view.kind === 'empty' ? null : view.selection.study.id);
