@@ -38,6 +38,21 @@ bool in_view(const Laparoscope& scope, const Vec3& point) {
   return std::acos(std::clamp(axis.dot(to) / d, Real(-1), Real(1))) <= scope.half_angle_rad;
 }
 
+SceneCamera laparoscope_camera(const Laparoscope& scope) {
+  const Vec3 back = (scope.position - scope.look_at).normalized();
+  const Vec3 right = Vec3::UnitY().cross(back).normalized();
+  const Vec3 up = back.cross(right);
+  Eigen::Matrix3d frame;
+  frame << right, up, back;
+  SceneCamera c;
+  c.id = 1;
+  c.name = "laparoscope";
+  c.pose.position = scope.position;
+  c.pose.orientation = Eigen::Quaterniond(frame).normalized();
+  c.vertical_fov_rad = static_cast<float>(2 * scope.half_angle_rad);
+  return c;
+}
+
 Vec3 handle_for_tip(const sim::TrocarPort& port, const Vec3& tip) {
   const Vec3 d = (tip - port.fulcrum).normalized();
   const Real depth = (tip - port.fulcrum).norm();

@@ -9,6 +9,7 @@
 #include <array>
 #include <vector>
 
+#include "session/session_module.h"
 #include "sim/instrument.h"
 #include "sim/pegboard.h"
 #include "sim/rigid_world.h"
@@ -27,6 +28,11 @@ struct Laparoscope {
 
 // Is a point inside the laparoscope's cone of view?
 bool in_view(const Laparoscope& scope, const sim::Vec3& point);
+
+// The laparoscope as a camera clients render (SessionModule::cameras):
+// looking from its tip at its target (local -Z forward, +Y as close to the
+// room's up as the view allows), its cone of view the image's vertical field.
+SceneCamera laparoscope_camera(const Laparoscope& scope);
 
 struct BoxTrainer {
   sim::RigidWorldModel world;

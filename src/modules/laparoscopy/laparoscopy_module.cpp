@@ -26,24 +26,6 @@ json vec(const sim::Vec3& v) {
   return json::array({r(v.x()), r(v.y()), r(v.z())});
 }
 
-// The laparoscope as a camera clients render: looking from its tip at its
-// target (local -Z forward, +Y as close to the room's up as the view allows),
-// its cone of view the vertical field of the image.
-SceneCamera laparoscope_camera(const Laparoscope& scope) {
-  const sim::Vec3 back = (scope.position - scope.look_at).normalized();
-  const sim::Vec3 right = sim::Vec3::UnitY().cross(back).normalized();
-  const sim::Vec3 up = back.cross(right);
-  Eigen::Matrix3d frame;
-  frame << right, up, back;
-  SceneCamera c;
-  c.id = 1;
-  c.name = "laparoscope";
-  c.pose.position = scope.position;
-  c.pose.orientation = Eigen::Quaterniond(frame).normalized();
-  c.vertical_fov_rad = static_cast<float>(2 * scope.half_angle_rad);
-  return c;
-}
-
 class LaparoscopyModule final : public SessionModule {
  public:
   LaparoscopyModule(std::shared_ptr<const sc::ScenarioDef> def, LaparoscopySetup setup,
