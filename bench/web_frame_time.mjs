@@ -149,6 +149,8 @@ const scenes = [
   { name: 'sandbox session, headset (2 eyes)', kind: 'sandbox', headset: true },
   { name: 'ACLS megacode session, desktop + monitor panel', kind: 'emergency/acls-vf', headset: false },
   { name: 'ACLS megacode session, headset (2 eyes) + in-world monitor', kind: 'emergency/acls-vf', headset: true },
+  { name: 'laparoscopy peg transfer, desktop + OR monitor (512x384 scope pass)', kind: 'laparoscopy/peg-transfer', headset: false },
+  { name: 'laparoscopy peg transfer, headset (2 eyes) + OR monitor (512x384 scope pass)', kind: 'laparoscopy/peg-transfer', headset: true },
   { name: 'anatomy: 128^3 CT phantom ray marched, desktop', anatomy: '#/anatomy?phantom', headset: false },
   { name: 'anatomy: 128^3 CT phantom ray marched, headset (2 eyes)', anatomy: '#/anatomy?phantom', headset: true },
   // The library's default: the bundled AAL brain model (116 structures) with the Colin27 volume ray marched.
