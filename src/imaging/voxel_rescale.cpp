@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,6 +30,36 @@ void for_each_rescaled(const RawSamples& s, F&& f) {
   }
 }
 
+// Whether every sample rescales to an integer computable in 64-bit integer
+// arithmetic: integer raw samples of at most 32 bits, slopes and intercepts
+// that are integers of modest size.
+template <class Raw>
+bool integer_rescales(const RawSamples& s) {
+  if constexpr (!std::is_integral_v<Raw> || sizeof(Raw) > 4) {
+    (void)s;
+    return false;
+  } else {
+    return std::all_of(s.rescales.begin(), s.rescales.end(), [](const LinearRescale& r) {
+      return r.slope == std::floor(r.slope) && r.intercept == std::floor(r.intercept) &&
+             std::abs(r.slope) <= 65536 && std::abs(r.intercept) <= 1e12;
+    });
+  }
+}
+
+// Smallest and largest raw sample of one run.
+template <class Raw>
+std::pair<Raw, Raw> raw_range(const RawSamples& s, std::size_t run) {
+  Raw lo = std::numeric_limits<Raw>::max();
+  Raw hi = std::numeric_limits<Raw>::lowest();
+  const std::size_t begin = run * s.run_length;
+  for (std::size_t n = begin; n < begin + s.run_length; ++n) {
+    const Raw v = load<Raw>(s.raw, n);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  return {lo, hi};
+}
+
 template <class Raw>
 VoxelType choose_type(const RawSamples& s) {
   const bool identity =
@@ -40,11 +72,24 @@ VoxelType choose_type(const RawSamples& s) {
   bool integral = true;
   double lo = std::numeric_limits<double>::infinity();
   double hi = -lo;
-  for_each_rescaled<Raw>(s, [&](std::size_t, double v) {
-    if (v != std::floor(v)) integral = false;  // also false for NaN and infinities
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  });
+  if (integer_rescales<Raw>(s)) {
+    // Integer samples under integer slopes and intercepts (CT's usual 1 and
+    // -1024) give integers; each run's range follows from its raw range.
+    for (std::size_t run = 0; run < s.rescales.size() && s.run_length > 0; ++run) {
+      const auto [raw_lo, raw_hi] = raw_range<Raw>(s, run);
+      const LinearRescale& r = s.rescales[run];
+      const double a = static_cast<double>(raw_lo) * r.slope + r.intercept;
+      const double b = static_cast<double>(raw_hi) * r.slope + r.intercept;
+      lo = std::min({lo, a, b});
+      hi = std::max({hi, a, b});
+    }
+  } else {
+    for_each_rescaled<Raw>(s, [&](std::size_t, double v) {
+      if (v != std::floor(v)) integral = false;  // also false for NaN and infinities
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    });
+  }
   if (!integral) return VoxelType::f32;
   if (lo > hi) return VoxelType::i16;  // no samples
   if (identity && std::is_same_v<Raw, std::int8_t>) return VoxelType::i16;
@@ -59,6 +104,20 @@ VoxelType choose_type(const RawSamples& s) {
 template <class Out, class Raw>
 std::vector<Out> fill(const RawSamples& s) {
   std::vector<Out> out(s.run_length * s.rescales.size());
+  if constexpr (std::is_integral_v<Out>) {
+    if (integer_rescales<Raw>(s)) {
+      // Exact in 64-bit integers; choose_type has checked the range fits Out.
+      std::size_t index = 0;
+      for (const LinearRescale& r : s.rescales) {
+        const auto slope = static_cast<std::int64_t>(r.slope);
+        const auto intercept = static_cast<std::int64_t>(r.intercept);
+        for (std::size_t n = 0; n < s.run_length; ++n, ++index)
+          out[index] = static_cast<Out>(static_cast<std::int64_t>(load<Raw>(s.raw, index)) * slope +
+                                        intercept);
+      }
+      return out;
+    }
+  }
   for_each_rescaled<Raw>(s, [&](std::size_t i, double v) { out[i] = static_cast<Out>(v); });
   return out;
 }
