@@ -143,6 +143,13 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     return seq.last;
   };
 
+  /** In the headset, a laparoscopy trainee stands behind the ports (the desktop camera keeps its orbit). */
+  const standAtTheBoxTrainer = (): void => {
+    rig.group.position.x = TRAINEE_STATION.x;
+    rig.group.position.z = TRAINEE_STATION.z;
+    rig.group.updateMatrixWorld();
+  };
+
   const onMessage = (message: ServerMessage): void => {
     tick = message.tick;
     probe.tick = message.tick;
@@ -150,13 +157,9 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       case 'keyframe':
         applyKeyframe(bodies, message.bodies);
         applyMeshKeyframe(meshes, message.meshes);
-        if (laparoscopy.cameraName === '' && message.cameras.length > 0) {
-          // First sight of a laparoscope: stand the trainee at the box trainer.
-          rig.group.position.x = TRAINEE_STATION.x;
-          rig.group.position.z = TRAINEE_STATION.z;
-          rig.group.updateMatrixWorld();
-        }
+        const firstScope = laparoscopy.cameraName === '' && message.cameras.length > 0;
         setLaparoscope(laparoscopy, message.cameras[0] ?? null);
+        if (firstScope && renderer?.xr.isPresenting === true) standAtTheBoxTrainer();
         if (probe.laparoscopy !== undefined) probe.laparoscopy.camera = laparoscopy.cameraName;
         if (probe.meshes !== undefined) probe.meshes.count = meshes.byId.size;
         participant = message.participant;
@@ -258,6 +261,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     });
     xrEntry = createXrEntry(r, {
       started(_session, mode) {
+        if (laparoscopy.cameraName !== '') standAtTheBoxTrainer();
         probe.xr.presenting = true;
         probe.xr.mode = mode;
       setPassthrough(scene, mode === 'immersive-ar');
