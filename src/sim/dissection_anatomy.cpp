@@ -120,7 +120,7 @@ DissectionAnatomy make_dissection_anatomy(const OrganSpec& organ, const DuctSpec
       a.model,
       [&](const Vec3& p) {
         return std::abs(p.y() - duct.start.y()) <= duct.width_m &&
-               std::abs(p.z() - duct.start.z()) <= duct.width_m &&
+               std::abs(p.z() - duct.start.z()) <= duct.width_m / 2 + 1e-9 &&
                (p.x() <= x0 + duct.end_length_m || p.x() >= x1 - duct.end_length_m);
       },
       duct.end_compliance_m_per_N);

@@ -40,22 +40,24 @@ struct DuctSpec {
   Real length_m = 0.06;              // along +X
   Real width_m = 0.003;              // square section; a cystic duct is ~3 mm across
   int segments = 30;                 // cubes along the duct
-  Material material{60e3, 0.45};     // stiffer than the organ: a fibrous tube
+  // Stiffer than the organ (a fibrous tube), yet soft enough for 40 substeps
+  // with margin: at 60 kPa a duct cut beside a clip went unstable.
+  Material material{30e3, 0.45};
   Real density_kg_per_m3 = 1050;
   Real end_length_m = 0.0031;  // particles this close to either end are attached there
   Real end_compliance_m_per_N = 1e-6;
 };
 
 // Substeps per 10 ms step for this anatomy. Measured while building it: the
-// block-solved stable neo-Hookean tets are only conditionally stable. A 3 mm,
-// 8 kPa duct left at rest (no gravity, rounding as the only perturbation)
-// gained ~9 m/s within 2 s at 20 substeps, and a 6 mm, 20 kPa organ ~3 m/s at
-// 10, while the same bodies stay at rest (and damp a 0.1 mm random
-// perturbation) at 40. The ratio that matters is mu h^2 / (rho l^2) (h the
-// substep, l the element size): our reading is that XPBD's Gauss-Newton
-// step drops the deviatoric constraint's second derivative, which carries
-// the shear stiffness at rest, so shear is integrated explicitly. Here it is
-// 0.018 for the duct and 0.006 for the organ at 40 substeps.
+// block-solved stable neo-Hookean tets are only conditionally stable in
+// time step. Left at rest with only rounding or a 0.1 mm random
+// perturbation to seed it, a 2 mm 60 kPa duct gained ~5 m/s
+// within 5 s at 20 substeps, a 3 mm 8 kPa duct ~9 m/s at 20, a 6 mm 20 kPa
+// organ ~3 m/s at 10; at 40 substeps this anatomy damps the perturbation.
+// Our reading (a hypothesis, not shown): XPBD's Gauss-Newton step drops the
+// deviatoric constraint's second derivative, which carries the shear
+// stiffness at rest, so shear is integrated explicitly and the step must
+// resolve the shear wave, mu h^2 / (rho l^2) small.
 inline constexpr int kDissectionSubsteps = 40;
 
 enum class Structure : std::uint8_t { organ, duct };

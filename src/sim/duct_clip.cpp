@@ -24,16 +24,18 @@ std::optional<AppliedClip> apply_clip(TissueModel& model, TissueState& state, co
   }
   AppliedClip clip;
   // Each particle on the upper side meets its nearest counterpart below, in
-  // the plane the limbs close onto (local Y and Z); lower particles left
-  // without a partner pair with their nearest upper one, so none is skipped.
+  // rest coordinates (so across the tube, not along it, however obliquely
+  // the jaws close); lower particles left without a partner pair with their
+  // nearest upper one, so none is skipped.
   auto nearest = [&](std::int32_t from, const std::vector<std::int32_t>& among) {
     std::int32_t best = -1;
     Real best_d = std::numeric_limits<Real>::infinity();
     for (std::int32_t j : among) {
-      const Vec3 d = local[static_cast<std::size_t>(from)] - local[static_cast<std::size_t>(j)];
-      const Real in_plane = d.y() * d.y() + d.z() * d.z();
-      if (in_plane < best_d) {
-        best_d = in_plane;
+      const Real d = (model.rest_position[static_cast<std::size_t>(from)] -
+                      model.rest_position[static_cast<std::size_t>(j)])
+                         .squaredNorm();
+      if (d < best_d) {
+        best_d = d;
         best = j;
       }
     }

@@ -6,8 +6,9 @@
 // (apex at the hinge, bisected by the jaws' direction, as wide as the blades
 // were open and as long as they are). Every tetrahedron the blade plane
 // crosses within the sector is removed, and what depends on the tets is
-// rebuilt from those that remain: lumped masses, the surface triangles, the
-// edges, the colouring. Particles left without a tet are frozen (inverse
+// rebuilt from those that remain: the surface triangles, the edges, the
+// colouring. Particles that remain keep their masses (the kerf's mass stays
+// with its neighbours; see tet_cut.cpp for why). Particles left without a tet are frozen (inverse
 // mass 0) and their attachments and distance constraints (clips, grasps)
 // dropped. Positions and velocities are not touched, so a cut adds no energy.
 //

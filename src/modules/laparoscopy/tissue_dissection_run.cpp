@@ -1,0 +1,252 @@
+#include "modules/laparoscopy/tissue_dissection_run.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/hash.h"
+#include "modules/laparoscopy/laparoscopy_module.h"
+
+namespace medvision::laparoscopy {
+
+using nlohmann::json;
+using sim::Quat;
+using sim::Real;
+using sim::Transform;
+using sim::Vec3;
+
+namespace {
+
+constexpr Real kBedHeight = 0.78;  // m: the box floor, where the anatomy's z = 0 lies
+constexpr Real kPortHeight = 1.00;
+
+json point(const Vec3& p) { return json::array({p.x(), p.y(), p.z()}); }
+
+}  // namespace
+
+DissectionTrainer make_dissection_trainer() {
+  DissectionTrainer t;
+  // The duct runs under the organ's belly, as the cystic duct lies under
+  // the gallbladder's neck until it is lifted.
+  sim::OrganSpec organ;
+  organ.bed_fraction = 0.65;
+  sim::DuctSpec duct;
+  duct.start.y() = -0.006;
+  t.anatomy = sim::make_dissection_anatomy(organ, duct);
+  // Anatomy x -> room x, y -> room -z (its bed away from the trainee), z -> room y.
+  sim::Mat3 r;
+  r.col(0) = Vec3(1, 0, 0);
+  r.col(1) = Vec3(0, 0, -1);
+  r.col(2) = Vec3(0, 1, 0);
+  t.anatomy_to_room.rotation = Quat(r);
+  t.anatomy_to_room.translation = Vec3(0, kBedHeight, -0.01);
+  t.grasp.radius_m = 0.005;  // a 5 mm grasper's bite, about one element of the organ
+  t.solver.substeps = 2 * sim::kDissectionSubsteps;
+  t.solver.damping_per_s = 2;  // blood-filled tissue in a fluid bed: some damping
+  t.bed.planes.push_back(sim::PlaneCollider{
+      Vec3(0, 0, t.anatomy.duct_start.z() - t.anatomy.duct_width_m / 2), Vec3::UnitZ()});
+
+  const Vec3 target(0, kBedHeight + 0.02, -0.01);
+  for (int side = 0; side < 2; ++side) {
+    sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
+    port.fulcrum = Vec3(side == kLeft ? -0.10 : 0.10, kPortHeight, 0.12);
+    port.inward = (target - port.fulcrum).normalized();
+    port.max_angle_rad = 1.0;
+    port.shaft_length_m = 0.36;
+    port.min_depth_m = 0.03;
+    port.max_depth_m = 0.33;
+  }
+  t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
+  t.scope.look_at = Vec3(0, kBedHeight, -0.01);
+  return t;
+}
+
+TissueDissectionRun::TissueDissectionRun(std::shared_ptr<const DissectionTrainer> trainer)
+    : trainer_(std::move(trainer)),
+      model_(trainer_->anatomy.model),
+      tissue_(sim::initial_state(model_)),
+      solver_(std::make_shared<sim::XpbdSolver>(trainer_->solver)) {
+  damage_.thresholds = trainer_->damage;
+  organ_.resize(model_.particles());
+  duct_.resize(model_.particles());
+  for (std::size_t i = 0; i < model_.particles(); ++i) {
+    duct_[i] = trainer_->anatomy.is_duct(static_cast<std::int32_t>(i));
+    organ_[i] = !duct_[i];
+  }
+  for (int t = 0; t < 2; ++t) {
+    const sim::TrocarPort& port = trainer_->ports[static_cast<std::size_t>(t)];
+    const Vec3 tip = port.fulcrum + 0.16 * port.inward;
+    poses_[static_cast<std::size_t>(t)] = sim::instrument_through_port(
+        port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+  }
+}
+
+Vec3 TissueDissectionRun::to_anatomy(const Vec3& room) const {
+  const Transform& a = trainer_->anatomy_to_room;
+  return a.rotation.conjugate() * (room - a.translation);
+}
+
+Vec3 TissueDissectionRun::to_room(const Vec3& anatomy) const {
+  return trainer_->anatomy_to_room.apply(anatomy);
+}
+
+double TissueDissectionRun::along_duct(const Vec3& anatomy_point) const {
+  return sim::fraction_along_duct(trainer_->anatomy, anatomy_point);
+}
+
+Transform TissueDissectionRun::jaws_in_anatomy(int tool) const {
+  const sim::InstrumentPose& p = poses_[static_cast<std::size_t>(tool)];
+  Transform t;
+  t.translation = to_anatomy(p.tip);
+  t.rotation = (trainer_->anatomy_to_room.rotation.conjugate() * p.orientation).normalized();
+  return t;
+}
+
+void TissueDissectionRun::command(int tool, const HandCommand& hand) {
+  hands_[static_cast<std::size_t>(tool)] = hand;
+  commanded_[static_cast<std::size_t>(tool)] = true;
+}
+
+void TissueDissectionRun::drive_grasper(std::vector<TaskEvent>& out, double previous) {
+  const sim::InstrumentSpec& spec = trainer_->instrument;
+  const double closure = closure_[kLeft];
+  const Transform jaws = jaws_in_anatomy(kLeft);
+  if (!grasp_.holding() && previous < spec.grasp_closure && closure >= spec.grasp_closure) {
+    grasp_ = sim::grasp_tissue(model_, tissue_, jaws, trainer_->grasp, organ_);
+    if (grasp_.holding()) {
+      tally_.organ_held = true;
+      out.push_back({"organ_grasped", json{{"tool", tool_name(kLeft)},
+                                           {"particles", grasp_.particles.size()},
+                                           {"position", point(poses_[kLeft].tip)}}
+                                          .dump()});
+    }
+  } else if (grasp_.holding() && closure < spec.release_closure) {
+    sim::release_tissue_grasp(model_, tissue_, grasp_);
+    tally_.organ_held = false;
+    out.push_back({"organ_released", json{{"tool", tool_name(kLeft)}}.dump()});
+  }
+  if (grasp_.holding()) sim::carry_tissue_grasp(model_, grasp_, jaws);
+}
+
+void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previous) {
+  const sim::InstrumentSpec& spec = trainer_->instrument;
+  if (!(previous < spec.grasp_closure && closure_[kRight] >= spec.grasp_closure)) return;
+  const Transform jaws = jaws_in_anatomy(kRight);
+  const int loaded = trainer_->clips_loaded;
+  if (static_cast<int>(tally_.clips.size()) < loaded) {
+    const auto clip = sim::apply_clip(model_, tissue_, jaws, trainer_->clip, duct_);
+    if (!clip) {
+      out.push_back({"clip_missed", json{{"position", point(poses_[kRight].tip)}}.dump()});
+      return;
+    }
+    const double at = along_duct(clip->rest_centre);
+    tally_.clips.push_back(at);
+    out.push_back({"clip_applied", json{{"clip", tally_.clips.size()},
+                                        {"along_duct", at},
+                                        {"pairs", clip->pinched.size()},
+                                        {"position", point(to_room(clip->world_centre))}}
+                                       .dump()});
+    return;
+  }
+  sim::BladeSweep blades;
+  blades.hinge = jaws.translation;
+  blades.along = jaws.rotation * Vec3::UnitZ();
+  blades.across = jaws.rotation * Vec3::UnitX();
+  blades.half_angle_rad = spec.max_jaw_angle_rad;
+  blades.length_m = spec.jaw_length_m;
+  const std::size_t organ_tets_before =
+      sim::tet_pieces(model_, organ_).empty() ? 0 : sim::tet_pieces(model_, organ_)[0].size();
+  const sim::TetCut cut = sim::cut_tets(model_, tissue_, blades);
+  if (cut.tets_removed == 0) {
+    out.push_back({"cut_missed", json{{"position", point(poses_[kRight].tip)}}.dump()});
+    return;
+  }
+  std::size_t organ_tets_after = 0;
+  for (const auto& piece : sim::tet_pieces(model_, organ_)) organ_tets_after += piece.size();
+  const double at = along_duct(cut.rest_centre);
+  const bool between = tally_.clips.size() >= 2 &&
+                       at > std::min(tally_.clips[0], tally_.clips[1]) &&
+                       at < std::max(tally_.clips[0], tally_.clips[1]);
+  const bool divided = sim::tet_pieces(model_, duct_).size() >= 2;
+  if (!tally_.cut_at) {
+    tally_.cut_at = at;
+    tally_.cut_between_clips = between;
+  }
+  tally_.duct_divided = tally_.duct_divided || divided;
+  out.push_back({"duct_cut", json{{"along_duct", at},
+                                  {"between_clips", between},
+                                  {"divided", divided},
+                                  {"organ_elements_cut", organ_tets_before - organ_tets_after},
+                                  {"position", point(to_room(cut.world_centre))}}
+                                 .dump()});
+}
+
+void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
+  const double jaw_step = kPhysicsStep_s / kJawTravel_s;
+  std::array<double, 2> previous = closure_;
+  for (int t = 0; t < 2; ++t) {
+    const auto i = static_cast<std::size_t>(t);
+    if (commanded_[i]) {
+      poses_[i] = sim::instrument_through_port(trainer_->ports[i], hands_[i].position,
+                                               handle_from_grip(hands_[i].grip));
+    }
+    const double target = hands_[i].trigger ? 1.0 : 0.0;
+    closure_[i] += std::clamp(target - closure_[i], -jaw_step, jaw_step);
+  }
+  drive_grasper(out, previous[kLeft]);
+  drive_right(out, previous[kRight]);
+  solver_->step(model_, tissue_, kPhysicsStep_s, trainer_->bed);
+  after_step(out);
+}
+
+void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
+  ++steps_;
+  const Real h = kPhysicsStep_s / trainer_->solver.substeps;
+  const Vec3 force = sim::tissue_grasp_force(model_, tissue_, grasp_, h);
+  tally_.organ_force_N = force.norm();
+  tally_.max_organ_force_N = std::max(tally_.max_organ_force_N, tally_.organ_force_N);
+  const sim::StretchPeak stretch = sim::peak_edge_stretch(model_, tissue_, organ_);
+  for (const sim::DamageEvent& e :
+       damage_.check(tally_.organ_force_N, poses_[kLeft].tip, stretch)) {
+    ++tally_.damage_events;
+    const Vec3 where = e.cause == sim::DamageCause::stretch ? to_room(e.where) : e.where;
+    out.push_back({"tissue_damage", json{{"cause", sim::to_string(e.cause)},
+                                         {"value", e.value},
+                                         {"threshold", e.threshold},
+                                         {"position", point(where)}}
+                                        .dump()});
+  }
+  if (steps_ % kExposureEvery == 0) {
+    tally_.exposure =
+        sim::duct_exposure(trainer_->anatomy, tissue_, to_anatomy(trainer_->scope.position));
+    const bool now = tally_.exposure >= trainer_->exposed_fraction;
+    if (now != tally_.exposed) {
+      tally_.exposed = now;
+      out.push_back(
+          {now ? "duct_exposed" : "duct_covered", json{{"exposure", tally_.exposure}}.dump()});
+    }
+  }
+}
+
+ToolSample TissueDissectionRun::sample(int tool) const {
+  const auto i = static_cast<std::size_t>(tool);
+  ToolSample s;
+  s.tip = poses_[i].tip;
+  s.shaft = poses_[i].orientation * Vec3::UnitZ();
+  s.depth_m = poses_[i].depth_m;
+  s.closure = closure_[i];
+  s.holding = tool == kLeft && grasp_.holding();
+  s.force_N = tool == kLeft ? tally_.organ_force_N : 0.0;
+  return s;
+}
+
+std::uint64_t TissueDissectionRun::state_hash() const {
+  Fnv1a h;
+  h.add(sim::state_hash(tissue_));
+  for (double c : closure_) h.add(c);
+  h.add(model_.tets.size());
+  h.add(model_.attachments.size());
+  h.add(model_.distances.size());
+  return h.value();
+}
+
+}  // namespace medvision::laparoscopy

@@ -1,0 +1,116 @@
+#pragma once
+// The box trainer set up for the cholecystectomy-like dissection task (issue
+// 4, task 3): a gallbladder-like organ fixed to its bed hides a duct; the
+// trainee grasps and retracts the organ with the left grasper to expose the
+// duct, closes two clips on it with the right instrument and cuts between
+// them, without pulling too hard on the organ.
+//
+// The right instrument is a clip applier loaded with two clips; once both
+// are placed it is exchanged for scissors (the exchange itself is not
+// simulated). Closing the right jaws places a clip or cuts.
+//
+// The tissue (sim/dissection_anatomy.h) is simulated in its own frame (+Z
+// up, the duct along +X); `anatomy_to_room` places it in the box (room
+// coordinates, y up, trainee at +z), its bed away from the trainee and the
+// duct under its belly, so the laparoscope above the ports sees the organ
+// and, once its front is lifted and folded back, the duct. Instruments do not collide with the
+// tissue (only the jaws act on it); that is left to do.
+//
+// One `step` is one 10 ms physics step with 2 * kDissectionSubsteps = 80
+// substeps: at 40 the duct stumps left by a cut between two clips kept
+// vibrating at ~0.8 m/s (the time-step limit of sim/dissection_anatomy.h);
+// at 80 they come to rest. About 0.7 s of CPU per simulated second (-O2).
+// Copyable: copy it to snapshot.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "modules/laparoscopy/box_trainer.h"
+#include "modules/laparoscopy/box_trainer_run.h"
+#include "modules/laparoscopy/peg_transfer_task.h"
+#include "sim/dissection_anatomy.h"
+#include "sim/duct_clip.h"
+#include "sim/tet_cut.h"
+#include "sim/tissue_damage.h"
+#include "sim/tissue_grasp.h"
+#include "sim/xpbd_solver.h"
+
+namespace medvision::laparoscopy {
+
+struct DissectionTrainer {
+  std::array<sim::TrocarPort, 2> ports;
+  sim::InstrumentSpec instrument;  // jaw length and opening, both tools
+  Laparoscope scope;
+  sim::DissectionAnatomy anatomy;
+  sim::Transform anatomy_to_room;
+  sim::SolverSettings solver;
+  sim::StepInputs bed;  // the plane under the duct, anatomy frame
+  sim::GraspJaws grasp;
+  sim::ClipSpec clip;
+  sim::DamageThresholds damage;
+  int clips_loaded = 2;
+  double exposed_fraction = 0.8;  // of the duct's middle seen by the scope: "exposed"
+};
+
+DissectionTrainer make_dissection_trainer();
+
+struct DissectionTally {
+  bool organ_held = false;
+  bool exposed = false;
+  double exposure = 0;           // last measured, 0..1
+  std::vector<double> clips;     // positions along the duct, 0 proximal .. 1 distal
+  std::optional<double> cut_at;  // where the duct was cut, along it
+  bool cut_between_clips = false;
+  bool duct_divided = false;  // in two pieces
+  int damage_events = 0;
+  double organ_force_N = 0;  // now
+  double max_organ_force_N = 0;
+};
+
+class TissueDissectionRun {
+ public:
+  explicit TissueDissectionRun(std::shared_ptr<const DissectionTrainer> trainer);
+
+  void command(int tool, const HandCommand& hand);  // takes effect at the next step
+  void step(std::vector<TaskEvent>& out);
+
+  ToolSample sample(int tool) const;
+  const DissectionTrainer& trainer() const { return *trainer_; }
+  const sim::TissueModel& tissue_model() const { return model_; }
+  const sim::TissueState& tissue() const { return tissue_; }
+  const DissectionTally& tally() const { return tally_; }
+  const sim::InstrumentPose& pose(int tool) const { return poses_[static_cast<std::size_t>(tool)]; }
+  // A room point in the anatomy's frame, and back.
+  sim::Vec3 to_anatomy(const sim::Vec3& room) const;
+  sim::Vec3 to_room(const sim::Vec3& anatomy) const;
+  std::uint64_t state_hash() const;
+
+  static constexpr double kJawTravel_s = 0.15;
+  static constexpr int kExposureEvery = 10;  // steps between exposure checks
+
+ private:
+  sim::Transform jaws_in_anatomy(int tool) const;
+  void drive_grasper(std::vector<TaskEvent>& out, double previous_closure);
+  void drive_right(std::vector<TaskEvent>& out, double previous_closure);
+  void after_step(std::vector<TaskEvent>& out);
+  double along_duct(const sim::Vec3& anatomy_point) const;
+
+  std::shared_ptr<const DissectionTrainer> trainer_;
+  sim::TissueModel model_;  // grasps, clips and cuts edit it
+  sim::TissueState tissue_;
+  std::shared_ptr<sim::XpbdSolver> solver_;  // stateless between steps apart from scratch
+  std::vector<bool> organ_, duct_;
+  std::array<sim::InstrumentPose, 2> poses_{};
+  std::array<HandCommand, 2> hands_{};
+  std::array<bool, 2> commanded_{false, false};
+  std::array<double, 2> closure_{0, 0};
+  sim::TissueGrasp grasp_;
+  sim::DamageMonitor damage_;
+  DissectionTally tally_;
+  std::uint64_t steps_ = 0;
+};
+
+}  // namespace medvision::laparoscopy
