@@ -160,6 +160,7 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
     out.push_back({"cut_missed", json{{"position", point(poses_[kRight].tip)}}.dump()});
     return;
   }
+  ++topology_version_;
   std::size_t organ_tets_after = 0;
   for (const auto& piece : sim::tet_pieces(model_, organ_)) organ_tets_after += piece.size();
   const double at = along_duct(cut.rest_centre);
@@ -237,6 +238,44 @@ ToolSample TissueDissectionRun::sample(int tool) const {
   s.holding = tool == kLeft && grasp_.holding();
   s.force_N = tool == kLeft ? tally_.organ_force_N : 0.0;
   return s;
+}
+
+std::vector<SceneMesh> TissueDissectionRun::surface_meshes(std::uint32_t first_id) const {
+  std::vector<SceneMesh> meshes(2);
+  const std::array<const char*, 2> names{"organ", "duct"};
+  // Gallbladder green-grey and bile-duct yellow, linear RGB.
+  const std::array<std::array<float, 4>, 2> colours{
+      {{0.20f, 0.35f, 0.18f, 1}, {0.75f, 0.65f, 0.25f, 1}}};
+  Vec3 lo = Vec3::Constant(1e9), hi = Vec3::Constant(-1e9);
+  for (const Vec3& p : model_.rest_position) {
+    lo = lo.cwiseMin(to_room(p));
+    hi = hi.cwiseMax(to_room(p));
+  }
+  std::vector<std::uint32_t> index(model_.particles());
+  for (int k = 0; k < 2; ++k) {
+    SceneMesh& m = meshes[static_cast<std::size_t>(k)];
+    m.id = first_id + static_cast<std::uint32_t>(k);
+    m.name = names[static_cast<std::size_t>(k)];
+    m.colour = colours[static_cast<std::size_t>(k)];
+    m.topology_version = topology_version_;
+    for (int a = 0; a < 3; ++a) {
+      m.bounds_min[static_cast<std::size_t>(a)] = static_cast<float>(lo[a] - kMeshMargin_m);
+      m.bounds_max[static_cast<std::size_t>(a)] = static_cast<float>(hi[a] + kMeshMargin_m);
+    }
+    const std::vector<bool>& mine = k == 0 ? organ_ : duct_;
+    std::uint32_t n = 0;
+    for (std::size_t i = 0; i < model_.particles(); ++i) {
+      if (!mine[i]) continue;
+      index[i] = n++;
+      const Vec3 x = to_room(tissue_.position[i]);
+      for (int a = 0; a < 3; ++a) m.positions.push_back(static_cast<float>(x[a]));
+    }
+    for (const auto& t : model_.surface) {
+      if (!mine[static_cast<std::size_t>(t[0])]) continue;
+      for (std::int32_t v : t) m.triangles.push_back(index[static_cast<std::size_t>(v)]);
+    }
+  }
+  return meshes;
 }
 
 std::uint64_t TissueDissectionRun::state_hash() const {

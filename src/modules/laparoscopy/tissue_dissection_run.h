@@ -31,6 +31,7 @@
 #include "modules/laparoscopy/box_trainer.h"
 #include "modules/laparoscopy/box_trainer_run.h"
 #include "modules/laparoscopy/peg_transfer_task.h"
+#include "session/session_module.h"
 #include "sim/dissection_anatomy.h"
 #include "sim/duct_clip.h"
 #include "sim/tet_cut.h"
@@ -88,6 +89,14 @@ class TissueDissectionRun {
   sim::Vec3 to_room(const sim::Vec3& anatomy) const;
   std::uint64_t state_hash() const;
 
+  // The organ's and the duct's surfaces for clients (room coordinates), with
+  // ids first_id and first_id + 1. Vertices are the structure's particles
+  // in index order (fixed for the run); the triangles change, and
+  // topology_version with them, only when a cut removes elements. Bounds:
+  // the anatomy's rest box grown by kMeshMargin_m.
+  std::vector<SceneMesh> surface_meshes(std::uint32_t first_id) const;
+  static constexpr double kMeshMargin_m = 0.08;
+
   static constexpr double kJawTravel_s = 0.15;
   static constexpr int kExposureEvery = 10;  // steps between exposure checks
 
@@ -111,6 +120,7 @@ class TissueDissectionRun {
   sim::DamageMonitor damage_;
   DissectionTally tally_;
   std::uint64_t steps_ = 0;
+  std::uint32_t topology_version_ = 0;  // cuts that removed elements
 };
 
 }  // namespace medvision::laparoscopy

@@ -129,10 +129,37 @@ TEST(TissueDissection, RetractClipTwiceAndCutBetween) {
   EXPECT_TRUE(cut["divided"].get<bool>());
   EXPECT_EQ(cut["organ_elements_cut"].get<int>(), 0);
   EXPECT_TRUE(s.run.tally().duct_divided);
+  const auto meshes = s.run.surface_meshes(1);
+  EXPECT_EQ(meshes[1].topology_version, 1u);  // clients re-read the triangles
+  // One of the 30 cubes is gone: two closed prisms of 29 cubes in all, four
+  // sides of two triangles per cube and two ends of two triangles each.
+  EXPECT_EQ(meshes[1].triangles.size() / 3, 4u * 2 * 29 + 2 * 2 * 2);
   // The two stumps come to rest, held by their ends and clips.
   s.steps(200);
   EXPECT_LT(s.duct_speed(), 1e-3);
   for (const auto& e : s.events) std::printf("%s %s\n", e.type.c_str(), e.payload_json.c_str());
+}
+
+TEST(TissueDissection, SurfaceMeshesFollowTheTissueAndChangeTopologyOnlyWhenCut) {
+  Script s;
+  s.steps(5);
+  const auto meshes = s.run.surface_meshes(100);
+  ASSERT_EQ(meshes.size(), 2u);
+  EXPECT_EQ(meshes[0].name, "organ");
+  EXPECT_EQ(meshes[1].id, 101u);
+  const auto& model = s.run.tissue_model();
+  const auto duct_first = static_cast<std::size_t>(s.trainer->anatomy.duct_first);
+  EXPECT_EQ(meshes[0].positions.size(), 3 * duct_first);
+  EXPECT_EQ(meshes[1].positions.size(), 3 * (model.particles() - duct_first));
+  EXPECT_EQ((meshes[0].triangles.size() + meshes[1].triangles.size()) / 3, model.surface.size());
+  // A duct vertex is its particle's position in the room, inside the bounds.
+  const Vec3 room = s.run.to_room(s.run.tissue().position[duct_first]);
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_FLOAT_EQ(meshes[1].positions[static_cast<std::size_t>(a)], static_cast<float>(room[a]));
+    EXPECT_GT(room[a], meshes[1].bounds_min[static_cast<std::size_t>(a)]);
+    EXPECT_LT(room[a], meshes[1].bounds_max[static_cast<std::size_t>(a)]);
+  }
+  EXPECT_EQ(meshes[0].topology_version, 0u);
 }
 
 }  // namespace
