@@ -10,7 +10,7 @@ namespace medvision::sim {
 std::optional<AppliedClip> apply_clip(TissueModel& model, TissueState& state, const Transform& jaws,
                                       const ClipSpec& spec, const std::vector<bool>& eligible) {
   const Quat to_local = jaws.rotation.conjugate();
-  std::vector<std::int32_t> upper, lower;
+  std::vector<std::int32_t> caught, upper, lower;
   std::vector<Vec3> local(model.particles());
   for (std::size_t i = 0; i < model.particles(); ++i) {
     if (model.inv_mass[i] == 0) continue;
@@ -20,8 +20,15 @@ std::optional<AppliedClip> apply_clip(TissueModel& model, TissueState& state, co
         std::abs(q.x()) > spec.reach_m)
       continue;
     local[i] = q;
-    (q.x() >= 0 ? upper : lower).push_back(static_cast<std::int32_t>(i));
+    caught.push_back(static_cast<std::int32_t>(i));
   }
+  // The limbs meet in the middle of what they hold (a clip centres itself
+  // on the tube as it closes), not necessarily on the jaws' mid-plane.
+  Real middle = 0;
+  for (std::int32_t i : caught) middle += local[static_cast<std::size_t>(i)].x();
+  if (!caught.empty()) middle /= static_cast<Real>(caught.size());
+  for (std::int32_t i : caught)
+    (local[static_cast<std::size_t>(i)].x() >= middle ? upper : lower).push_back(i);
   AppliedClip clip;
   // Each particle on the upper side meets its nearest counterpart below, in
   // rest coordinates (so across the tube, not along it, however obliquely

@@ -4,13 +4,12 @@
 // instrument's do, see instrument.h); a clip closed on a tube flattens it
 // between its two limbs. We model the closed clip by what it does to the
 // tissue: each eligible particle inside the clip's band on one side of the
-// jaws' mid-plane is tied by a stiff distance constraint to its nearest
-// counterpart on the other side (nearest at rest), with a rest length of the
-// closed clip's gap,
-// so the duct is pinched shut where the clip sits and the clip moves with the
-// duct. The particles along each limb keep their spacing (the limbs are
-// rigid), so a clip may turn with the duct but not fold. Constraints on particles a later cut frees
-// are dropped with them.
+// middle of what the jaws hold (a clip centres itself on the tube) is tied by a stiff distance
+// constraint to its nearest counterpart on the other side (nearest at rest), with a rest length of
+// the closed clip's gap, so the duct is pinched shut where the clip sits and the clip moves with
+// the duct. The particles along each limb keep their spacing (the limbs are rigid), so a clip may
+// turn with the duct but not fold. Constraints on particles a later cut frees are dropped with
+// them.
 //
 // The clip is logged by where it closed: the mean rest and world positions of
 // the particles it pinched.

@@ -140,6 +140,45 @@ TEST(TissueDissection, RetractClipTwiceAndCutBetween) {
   for (const auto& e : s.events) std::printf("%s %s\n", e.type.c_str(), e.payload_json.c_str());
 }
 
+TEST(TissueDissection, YankingTheOrganAndCuttingOutsideTheClipsAreReported) {
+  Script s;
+  const Vec3 flank = s.run.to_room(Vec3(0, -0.012, 0.029));
+  s.move(kLeft, s.run.pose(kLeft).tip, flank, Vec3(1, 0, 0), false, 0.5);
+  s.move(kLeft, flank, flank, Vec3(1, 0, 0), true, 0.3);
+  ASSERT_EQ(s.count("organ_grasped"), 1);
+  // A 6 cm yank in 0.2 s.
+  s.move(kLeft, flank, flank + Vec3(0, 0.06, -0.02), Vec3(1, 0, 0), true, 0.2);
+  s.steps(10);
+  EXPECT_GT(s.run.tally().max_organ_force_N, s.trainer->damage.grasp_force_N);
+  bool force_event = false;
+  for (const auto& e : s.events) {
+    if (e.type == "tissue_damage" &&
+        nlohmann::json::parse(e.payload_json)["cause"] == "grasp_force")
+      force_event = true;
+  }
+  EXPECT_TRUE(force_event);
+  // Clips close together near one end, then a cut beyond them.
+  for (double f : {0.30, 0.40}) {
+    const Vec3 at = s.duct_point(f);
+    const Vec3 shaft = (at - s.trainer->ports[kRight].fulcrum).normalized();
+    const Vec3 hinge = at - 0.0045 * shaft;
+    const Vec3 closing = shaft.cross(Vec3(1, 0, 0));
+    s.move(kRight, s.run.pose(kRight).tip, hinge, closing, false, 0.5);
+    s.move(kRight, hinge, hinge, closing, true, 0.2);
+    s.move(kRight, hinge, hinge, closing, false, 0.2);
+  }
+  ASSERT_EQ(s.count("clip_applied"), 2);
+  const Vec3 at = s.duct_point(0.7);
+  const Vec3 shaft = (at - s.trainer->ports[kRight].fulcrum).normalized();
+  const Vec3 hinge = at - 0.008 * shaft;
+  const Vec3 opening = shaft.cross(Vec3(1, 0, 0));
+  s.move(kRight, s.run.pose(kRight).tip, hinge, opening, false, 0.5);
+  s.move(kRight, hinge, hinge, opening, true, 0.2);
+  ASSERT_EQ(s.count("duct_cut"), 1);
+  EXPECT_FALSE(s.last("duct_cut")["between_clips"].get<bool>());
+  EXPECT_FALSE(s.run.tally().cut_between_clips);
+}
+
 TEST(TissueDissection, SurfaceMeshesFollowTheTissueAndChangeTopologyOnlyWhenCut) {
   Script s;
   s.steps(5);
