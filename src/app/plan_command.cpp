@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "modules/laparoscopy/pattern_cutting_planner.h"
 #include "modules/laparoscopy/peg_transfer_planner.h"
 
 namespace medvision {
@@ -15,28 +16,34 @@ struct PlanOptions {
   bool verbose = false;
 };
 
+Result<laparoscopy::PlannedTrace> plan_task(const PlanOptions& o) {
+  const bool skilled = o.style == "skilled";
+  if (!skilled && o.style != "clumsy") {
+    return make_error(ErrorCode::invalid_input,
+                      "--style must be skilled or clumsy, got '" + o.style + "'");
+  }
+  if (o.task == "laparoscopy/peg-transfer") {
+    auto style = skilled ? laparoscopy::skilled_peg_transfer() : laparoscopy::clumsy_peg_transfer();
+    style.log = o.verbose;
+    return laparoscopy::plan_peg_transfer(style);
+  }
+  if (o.task == "laparoscopy/pattern-cutting") {
+    auto style =
+        skilled ? laparoscopy::skilled_pattern_cutting() : laparoscopy::clumsy_pattern_cutting();
+    style.log = o.verbose;
+    return laparoscopy::plan_pattern_cutting(style);
+  }
+  return make_error(
+      ErrorCode::invalid_input,
+      "no planner for '" + o.task +
+          "' (there are for laparoscopy/peg-transfer and laparoscopy/pattern-cutting)");
+}
+
 int plan(const PlanOptions& o) {
-  if (o.task != "laparoscopy/peg-transfer") {
-    std::fprintf(
-        stderr, "medvision plan: no planner for '%s' (there is one for laparoscopy/peg-transfer)\n",
-        o.task.c_str());
-    return 2;
-  }
-  laparoscopy::PegTransferStyle style;
-  if (o.style == "skilled") {
-    style = laparoscopy::skilled_peg_transfer();
-  } else if (o.style == "clumsy") {
-    style = laparoscopy::clumsy_peg_transfer();
-  } else {
-    std::fprintf(stderr, "medvision plan: --style must be skilled or clumsy, got '%s'\n",
-                 o.style.c_str());
-    return 2;
-  }
-  style.log = o.verbose;
-  const auto planned = laparoscopy::plan_peg_transfer(style);
+  const auto planned = plan_task(o);
   if (!planned.ok()) {
     std::fprintf(stderr, "medvision plan: %s\n", planned.error().message.c_str());
-    return 1;
+    return planned.error().code == ErrorCode::invalid_input ? 2 : 1;
   }
   std::ofstream out(o.output, std::ios::binary);
   out << planned->jsonl;
@@ -55,7 +62,9 @@ int plan(const PlanOptions& o) {
 void add_plan_command(CLI::App& app) {
   auto options = std::make_shared<PlanOptions>();
   auto* cmd = app.add_subcommand("plan", "Write the input trace of a scripted trainee for a task");
-  cmd->add_option("task", options->task, "Task, e.g. laparoscopy/peg-transfer")->required();
+  cmd->add_option("task", options->task,
+                  "Task: laparoscopy/peg-transfer or laparoscopy/pattern-cutting")
+      ->required();
   cmd->add_option("--style", options->style, "skilled or clumsy (default skilled)");
   cmd->add_option("-o,--output", options->output, "Trace file to write (JSON lines)")->required();
   cmd->add_flag("--verbose", options->verbose, "Print the task's events while planning");

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "store/pattern_cut_svg.h"
+
 namespace medvision {
 namespace {
 
@@ -197,11 +199,13 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
   std::vector<std::pair<double, json>> tool_series;  // speed and force per instrument
   std::vector<std::pair<double, std::string>> task_markers;
   std::vector<std::pair<double, double>> placed, dropped;
+  PatternCutPlot cut_plot;
   for (const Event& e : log) {
     const double t = static_cast<double>(e.tick) / info.tick_rate_hz;
     json p = json::parse(e.payload, nullptr, false);
     if (!p.is_object()) p = json::object();
     if (e.type == "assessment") assessment = p;
+    cut_plot.add(e.type, p);
     if (e.type == "scenario_loaded" && p.contains("title") && p["title"].is_string())
       scenario_title = p["title"];
     if (e.type == "vitals") vitals.emplace_back(t, p);
@@ -330,6 +334,7 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
     }
     h << "<h2>Instruments</h2>";
     h << paths_svg(tips, placed, dropped);
+    if (!cut_plot.empty()) h << cut_plot.svg();
     h << vitals_svg(tool_series, task_markers,
                     {{"left_speed_mm_s", "left mm/s", "#1565c0"},
                      {"right_speed_mm_s", "right mm/s", "#ef6c00"}},

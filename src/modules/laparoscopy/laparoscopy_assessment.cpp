@@ -6,6 +6,7 @@
 #include "assess/fls.h"
 #include "assess/kinematics.h"
 #include "assess/log_view.h"
+#include "modules/laparoscopy/pattern_cutting_metrics.h"
 #include "modules/scenario_assessment.h"
 
 namespace medvision::laparoscopy {
@@ -39,18 +40,23 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
     const auto all = view.of_type(type);
     return static_cast<double>(std::count_if(all.begin(), all.end(), pred));
   };
-  const double drops = count("dropped", [](const auto*) { return true; });
-  const double lost =
-      count("dropped", [](const auto* e) { return !e->payload.value("in_view", true); });
-  m["drops"] = {drops, "count"};
-  m["drops_out_of_view"] = {lost, "count"};
-  m["transfers"] = {count("transferred", [](const auto*) { return true; }), "count"};
-  m["objects_placed"] = {count("placed", [](const auto*) { return true; }), "count"};
-
   // MISTELS peg transfer: the penalty is the percentage of objects dropped
-  // out of the field of view (Fraser et al. 2003).
+  // out of the field of view (Fraser et al. 2003); pattern cutting's is the
+  // area cut off the line.
+  double penalty = 0;
+  if (def.id == "pattern-cutting") {
+    penalty = add_pattern_cutting_metrics(view, m);
+  } else {
+    const double drops = count("dropped", [](const auto*) { return true; });
+    const double lost =
+        count("dropped", [](const auto* e) { return !e->payload.value("in_view", true); });
+    m["drops"] = {drops, "count"};
+    m["drops_out_of_view"] = {lost, "count"};
+    m["transfers"] = {count("transferred", [](const auto*) { return true; }), "count"};
+    m["objects_placed"] = {count("placed", [](const auto*) { return true; }), "count"};
+    penalty = 100.0 * lost / 6.0;
+  }
   const assess::FlsTask task = fls_task(def.id);
-  const double penalty = 100.0 * lost / 6.0;
   const assess::FlsScore fls = assess::fls_score(task, time_s, penalty, completed);
   m["fls_score"] = {fls.normalized, "points"};
   m["fls_raw_score"] = {fls.raw, "points"};

@@ -32,6 +32,13 @@ sc::Catalog laparoscopy_catalog() {
       {"placed",
        {object, sc::number_param("peg", 1, 12), sc::enum_param("side", {"left", "right"})}},
       {"dropped", {object, sc::bool_param("in_view")}},
+      // Pattern cutting (pattern_cutting_run.h).
+      {"gauze_ready", {}},
+      {"gauze_grasped", {tool}},
+      {"gauze_released", {tool}},
+      {"cut", {tool, sc::bool_param("strayed")}},
+      {"circle_freed", {sc::number_param("deviation_pct", 0, 1e6, "%")}},
+      {"piece_cut_off", {}},
   };
   c.signals = {
       count_signal("on_left", 6),
@@ -42,6 +49,14 @@ sc::Catalog laparoscopy_catalog() {
       count_signal("drops", 1e6),
       count_signal("drops_out_of_view", 6),
       count_signal("transfers", 1e6),
+      count_signal("circle_freed", 1),
+      count_signal("cuts", 1e6),
+      count_signal("gauze_held", 1),
+      [] {
+        sc::SignalSpec s = count_signal("outside_band_mm2", 1e6);
+        s.unit = "mm2";
+        return s;
+      }(),
   };
   return c;
 }

@@ -8,6 +8,7 @@
 #include "modules/laparoscopy/laparoscopy_assessment.h"
 #include "modules/laparoscopy/laparoscopy_catalog.h"
 #include "modules/laparoscopy/laparoscopy_scene.h"
+#include "modules/laparoscopy/pattern_cutting_module.h"
 #include "scenario/loader.h"
 #include "scenario/payload_json.h"
 #include "scenario/run.h"
@@ -187,12 +188,13 @@ Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(
         "the laparoscopy module needs a session tick rate that is a multiple of 100 Hz, got " +
         std::to_string(setup.tick_rate_hz));
   }
-  if (def->id != "peg-transfer") {
+  if (def->id != "peg-transfer" && def->id != "pattern-cutting") {
     return bad("laparoscopy scenario '" + def->id +
-               "' has no box-trainer set-up yet (peg-transfer has)");
+               "' has no box-trainer set-up yet (peg-transfer and pattern-cutting have)");
   }
   auto run = sc::ScenarioRun::create(*def, sc::RunOptions{setup.tick_rate_hz, ""});
   if (!run.ok()) return run.error();
+  if (def->id == "pattern-cutting") return make_pattern_cutting_module(def, setup, std::move(*run));
   return std::unique_ptr<SessionModule>(
       std::make_unique<LaparoscopyModule>(def, setup, std::move(*run)));
 }

@@ -1,0 +1,95 @@
+#include "modules/laparoscopy/pattern_cutting_trainer.h"
+
+#include <cmath>
+
+#include "sim/shapes.h"
+
+namespace medvision::laparoscopy {
+
+using sim::Quat;
+using sim::Real;
+using sim::Transform;
+using sim::Vec3;
+
+namespace {
+
+constexpr Real kFloorY = 0.78;
+constexpr Real kPortHeight = 1.00;
+
+sim::TissueModel make_gauze(const GauzeSpec& g, const Vec3& centre) {
+  sim::ClothSpec spec;
+  spec.nx = spec.ny = g.cells;
+  spec.size = Vec3(g.side_m, g.side_m, 0);
+  spec.areal_density_kg_per_m2 = g.areal_density_kg_per_m2;
+  spec.bend_compliance_per_N_m = g.bend_compliance_per_N_m;
+  sim::TissueModel m = sim::make_cloth(spec);
+  // The sheet's x stays x; its y runs towards -z (away from the trainee), so
+  // its counter-clockwise triangles face up.
+  for (Vec3& p : m.rest_position) {
+    p = Vec3(centre.x() - g.side_m / 2 + p.x(), centre.y(), centre.z() + g.side_m / 2 - p.y());
+  }
+  // Each clip holds a patch of gauze, not a single particle: one corner
+  // particle would carry a quarter of the sheet through its two or three
+  // edges, which one XPBD iteration per substep leaves far too stretchy.
+  for (const Real sx : {-1.0, 1.0}) {
+    for (const Real sz : {-1.0, 1.0}) {
+      const Vec3 corner = centre + Vec3(sx * g.side_m / 2, 0, sz * g.side_m / 2);
+      const Vec3 inward = Vec3(-sx, 0, -sz).normalized() * g.corner_slack_m;
+      sim::attach_particles(
+          m, [&](const Vec3& p) { return (p - corner).norm() < g.clip_radius_m; }, 0, inward);
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+Eigen::Vector2d pattern_offset(const CirclePattern& pattern, const Vec3& rest) {
+  return {rest.x() - pattern.centre.x(), rest.z() - pattern.centre.z()};
+}
+
+PatternCuttingSetup make_pattern_cutting_setup() {
+  PatternCuttingSetup s;
+  BoxTrainer& t = s.box;
+  t.world.settings.substeps = 10;
+  t.floor_y = kFloorY;
+  sim::RigidMaterial rubber;
+  sim::RigidBodyModel floor =
+      sim::make_fixed_body("box floor", {{sim::Plane{}, Transform{}}}, rubber);
+  floor.initial_pose = Transform{Vec3(0, kFloorY, 0), Quat::Identity()};
+  t.floor_body = sim::add_body(t.world, std::move(floor));
+
+  const Vec3 centre(0, s.gauze_spec.height_m, -0.01);
+  const Vec3 target(0, centre.y() - 0.02, centre.z());
+  for (int side = 0; side < 2; ++side) {
+    sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
+    port.fulcrum = Vec3(side == kLeft ? -0.10 : 0.10, kPortHeight, 0.12);
+    port.inward = (target - port.fulcrum).normalized();
+    port.max_angle_rad = 1.0;
+    port.shaft_length_m = 0.36;
+    port.min_depth_m = 0.03;
+    port.max_depth_m = 0.33;
+  }
+  for (int side = 0; side < 2; ++side) {
+    const sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
+    const Vec3 tip = port.fulcrum + 0.16 * port.inward;
+    const sim::InstrumentPose start = sim::instrument_through_port(
+        port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+    sim::InstrumentSpec spec;
+    // Laparoscopic Metzenbaum scissors: curved 15-16 mm blades.
+    if (side == kRight) spec.kind = sim::InstrumentKind::scissors;
+    t.tools[static_cast<std::size_t>(side)] = sim::add_instrument(
+        t.world, spec, tool_name(side), start, static_cast<std::uint32_t>(side + 1));
+  }
+  t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
+  t.scope.look_at = Vec3(0, centre.y(), centre.z());
+
+  s.gauze = make_gauze(s.gauze_spec, centre);
+  s.pattern.centre = centre;
+  s.solver.substeps = 10;
+  s.solver.gravity = Vec3(0, -9.81, 0);
+  s.solver.damping_per_s = 1;
+  return s;
+}
+
+}  // namespace medvision::laparoscopy
