@@ -27,7 +27,8 @@ class PatternCuttingModule final : public SessionModule {
       : def_(std::move(def)),
         setup_(std::move(setup)),
         run_(std::move(run)),
-        scene_(cutting_.setup().box) {
+        scene_(cutting_.setup().box),
+        camera_(laparoscope_camera(cutting_.setup().box.scope)) {
     ticks_per_physics_ = static_cast<Tick>(std::llround(setup_.tick_rate_hz * kPhysicsStep_s));
     physics_per_sample_ = static_cast<int>(std::lround(kToolSample_s / kPhysicsStep_s));
     scene_.update(cutting_.box().world(), cutting_.box().tools());
@@ -86,6 +87,7 @@ class PatternCuttingModule final : public SessionModule {
   }
 
   const ModuleScene* scene() const override { return &scene_.scene(); }
+  std::span<const SceneCamera> cameras() const override { return {&camera_, 1}; }
   std::span<const SceneMesh> meshes() const override { return {&cutting_.mesh(), 1}; }
   std::optional<HandForces> hand_forces(int participant) const override {
     if (participant == 0 || participant != driver_) return std::nullopt;
@@ -151,6 +153,7 @@ class PatternCuttingModule final : public SessionModule {
   sc::ScenarioRun run_;
   PatternCuttingRun cutting_;
   TrainerScene scene_;
+  SceneCamera camera_;
   Tick ticks_per_physics_ = 10;
   int physics_per_sample_ = 5;
   std::uint64_t physics_steps_ = 0;

@@ -69,6 +69,8 @@ TEST(PatternCuttingSession, TheGauzeHangsFromItsCornersAndIsAMeshForClients) {
   EXPECT_NEAR(highest, 0.84, 1e-3);
   EXPECT_LT(lowest, 0.84f - 0.002f);
   EXPECT_GT(lowest, 0.84f - 0.04f);
+  ASSERT_EQ(s.module()->cameras().size(), 1u);  // the laparoscope, aimed at the gauze
+  EXPECT_EQ(s.module()->cameras()[0].name, "laparoscope");
   const auto forces = s.module()->hand_forces(n);
   ASSERT_TRUE(forces.has_value());
   EXPECT_LT(forces->left_N, 1e-6);
