@@ -115,18 +115,26 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
     const pulsesBefore = await page.evaluate(() => window.__medvision.contact.pulses);
     const samplesBefore = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tool_sample').length;
     const bar = [-0.04, 0.81, -0.0064];
-    for (let i = 0; i <= 15; i++) {
-      const tip = [bar[0], bar[1] + 0.03 - (0.034 * i) / 15, bar[2]];
-      await holdHandle('left', handleFor(PORTS.left, tip));
-      await sleep(60);
+    // The object can settle a little differently on its peg from run to run
+    // (inputs reach the server at whatever frame rate SwiftShader manages), so
+    // a press that only grazes it is repeated a few millimetres deeper.
+    let contact;
+    let most = 0;
+    for (const depth of [0.004, 0.008, 0.012]) {
+      for (let i = 0; i <= 15; i++) {
+        const tip = [bar[0], bar[1] + 0.03 - ((0.03 + depth) * i) / 15, bar[2]];
+        await holdHandle('left', handleFor(PORTS.left, tip));
+        await sleep(60);
+      }
+      await settledInput(page, server, sessionId, pollUntil);
+      await settledSample(page, server, sessionId, pollUntil);
+      await sleep(500);
+      contact = await page.evaluate(() => ({ ...window.__medvision.contact }));
+      const pressing = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tool_sample').slice(samplesBefore);
+      most = Math.max(...pressing.map((e) => e.payload.left.force_N));
+      log(`laparoscopy: pressing ${(depth * 1000).toFixed(0)} mm into the bar, ${contact.snapshots} snapshots carried hand forces (last left ${contact.leftN.toFixed(2)} N; largest in tool_sample ${most} N), ${contact.pulses - pulsesBefore} pulses`);
+      if (most > 0.5) break;
     }
-    await settledInput(page, server, sessionId, pollUntil);
-    await settledSample(page, server, sessionId, pollUntil);
-    await sleep(500);
-    const contact = await page.evaluate(() => ({ ...window.__medvision.contact }));
-    const pressing = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tool_sample').slice(samplesBefore);
-    const most = Math.max(...pressing.map((e) => e.payload.left.force_N));
-    log(`laparoscopy: pressing, ${contact.snapshots} snapshots carried hand forces (last left ${contact.leftN.toFixed(2)} N; largest in tool_sample ${most} N), ${contact.pulses - pulsesBefore} pulses`);
     if (contact.snapshots === 0) throw new Error('no snapshot carried hand forces to the participant holding the instruments');
     if (!(most > 0.5)) throw new Error(`the left instrument did not press on the object (largest tool_sample force ${most} N)`);
     if (contact.pulses - pulsesBefore === 0) throw new Error('the contact force did not vibrate the controller');
