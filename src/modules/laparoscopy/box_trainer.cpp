@@ -62,6 +62,26 @@ Vec3 handle_for_tip(const sim::TrocarPort& port, const Vec3& tip) {
 Quat handle_from_grip(const Quat& grip) { return (grip * kHalfTurnY).normalized(); }
 Quat grip_from_handle(const Quat& handle) { return (handle * kHalfTurnY.conjugate()).normalized(); }
 
+std::array<sim::TrocarPort, 2> box_trainer_ports(const Vec3& target) {
+  std::array<sim::TrocarPort, 2> ports;
+  for (int side = 0; side < 2; ++side) {
+    sim::TrocarPort& port = ports[static_cast<std::size_t>(side)];
+    port.fulcrum = Vec3(side == kLeft ? -0.10 : 0.10, kPortHeight, 0.12);
+    port.inward = (target - port.fulcrum).normalized();
+    port.max_angle_rad = 1.0;
+    port.shaft_length_m = 0.36;
+    port.min_depth_m = 0.03;
+    port.max_depth_m = 0.33;
+  }
+  return ports;
+}
+
+sim::InstrumentPose instrument_start_pose(const sim::TrocarPort& port) {
+  const Vec3 tip = port.fulcrum + 0.16 * port.inward;
+  return sim::instrument_through_port(port, handle_for_tip(port, tip),
+                                      Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+}
+
 BoxTrainer make_peg_transfer_trainer() {
   BoxTrainer t;
   t.world.settings.substeps = 10;
@@ -82,20 +102,10 @@ BoxTrainer make_peg_transfer_trainer() {
   }
 
   const Vec3 target(0, kBoardTop + 0.02, -0.01);
-  for (int side = 0; side < 2; ++side) {
-    sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
-    port.fulcrum = Vec3(side == kLeft ? -0.10 : 0.10, kPortHeight, 0.12);
-    port.inward = (target - port.fulcrum).normalized();
-    port.max_angle_rad = 1.0;
-    port.shaft_length_m = 0.36;
-    port.min_depth_m = 0.03;
-    port.max_depth_m = 0.33;
-  }
+  t.ports = box_trainer_ports(target);
   for (int side = 0; side < 2; ++side) {
     const sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
-    const Vec3 tip = port.fulcrum + 0.16 * port.inward;
-    const sim::InstrumentPose start = sim::instrument_through_port(
-        port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+    const sim::InstrumentPose start = instrument_start_pose(port);
     t.tools[static_cast<std::size_t>(side)] =
         sim::add_instrument(t.world, sim::InstrumentSpec{}, tool_name(side), start,
                             static_cast<std::uint32_t>(side + 1));

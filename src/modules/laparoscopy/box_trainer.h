@@ -47,6 +47,12 @@ struct BoxTrainer {
   Laparoscope scope;
 };
 
+// The two trocar ports in the box top, 20 cm apart, each aimed at `target`
+// (the task's working point): the same ports for every box-trainer task.
+std::array<sim::TrocarPort, 2> box_trainer_ports(const sim::Vec3& target);
+// An instrument's start pose: along its port's axis, its tip 16 cm inside.
+sim::InstrumentPose instrument_start_pose(const sim::TrocarPort& port);
+
 // The FLS peg-transfer set-up: the six objects on the left pegs.
 BoxTrainer make_peg_transfer_trainer();
 

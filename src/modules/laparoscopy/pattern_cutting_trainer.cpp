@@ -61,20 +61,10 @@ PatternCuttingSetup make_pattern_cutting_setup() {
 
   const Vec3 centre(0, s.gauze_spec.height_m, -0.01);
   const Vec3 target(0, centre.y() - 0.02, centre.z());
-  for (int side = 0; side < 2; ++side) {
-    sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
-    port.fulcrum = Vec3(side == kLeft ? -0.10 : 0.10, kPortHeight, 0.12);
-    port.inward = (target - port.fulcrum).normalized();
-    port.max_angle_rad = 1.0;
-    port.shaft_length_m = 0.36;
-    port.min_depth_m = 0.03;
-    port.max_depth_m = 0.33;
-  }
+  t.ports = box_trainer_ports(target);
   for (int side = 0; side < 2; ++side) {
     const sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
-    const Vec3 tip = port.fulcrum + 0.16 * port.inward;
-    const sim::InstrumentPose start = sim::instrument_through_port(
-        port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+    const sim::InstrumentPose start = instrument_start_pose(port);
     sim::InstrumentSpec spec;
     // Laparoscopic Metzenbaum scissors: curved 15-16 mm blades.
     if (side == kRight) spec.kind = sim::InstrumentKind::scissors;

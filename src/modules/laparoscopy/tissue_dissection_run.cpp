@@ -46,15 +46,7 @@ DissectionTrainer make_dissection_trainer() {
       Vec3(0, 0, t.anatomy.duct_start.z() - t.anatomy.duct_width_m / 2), Vec3::UnitZ()});
 
   const Vec3 target(0, kBedHeight + 0.02, -0.01);
-  for (int side = 0; side < 2; ++side) {
-    sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
-    port.fulcrum = Vec3(side == kLeft ? -0.10 : 0.10, kPortHeight, 0.12);
-    port.inward = (target - port.fulcrum).normalized();
-    port.max_angle_rad = 1.0;
-    port.shaft_length_m = 0.36;
-    port.min_depth_m = 0.03;
-    port.max_depth_m = 0.33;
-  }
+  t.ports = box_trainer_ports(target);
   t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
   t.scope.look_at = Vec3(0, kBedHeight, -0.01);
   return t;
