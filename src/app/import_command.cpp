@@ -22,10 +22,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 using imaging::SourceStage;
 
-// Wide enough to show air, soft tissue, bone and contrast in one texture; the
-// viewer narrows it with its own transfer function.
-constexpr imaging::WindowLevel kCtWide{"ct_wide", 3001, 500.5};  // -1000..+2000 HU
-
 struct ImportOptions {
   std::string path;
   std::string out_dir;
@@ -261,7 +257,8 @@ Status import(const ImportOptions& o) {
     const imaging::SourceVolume& v = source->volumes[n];
     const std::string folder = "series-" + std::to_string(n + 1);
     imaging::VolumeTextureOptions texture_options;
-    if (v.volume.unit() == imaging::ValueUnit::hounsfield) texture_options.window = kCtWide;
+    if (v.volume.unit() == imaging::ValueUnit::hounsfield)
+      texture_options.window = imaging::window_presets::ct_wide;
     auto texture = imaging::make_volume_texture(v.volume, texture_options);
     if (!texture) return texture.error();
     fs::create_directories(out_dir / folder, ec);

@@ -23,6 +23,9 @@ inline constexpr WindowLevel ct_brain{"ct_brain", 80, 40};
 inline constexpr WindowLevel ct_soft_tissue{"ct_soft_tissue", 400, 40};
 inline constexpr WindowLevel ct_lung{"ct_lung", 1500, -600};
 inline constexpr WindowLevel ct_bone{"ct_bone", 1800, 400};
+// -1000..+2000 HU: air to dense bone, for volume textures that the client's
+// transfer functions window again (a narrow window here would clamp them).
+inline constexpr WindowLevel ct_wide{"ct_wide", 3001, 500.5};
 }  // namespace window_presets
 
 std::span<const WindowLevel> all_window_presets();

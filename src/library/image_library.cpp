@@ -19,10 +19,6 @@
 namespace medvision::library {
 namespace {
 
-// Wide enough to show air, soft tissue, bone and contrast in one texture; the
-// viewer narrows it with its own transfer function.
-constexpr imaging::WindowLevel kCtWide{"ct_wide", 3001, 500.5};  // -1000..+2000 HU
-
 constexpr const char* kMricron = "/usr/share/mricron/templates";
 
 std::int64_t now_us() {
@@ -231,7 +227,7 @@ Result<AddedStudy> ImageLibrary::add_study(StudyRecord study,
     const imaging::Volume& v = input.volume;
     imaging::VolumeTextureOptions options;
     const bool ct = v.unit() == imaging::ValueUnit::hounsfield;
-    if (ct) options.window = kCtWide;
+    if (ct) options.window = imaging::window_presets::ct_wide;
     auto texture = imaging::make_volume_texture(v, options);
     if (!texture) return texture.error();
     SeriesRecord series;
