@@ -8,9 +8,9 @@
 #include <array>
 #include <cmath>
 #include <iterator>
-#include <numeric>
 #include <string>
 
+#include "core/disjoint_sets.h"
 #include "imaging/mesh_topology.h"
 
 namespace medvision::imaging {
@@ -52,15 +52,7 @@ bool remove_triangle_pairs(std::vector<std::uint32_t>& indices) {
   return true;
 }
 
-struct DisjointSets {
-  std::vector<std::uint32_t> parent;
-  explicit DisjointSets(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
-  std::uint32_t find(std::uint32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  }
-  void join(std::uint32_t a, std::uint32_t b) { parent[find(a)] = find(b); }
-};
+using DisjointSets = medvision::DisjointSets<std::uint32_t>;
 
 // One triangle side: corner c of triangle t runs from indices[3t+c] to
 // indices[3t+(c+1)%3].

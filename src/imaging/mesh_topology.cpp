@@ -5,18 +5,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/disjoint_sets.h"
+
 namespace medvision::imaging {
 namespace {
 
-struct DisjointSets {
-  std::vector<std::uint32_t> parent;
-  explicit DisjointSets(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
-  std::uint32_t find(std::uint32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  }
-  void join(std::uint32_t a, std::uint32_t b) { parent[find(a)] = find(b); }
-};
+using DisjointSets = medvision::DisjointSets<std::uint32_t>;
 
 struct DirectedEdge {
   std::uint64_t key;  // smaller vertex << 32 | larger

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <optional>
 #include <set>
+
+#include "core/disjoint_sets.h"
 
 namespace medvision::sim {
 namespace {
@@ -103,28 +104,19 @@ void keep_constraints_of(TissueModel& m) {
       edges.insert({std::min(a, b), std::max(a, b)});
     }
   }
-  DistanceConstraints& d = m.distances;
-  DistanceConstraints kept_d;
-  for (std::size_t c = 0; c < d.size(); ++c) {
-    const auto [a, b] = d.particles[c];
-    if (!edges.count({std::min(a, b), std::max(a, b)})) continue;
-    kept_d.particles.push_back(d.particles[c]);
-    kept_d.rest_length.push_back(d.rest_length[c]);
-    kept_d.compliance.push_back(d.compliance[c]);
+  std::vector<bool> drop(m.distances.size());
+  for (std::size_t c = 0; c < drop.size(); ++c) {
+    const auto [a, b] = m.distances.particles[c];
+    drop[c] = !edges.count({std::min(a, b), std::max(a, b)});
   }
-  d = std::move(kept_d);
-  BendingConstraints& b = m.bending;
-  BendingConstraints kept_b;
-  for (std::size_t c = 0; c < b.size(); ++c) {
-    const auto& p = b.particles[c];
-    if (!triangles.count(sorted({p[0], p[1], p[2]})) ||
-        !triangles.count(sorted({p[1], p[0], p[3]})))
-      continue;
-    kept_b.particles.push_back(p);
-    kept_b.rest_angle.push_back(b.rest_angle[c]);
-    kept_b.compliance.push_back(b.compliance[c]);
+  erase_constraints(m.distances, drop);
+  drop.assign(m.bending.size(), false);
+  for (std::size_t c = 0; c < drop.size(); ++c) {
+    const auto& p = m.bending.particles[c];
+    drop[c] = !triangles.count(sorted({p[0], p[1], p[2]})) ||
+              !triangles.count(sorted({p[1], p[0], p[3]}));
   }
-  b = std::move(kept_b);
+  erase_constraints(m.bending, drop);
 }
 
 // Particles in no remaining triangle: frozen, massless, unattached.
@@ -140,17 +132,10 @@ int free_orphans(TissueModel& m, TissueState& state) {
     state.velocity[i] = Vec3::Zero();
     ++freed;
   }
-  Attachments& a = m.attachments;
-  Attachments kept;
-  for (std::size_t c = 0; c < a.size(); ++c) {
-    if (!used[static_cast<std::size_t>(a.particle[c])]) continue;
-    kept.particle.push_back(a.particle[c]);
-    kept.kind.push_back(a.kind[c]);
-    kept.target.push_back(a.target[c]);
-    kept.normal.push_back(a.normal[c]);
-    kept.compliance.push_back(a.compliance[c]);
-  }
-  a = std::move(kept);
+  std::vector<bool> drop(m.attachments.size());
+  for (std::size_t c = 0; c < drop.size(); ++c)
+    drop[c] = !used[static_cast<std::size_t>(m.attachments.particle[c])];
+  erase_constraints(m.attachments, drop);
   return freed;
 }
 
@@ -194,27 +179,15 @@ SheetCut cut_sheet(TissueModel& model, TissueState& state, const BladeSector& bl
 }
 
 std::vector<std::vector<std::int32_t>> sheet_pieces(const TissueModel& model) {
-  // Union-find over particles, joined through each triangle.
-  std::vector<std::int32_t> parent(model.particles());
-  std::iota(parent.begin(), parent.end(), 0);
-  const auto find = [&](std::int32_t x) {
-    while (parent[static_cast<std::size_t>(x)] != x) {
-      parent[static_cast<std::size_t>(x)] =
-          parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
-      x = parent[static_cast<std::size_t>(x)];
-    }
-    return x;
-  };
+  // Particles joined through each triangle.
+  DisjointSets<std::int32_t> sets(model.particles());
   for (const Triangle& t : model.surface) {
-    for (int k = 1; k < 3; ++k) {
-      const std::int32_t a = find(t[0]), b = find(t[k]);
-      if (a != b) parent[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
-    }
+    for (int k = 1; k < 3; ++k) sets.join(t[k], t[0]);
   }
   std::vector<std::vector<std::int32_t>> pieces;
   std::vector<std::int32_t> piece_of_root(model.particles(), -1);
   for (std::size_t i = 0; i < model.surface.size(); ++i) {
-    const auto root = static_cast<std::size_t>(find(model.surface[i][0]));
+    const auto root = static_cast<std::size_t>(sets.find(model.surface[i][0]));
     if (piece_of_root[root] < 0) {
       piece_of_root[root] = static_cast<std::int32_t>(pieces.size());
       pieces.emplace_back();

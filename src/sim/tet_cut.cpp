@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
+#include "core/disjoint_sets.h"
 #include "sim/tissue_grasp.h"
 
 namespace medvision::sim {
@@ -51,26 +51,12 @@ bool crossed(const TissueModel& model, const TissueState& state, std::size_t t, 
   return true;
 }
 
-template <class T>
-void erase_where(std::vector<T>& values, const std::vector<bool>& drop) {
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!drop[i]) values[out++] = values[i];
-  }
-  values.resize(out);
-}
-
 // The particles that remain keep their masses: the kerf's mass stays with
 // its neighbours. Re-lumping from the remaining tets would leave a particle
 // with one small corner tet a tiny mass, and the step unstable (measured: a
 // duct cut beside a clip kept vibrating at ~0.7 m/s).
 void remove_tets(TissueModel& model, const std::vector<bool>& drop) {
-  auto& tets = model.tets;
-  erase_where(tets.vertices, drop);
-  erase_where(tets.inv_rest_shape, drop);
-  erase_where(tets.rest_volume, drop);
-  erase_where(tets.mu, drop);
-  erase_where(tets.lambda, drop);
+  erase_constraints(model.tets, drop);
 }
 
 // Freezes particles no tet uses any more and drops their constraints.
@@ -93,30 +79,15 @@ int free_orphans(TissueModel& model) {
   std::vector<bool> drop(a.size());
   for (std::size_t c = 0; c < a.size(); ++c)
     drop[c] = !used[static_cast<std::size_t>(a.particle[c])];
-  erase_where(a.particle, drop);
-  erase_where(a.kind, drop);
-  erase_where(a.target, drop);
-  erase_where(a.normal, drop);
-  erase_where(a.compliance, drop);
+  erase_constraints(a, drop);
   auto& d = model.distances;
   drop.assign(d.size(), false);
   for (std::size_t c = 0; c < d.size(); ++c) {
     drop[c] = !used[static_cast<std::size_t>(d.particles[c][0])] ||
               !used[static_cast<std::size_t>(d.particles[c][1])];
   }
-  erase_where(d.particles, drop);
-  erase_where(d.rest_length, drop);
-  erase_where(d.compliance, drop);
+  erase_constraints(d, drop);
   return freed;
-}
-
-std::int32_t find_root(std::vector<std::int32_t>& parent, std::int32_t i) {
-  while (parent[static_cast<std::size_t>(i)] != i) {
-    parent[static_cast<std::size_t>(i)] =
-        parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
-    i = parent[static_cast<std::size_t>(i)];
-  }
-  return i;
 }
 
 }  // namespace
@@ -143,8 +114,7 @@ TetCut cut_tets(TissueModel& model, TissueState& state, const BladeSweep& blades
 
 std::vector<std::vector<std::int32_t>> tet_pieces(const TissueModel& model,
                                                   const std::vector<bool>& include) {
-  std::vector<std::int32_t> parent(model.particles());
-  std::iota(parent.begin(), parent.end(), 0);
+  DisjointSets<std::int32_t> sets(model.particles());
   auto included = [&](std::size_t t) {
     if (include.empty()) return true;
     for (std::int32_t p : model.tets.vertices[t]) {
@@ -155,14 +125,13 @@ std::vector<std::vector<std::int32_t>> tet_pieces(const TissueModel& model,
   for (std::size_t t = 0; t < model.tets.size(); ++t) {
     if (!included(t)) continue;
     const auto& v = model.tets.vertices[t];
-    for (int k = 1; k < 4; ++k)
-      parent[static_cast<std::size_t>(find_root(parent, v[k]))] = find_root(parent, v[0]);
+    for (int k = 1; k < 4; ++k) sets.join(v[k], v[0]);
   }
   std::vector<std::int32_t> piece_of_root(model.particles(), -1);
   std::vector<std::vector<std::int32_t>> pieces;
   for (std::size_t t = 0; t < model.tets.size(); ++t) {
     if (!included(t)) continue;
-    const auto root = static_cast<std::size_t>(find_root(parent, model.tets.vertices[t][0]));
+    const auto root = static_cast<std::size_t>(sets.find(model.tets.vertices[t][0]));
     if (piece_of_root[root] < 0) {
       piece_of_root[root] = static_cast<std::int32_t>(pieces.size());
       pieces.emplace_back();

@@ -15,15 +15,6 @@ std::vector<bool> attached_particles(const TissueModel& model) {
   return attached;
 }
 
-template <class T>
-void erase_where(std::vector<T>& values, const std::vector<bool>& drop) {
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!drop[i]) values[out++] = values[i];
-  }
-  values.resize(out);
-}
-
 }  // namespace
 
 void fit_multipliers(const TissueModel& model, TissueState& state) {
@@ -77,11 +68,7 @@ void release_tissue_grasp(TissueModel& model, TissueState& state, TissueGrasp& g
   auto& a = model.attachments;
   std::vector<bool> drop(a.size());
   for (std::size_t c = 0; c < a.size(); ++c) drop[c] = held(grasp, a.particle[c]);
-  erase_where(a.particle, drop);
-  erase_where(a.kind, drop);
-  erase_where(a.target, drop);
-  erase_where(a.normal, drop);
-  erase_where(a.compliance, drop);
+  erase_constraints(a, drop);
   grasp = TissueGrasp{};
   finish_model(model);
   fit_multipliers(model, state);

@@ -169,6 +169,50 @@ void finish_model(TissueModel& model) {
   colour_attachments(model);
 }
 
+namespace {
+
+template <class T>
+void erase_where(std::vector<T>& values, const std::vector<bool>& drop) {
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!drop[i]) values[out++] = values[i];
+  }
+  values.resize(out);
+}
+
+}  // namespace
+
+void erase_constraints(TetConstraints& tets, const std::vector<bool>& drop) {
+  erase_where(tets.vertices, drop);
+  erase_where(tets.inv_rest_shape, drop);
+  erase_where(tets.rest_volume, drop);
+  erase_where(tets.mu, drop);
+  erase_where(tets.lambda, drop);
+  erase_where(tets.deviatoric_compliance, drop);
+  erase_where(tets.hydrostatic_compliance, drop);
+  erase_where(tets.rest_volume_ratio, drop);
+}
+
+void erase_constraints(DistanceConstraints& distances, const std::vector<bool>& drop) {
+  erase_where(distances.particles, drop);
+  erase_where(distances.rest_length, drop);
+  erase_where(distances.compliance, drop);
+}
+
+void erase_constraints(BendingConstraints& bending, const std::vector<bool>& drop) {
+  erase_where(bending.particles, drop);
+  erase_where(bending.rest_angle, drop);
+  erase_where(bending.compliance, drop);
+}
+
+void erase_constraints(Attachments& attachments, const std::vector<bool>& drop) {
+  erase_where(attachments.particle, drop);
+  erase_where(attachments.kind, drop);
+  erase_where(attachments.target, drop);
+  erase_where(attachments.normal, drop);
+  erase_where(attachments.compliance, drop);
+}
+
 int pin_particles(TissueModel& model, const ParticleFilter& where) {
   int count = 0;
   for (std::size_t i = 0; i < model.particles(); ++i) {

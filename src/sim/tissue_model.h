@@ -157,6 +157,14 @@ int attach_particles_to_plane(TissueModel& model, const ParticleFilter& where, c
 // call it yourself only after editing the arrays directly.
 void finish_model(TissueModel& model);
 
+// Removes the constraints whose `drop` flag is set (one flag per constraint),
+// from every per-constraint column alike; run finish_model afterwards for
+// the colourings (and, after tets are removed, the surface and edges).
+void erase_constraints(TetConstraints& tets, const std::vector<bool>& drop);
+void erase_constraints(DistanceConstraints& distances, const std::vector<bool>& drop);
+void erase_constraints(BendingConstraints& bending, const std::vector<bool>& drop);
+void erase_constraints(Attachments& attachments, const std::vector<bool>& drop);
+
 // Total rest volume of the tets (m^3) and total mass (kg).
 Real rest_volume(const TissueModel& model);
 Real total_mass(const TissueModel& model);
