@@ -252,11 +252,6 @@ ToolSample PatternCuttingRun::sample(int tool) const {
   return s;
 }
 
-HandForces PatternCuttingRun::forces() const {
-  return HandForces{static_cast<float>(sample(kLeft).force_N),
-                    static_cast<float>(sample(kRight).force_N)};
-}
-
 namespace {
 
 // The remaining triangle holding a rest point, with its barycentric

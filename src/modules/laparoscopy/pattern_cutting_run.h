@@ -49,7 +49,6 @@ class PatternCuttingRun {
   void step(std::vector<TaskEvent>& out);
 
   ToolSample sample(int tool) const;
-  HandForces forces() const;
   const BoxTrainerRun& box() const { return box_; }
   const PatternCuttingSetup& setup() const { return *setup_; }
   const sim::TissueModel& gauze() const { return gauze_; }

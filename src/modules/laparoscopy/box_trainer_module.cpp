@@ -1,0 +1,160 @@
+#include "modules/laparoscopy/box_trainer_module.h"
+
+#include <cmath>
+
+#include "core/hash.h"
+#include "modules/laparoscopy/laparoscopy_assessment.h"
+#include "modules/laparoscopy/laparoscopy_scene.h"
+#include "scenario/payload_json.h"
+
+namespace medvision::laparoscopy {
+namespace {
+
+using nlohmann::json;
+namespace sc = scenario;
+
+class BoxTrainerModule final : public SessionModule {
+ public:
+  BoxTrainerModule(std::shared_ptr<const sc::ScenarioDef> def, LaparoscopySetup setup,
+                   sc::ScenarioRun run, std::unique_ptr<BoxTask> task)
+      : def_(std::move(def)),
+        setup_(std::move(setup)),
+        run_(std::move(run)),
+        task_(std::move(task)),
+        scene_(task_->box().trainer()),
+        camera_(laparoscope_camera(task_->box().trainer().scope)) {
+    ticks_per_physics_ = static_cast<Tick>(std::llround(setup_.tick_rate_hz * kPhysicsStep_s));
+    physics_per_sample_ = static_cast<int>(std::lround(kToolSample_s / kPhysicsStep_s));
+    scene_.update(task_->box().world(), task_->box().tools());
+  }
+
+  void start(const EventSink& sink) override {
+    const TaskEvent ready = task_->ready_event(def_->id);
+    emit(sink, ready.type, ready.payload_json);
+  }
+
+  void step(Tick tick, const EventSink& sink) override {
+    if (tick % ticks_per_physics_ == 0 && !run_.paused() && !run_.ended()) {
+      std::vector<TaskEvent> events;
+      task_->step(events);
+      for (const auto& e : events) emit(sink, e.type, e.payload_json);
+      scene_.update(task_->box().world(), task_->box().tools());
+      // Sampled once a trainee holds the instruments: an empty box trainer writes nothing.
+      if (++physics_steps_ % physics_per_sample_ == 0 && driver_ != 0) sample_tools(sink);
+    }
+    if (tick % ticks_per_physics_ == 0) run_scenario(tick, sink);
+  }
+
+  Status act(const ModuleAction& action, const EventSink& sink) override {
+    (void)sink;
+    return make_error(ErrorCode::invalid_input, "the laparoscopy module takes no team actions ('" +
+                                                    action.name +
+                                                    "'): the instruments follow the hands");
+  }
+
+  Status instruct(InstructorControl control, const std::string& text,
+                  const EventSink& sink) override {
+    (void)sink;
+    switch (control) {
+      case InstructorControl::pause:
+        return run_.pause("instructor");
+      case InstructorControl::resume:
+        return run_.resume("instructor");
+      case InstructorControl::cue:
+        return run_.inject_cue(text, "instructor");
+    }
+    return {};
+  }
+
+  void input(int participant, const InputFrame& frame, const EventSink& sink) override {
+    (void)sink;
+    // The first participant to send input holds the instruments; others watch.
+    if (driver_ == 0) driver_ = participant;
+    if (participant != driver_) return;
+    for (int t = 0; t < 2; ++t) {
+      if (const auto command = hand_command(frame.hands[t])) task_->command(t, *command);
+    }
+  }
+
+  const ModuleScene* scene() const override { return &scene_.scene(); }
+  std::span<const SceneCamera> cameras() const override { return {&camera_, 1}; }
+  std::span<const SceneMesh> meshes() const override { return task_->meshes(); }
+  // What the instruments of the trainee holding them touch: the contact force
+  // on each shaft and jaws (the same figure as `tool_sample`'s force_N).
+  std::optional<HandForces> hand_forces(int participant) const override {
+    if (driver_ == 0 || participant != driver_) return std::nullopt;
+    return HandForces{static_cast<float>(task_->sample(kLeft).force_N),
+                      static_cast<float>(task_->sample(kRight).force_N)};
+  }
+  bool finished() const override { return run_.ended(); }
+
+  std::uint64_t state_hash() const override {
+    Fnv1a h;
+    h.add(task_->state_hash());
+    h.add(std::string_view(run_.state()));
+    h.add(run_.elapsed_s());
+    return h.value();
+  }
+
+  std::optional<std::string> assess(std::span<const Event> log) const override {
+    return assess_laparoscopy_session(*def_, log, setup_.tick_rate_hz).dump();
+  }
+
+ private:
+  // Logs the event and queues it for the scenario's next check.
+  void emit(const EventSink& sink, std::string_view type, const std::string& payload_json) {
+    sink(type, payload_json);
+    auto event = sc::scenario_event(std::string(type), payload_json);
+    if (event.ok()) for_scenario_.push_back(std::move(*event));
+  }
+
+  void sample_tools(const EventSink& sink) {
+    json j = json::object();
+    for (int t = 0; t < 2; ++t) {
+      const ToolSample s = task_->sample(t);
+      j[tool_name(t)] = {{"tip", logged_position(s.tip)},
+                         {"shaft", logged_position(s.shaft)},
+                         {"depth_m", std::round(s.depth_m * 1e5) / 1e5},
+                         {"closure", std::round(s.closure * 100) / 100},
+                         {"force_N", std::round(s.force_N * 1000) / 1000},
+                         {"holding", s.holding}};
+    }
+    sink("tool_sample", j.dump());
+  }
+
+  void run_scenario(Tick tick, const EventSink& sink) {
+    const auto lookup = [this](std::string_view name) { return task_->signal(name); };
+    std::vector<sc::ScenarioEvent> events;
+    events.swap(for_scenario_);
+    const sc::StepOutput out = run_.step(tick, lookup, events);
+    for (const auto& e : out.events) sink(e.type, e.payload_json());
+    // show_prompt, play_sound: for clients, logged by the run; this catalog has no module actions.
+  }
+
+  std::shared_ptr<const sc::ScenarioDef> def_;
+  LaparoscopySetup setup_;
+  sc::ScenarioRun run_;
+  std::unique_ptr<BoxTask> task_;
+  TrainerScene scene_;
+  SceneCamera camera_;
+  Tick ticks_per_physics_ = 10;
+  int physics_per_sample_ = 5;
+  std::uint64_t physics_steps_ = 0;
+  int driver_ = 0;
+  std::vector<sc::ScenarioEvent> for_scenario_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionModule> make_box_trainer_module(
+    std::shared_ptr<const scenario::ScenarioDef> def, const LaparoscopySetup& setup,
+    scenario::ScenarioRun run, std::unique_ptr<BoxTask> task) {
+  return std::make_unique<BoxTrainerModule>(std::move(def), setup, std::move(run), std::move(task));
+}
+
+nlohmann::json logged_position(const sim::Vec3& v) {
+  auto r = [](double x) { return std::round(x * 1e5) / 1e5; };
+  return json::array({r(v.x()), r(v.y()), r(v.z())});
+}
+
+}  // namespace medvision::laparoscopy
