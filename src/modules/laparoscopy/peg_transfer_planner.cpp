@@ -4,51 +4,26 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <numbers>
 
 #include "modules/laparoscopy/box_trainer_run.h"
 #include "modules/laparoscopy/laparoscopy_module.h"
+#include "modules/laparoscopy/scripted_trainee.h"
 #include "sim/shapes.h"
 
 namespace medvision::laparoscopy {
 namespace {
 
-using nlohmann::json;
 using sim::Quat;
 using sim::Real;
 using sim::Transform;
 using sim::Vec3;
 using Mat3 = sim::Mat3;
 
-constexpr int kStepsPerInput = 3;  // an input line every 30 ms (a 33 Hz controller stream)
 constexpr double kGraspReach =
     0.6;  // the grasp point, as a fraction of the jaws' length from the hinge
 constexpr double kApproach_m = 0.02;  // approach and retreat along the shaft
 constexpr double kGiveUp_s = 290;     // the planner stops before the task's 300 s cutoff
-constexpr double kTremorHz = 8;
-
-// Minimum-jerk profile (Flash & Hogan 1985): s(0) = 0, s(1) = 1, zero
-// velocity and acceleration at both ends.
-double min_jerk(double tau) {
-  tau = std::clamp(tau, 0.0, 1.0);
-  return tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
-}
-
-double round6(double x) { return std::round(x * 1e6) / 1e6; }
-
-// A frame whose +Z is the shaft `d` and whose +X is `across` made
-// perpendicular to it.
-Mat3 frame_across(const Vec3& d, const Vec3& across) {
-  Vec3 x = across - across.dot(d) * d;
-  if (x.norm() < 1e-9) x = d.unitOrthogonal();
-  x.normalize();
-  Mat3 r;
-  r.col(0) = x;
-  r.col(1) = d.cross(x);
-  r.col(2) = d;
-  return r;
-}
 
 // What a tool does during a move.
 struct Move {
@@ -71,7 +46,6 @@ class Planner {
       tip_[t] = box_.pose(t).tip;
       rot_[t] = box_.pose(t).orientation.toRotationMatrix();
     }
-    lines_.push_back(json{{"t", 0}, {"join", "trainee"}, {"role", "trainee"}}.dump());
   }
 
   PlannedTrace run();
@@ -122,7 +96,7 @@ class Planner {
   std::array<Vec3, 2> tip_;
   std::array<Mat3, 2> rot_;
   std::array<bool, 2> trigger_{false, false};
-  std::vector<std::string> lines_;
+  TraceWriter trace_;
   std::vector<TaskEvent> events_;
   int step_ = 0;
   bool ended_ = false;
@@ -190,36 +164,10 @@ void Planner::command(int t) {
   } else if (m.kind == Move::object) {
     solve_held(port(t), m, m.from + s * (m.to - m.from), tip_[t], rot_[t]);
   }
-  Vec3 tip = tip_[t];
-  if (style_.tremor_m > 0) {
-    // Physiological tremor: a few millimetres at 8-12 Hz in novices' hands.
-    const double phase = 2 * std::numbers::pi * kTremorHz * now() + (t == 0 ? 0.0 : 1.3);
-    tip +=
-        style_.tremor_m * Vec3(std::sin(phase), 0.5 * std::sin(1.7 * phase), std::cos(0.8 * phase));
-  }
-  const Vec3 d = (tip - port(t).fulcrum).normalized();
-  const Mat3 rot = frame_across(d, rot_[t].col(0));
-  const Vec3 handle = handle_for_tip(port(t), tip);
-  const Quat grip = grip_from_handle(Quat(rot));
-  // Rounded as the trace stores them, so that a replay sees the same numbers.
-  HandInput hand;
-  hand.pose.position = Vec3(round6(handle.x()), round6(handle.y()), round6(handle.z()));
-  hand.pose.orientation =
-      Quat(round6(grip.w()), round6(grip.x()), round6(grip.y()), round6(grip.z()));
-  hand.buttons = trigger_[t] ? kButtonTrigger : 0;
+  const HandInput hand =
+      scripted_hand(port(t), t, tip_[t], rot_[t], trigger_[t], style_.tremor_m, now());
   if (const auto c = hand_command(hand)) box_.command(t, *c);
-  const auto& p = hand.pose;
-  const auto& q = p.orientation;
-  json j = json::array(
-      {p.position.x(), p.position.y(), p.position.z(), q.x(), q.y(), q.z(), q.w(), hand.buttons});
-  if (t == 0) {
-    lines_.push_back(
-        json{{"t", std::round(now() * 100) / 100}, {"input", "trainee"}, {"left", j}}.dump());
-  } else {
-    json line = json::parse(lines_.back());
-    line["right"] = j;
-    lines_.back() = line.dump();
-  }
+  trace_.add(now(), t, hand);
 }
 
 void Planner::step_once() {
@@ -412,7 +360,7 @@ PlannedTrace Planner::run() {
   }
   wait(0.5);
   PlannedTrace out;
-  for (const auto& line : lines_) out.jsonl += line + "\n";
+  out.jsonl = trace_.jsonl();
   out.duration_s = now();
   out.completed = ended_;
   out.final_hash = box_.state_hash();
