@@ -77,6 +77,44 @@ export function hueDistance(a, b) {
   return d > 180 ? 360 - d : d;
 }
 
+/** Rec. 601 luma of pixel `i` (its index, not its byte offset). */
+export function luminanceAt(png, i) {
+  return 0.299 * png.data[4 * i] + 0.587 * png.data[4 * i + 1] + 0.114 * png.data[4 * i + 2];
+}
+
+/** Mean and standard deviation of the luminance in the box x0 <= x < x1, y0 <= y < y1 (the whole image by default). */
+export function luminanceStats(png, { x0 = 0, y0 = 0, x1 = png.width, y1 = png.height } = {}) {
+  let sum = 0;
+  let sumSq = 0;
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const l = luminanceAt(png, y * png.width + x);
+      sum += l;
+      sumSq += l * l;
+      n += 1;
+    }
+  }
+  const mean = sum / n;
+  return { mean, sd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
+}
+
+/** Pixels darker than `maxLuminance`. */
+export function countDarkPixels(png, maxLuminance) {
+  let n = 0;
+  for (let i = 0; i < png.width * png.height; i++) if (luminanceAt(png, i) < maxLuminance) n += 1;
+  return n;
+}
+
+/** The columns x0 .. x0 + width - 1 as an image of their own (one eye of a side-by-side frame). */
+export function cropColumns(png, x0, width) {
+  const data = Buffer.alloc(width * png.height * 4);
+  for (let y = 0; y < png.height; y++) {
+    png.data.copy(data, y * width * 4, 4 * (y * png.width + x0), 4 * (y * png.width + x0 + width));
+  }
+  return { width, height: png.height, data };
+}
+
 function hueOf(r, g, b, max, min) {
   const d = max - min;
   let h;

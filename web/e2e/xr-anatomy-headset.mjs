@@ -7,22 +7,14 @@
 // the eyes and the state the view publishes in window.__medvision.anatomy
 // (src/xr/test-probe.ts). Registered in run.mjs.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePng, findColourRegions, hueDistance } from './pixels.mjs';
+import { axisAngle, headsetInitScripts, quatMul } from './headset.mjs';
+import { countDarkPixels, cropColumns, decodePng, findColourRegions, hueDistance, luminanceStats } from './pixels.mjs';
 import { makeGlb, makeVolumeHeader, STRUCTURES } from './xr-anatomy.mjs';
 
-const IWER_SCRIPT = readFileSync(new URL('../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
 // The head at IWER's default (0, 1.6, 0), looking 34 degrees down at the specimen above the table.
-const LOOK_DOWN = (34 * Math.PI) / 180;
-const INSTALL_HEADSET = `
-  (() => {
-    const device = new IWER.XRDevice(IWER.metaQuest3, { stereoEnabled: true });
-    device.installRuntime({ forceInstall: true });
-    device.quaternion.set(${-Math.sin(LOOK_DOWN / 2)}, 0, 0, ${Math.cos(LOOK_DOWN / 2)});
-    window.__headset = device;
-  })();
-`;
+const HEADSET = headsetInitScripts(-34);
 // Where the anatomy view puts the specimen (src/anatomy/anatomy-view.ts: 0.3 m above the sandbox table's centre).
 const SPECIMEN = { x: 0, y: 1.2, z: -0.6 };
 const HEAD = { x: 0, y: 1.6, z: 0 };
@@ -126,7 +118,7 @@ async function wristMenuAndClipPlane(context) {
     for (const [cut, kept, yaw, file] of [[LIVER, KIDNEY, -Math.PI / 2, 'xr-clip-liver.png'], [KIDNEY, LIVER, Math.PI / 2, 'xr-clip-kidney.png']]) {
       // The grip's -Z (the plane's normal) along +-x, its +X (the inside of the wrist) away from the eyes.
       const roll = yaw < 0 ? Math.PI : 0;
-      const turn = mul(mul(axisAngle([0, 1, 0], yaw), axisAngle([0, 0, 1], roll)), conj(gripTurn));
+      const turn = quatMul(quatMul(axisAngle([0, 1, 0], yaw), axisAngle([0, 0, 1], roll)), conj(gripTurn));
       let at = { x: planeAt.x - 0.1 * Math.sign(-yaw), y: planeAt.y, z: planeAt.z };
       await pose(page, 'left', at, turn);
       await sleep(300);
@@ -210,7 +202,7 @@ async function pinchToLabel(context) {
 /** Logs in, opens the specimen in the anatomy view, enters VR, runs `body`; screenshots on failure. */
 async function withSpecimen({ server, browser, harness }, name, body) {
   const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: [IWER_SCRIPT, INSTALL_HEADSET] });
+  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: HEADSET });
   try {
     const model = `data:model/gltf-binary;base64,${makeGlb().toString('base64')}`;
     const volume = `data:application/json;base64,${Buffer.from(JSON.stringify(makeVolumeHeader())).toString('base64')}`;
@@ -233,7 +225,7 @@ async function withSpecimen({ server, browser, harness }, name, body) {
       writeFileSync(join(resultsDir, file), buffer);
       const png = decodePng(buffer);
       checkNotBlank(png, file);
-      return leftEye(png);
+      return cropColumns(png, 0, Math.floor(png.width / 2));
     };
     await body({ page, log, sleep, pollUntil, shot });
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
@@ -297,34 +289,12 @@ function areas(eye) {
 }
 
 /** Pixels as dark as the wrist menu's face (rgba(20, 26, 34, 0.9)). */
-function darkPixels(eye) {
-  let n = 0;
-  for (let i = 0; i < eye.width * eye.height; i++) {
-    const l = 0.299 * eye.data[4 * i] + 0.587 * eye.data[4 * i + 1] + 0.114 * eye.data[4 * i + 2];
-    if (l < 45) n += 1;
-  }
-  return n;
-}
+const darkPixels = (eye) => countDarkPixels(eye, 45);
 
 /** A blank or uniform frame is a broken render: fail. */
 function checkNotBlank(png, file) {
-  let sum = 0;
-  let sumSq = 0;
-  const n = png.width * png.height;
-  for (let i = 0; i < n; i++) {
-    const l = 0.299 * png.data[4 * i] + 0.587 * png.data[4 * i + 1] + 0.114 * png.data[4 * i + 2];
-    sum += l;
-    sumSq += l * l;
-  }
-  const sd = Math.sqrt(Math.max(0, sumSq / n - (sum / n) ** 2));
+  const { sd } = luminanceStats(png);
   if (sd < 8) throw new Error(`${file} is uniform (luminance sd ${sd.toFixed(1)}): broken render`);
-}
-
-function leftEye(png) {
-  const width = Math.floor(png.width / 2);
-  const data = Buffer.alloc(width * png.height * 4);
-  for (let y = 0; y < png.height; y++) png.data.copy(data, y * width * 4, 4 * y * png.width, 4 * (y * png.width + width));
-  return { width, height: png.height, data };
 }
 
 const fmt = (p) => `${p.x.toFixed(3)}, ${p.y.toFixed(3)}, ${p.z.toFixed(3)}`;
@@ -336,14 +306,6 @@ const unit = (v) => {
 };
 const quat = (q) => [q.x, q.y, q.z, q.w];
 const conj = ([x, y, z, w]) => [-x, -y, -z, w];
-const axisAngle = ([x, y, z], angle) => [x * Math.sin(angle / 2), y * Math.sin(angle / 2), z * Math.sin(angle / 2), Math.cos(angle / 2)];
-/** Hamilton product a * b (rotate by b, then by a), quaternions as [x, y, z, w]. */
-const mul = ([ax, ay, az, aw], [bx, by, bz, bw]) => [
-  aw * bx + ax * bw + ay * bz - az * by,
-  aw * by - ax * bz + ay * bw + az * bx,
-  aw * bz + ax * by - ay * bx + az * bw,
-  aw * bw - ax * bx - ay * by - az * bz,
-];
 
 /** The shortest rotation taking unit vector a to unit vector b, [x, y, z, w]. */
 function fromUnitVectors(a, b) {

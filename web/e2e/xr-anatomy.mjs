@@ -8,7 +8,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePng, findColourRegions, hueDistance } from './pixels.mjs';
+import { decodePng, findColourRegions, hueDistance, luminanceStats } from './pixels.mjs';
 
 const BOX_MM = 40;
 const APART_MM = 70; // centre to centre, along x
@@ -70,7 +70,7 @@ async function libraryBrainAtlas({ server, browser, harness }) {
     writeFileSync(join(resultsDir, 'library-brain.png'), shot);
     log(`library: screenshot at ${since()}`);
     const png = decodePng(shot);
-    const sd = luminanceSd(png);
+    const { sd } = luminanceStats(png);
     const regions = findColourRegions(png);
     const hues = new Set(regions.map((r) => Math.round(r.hue / 30)));
     const area = regions.reduce((n, r) => n + r.area, 0);
@@ -106,18 +106,6 @@ async function libraryBrainAtlas({ server, browser, harness }) {
   } finally {
     await context.close().catch(() => {});
   }
-}
-
-function luminanceSd(png) {
-  let sum = 0;
-  let sumSq = 0;
-  const n = png.width * png.height;
-  for (let i = 0; i < n; i++) {
-    const l = 0.299 * png.data[4 * i] + 0.587 * png.data[4 * i + 1] + 0.114 * png.data[4 * i + 2];
-    sum += l;
-    sumSq += l * l;
-  }
-  return Math.sqrt(Math.max(0, sumSq / n - (sum / n) ** 2));
 }
 
 async function labelAndMeasure({ server, browser, harness }) {

@@ -3,22 +3,13 @@
 // UMD build is injected with addInitScript, so production bundles never
 // contain it. Registered in run.mjs; each case gets the runner's harness.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePng, findColourRegions } from './pixels.mjs';
+import { axisAngle, headsetInitScripts, lastInput, quatMul, sessionEvents } from './headset.mjs';
+import { countDarkPixels, cropColumns, decodePng, findColourRegions, luminanceStats } from './pixels.mjs';
 
-// The IWER build exposes the global `IWER`. forceInstall: chromium has a
-// native navigator.xr, which IWER would otherwise leave in place.
-const IWER_SCRIPT = readFileSync(new URL('../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
-const INSTALL_HEADSET = `
-  (() => {
-    const device = new IWER.XRDevice(IWER.metaQuest3, { stereoEnabled: true });
-    device.installRuntime({ forceInstall: true });
-    // Look down at the table (35 degrees), as someone standing at it does.
-    device.quaternion.set(${-Math.sin((35 * Math.PI) / 360)}, 0, 0, ${Math.cos((35 * Math.PI) / 360)});
-    window.__headset = device;
-  })();
-`;
+// Look down at the table (35 degrees), as someone standing at it does.
+const HEADSET = headsetInitScripts(-35);
 
 const GRIP_BIT = 2;
 const TRIGGER_BIT = 1;
@@ -37,7 +28,7 @@ const HEART_RATE_HUE = 140;
 
 async function monitorPanelInTheHeadset({ server, browser, harness }) {
   const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: [IWER_SCRIPT, INSTALL_HEADSET] });
+  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: HEADSET });
   try {
     const created = await page.request.post(`${server.base}/api/sessions`, { data: { title: `e2e headset megacode ${Date.now()}`, kind: 'emergency/acls-vf' } });
     if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
@@ -55,12 +46,8 @@ async function monitorPanelInTheHeadset({ server, browser, harness }) {
     const png = decodePng(shot);
     const half = Math.floor(png.width / 2);
     for (const [eye, x0] of [['left', 0], ['right', half]]) {
-      const image = cropHalf(png, x0, half);
-      let dark = 0;
-      for (let i = 0; i < image.width * image.height; i++) {
-        const l = 0.299 * image.data[4 * i] + 0.587 * image.data[4 * i + 1] + 0.114 * image.data[4 * i + 2];
-        if (l < PANEL_DARK_MAX_LUMINANCE) dark += 1;
-      }
+      const image = cropColumns(png, x0, half);
+      const dark = countDarkPixels(image, PANEL_DARK_MAX_LUMINANCE);
       const green = findColourRegions(image).filter((r) => Math.abs(r.hue - HEART_RATE_HUE) < 25);
       log(`headset monitor: ${eye} eye has ${dark} panel pixels and ${green.length} green (heart rate) regions`);
       if (dark < MIN_PANEL_PIXELS) throw new Error(`the ${eye} eye does not show the monitor panel (${dark} dark pixels)`);
@@ -78,7 +65,7 @@ async function monitorPanelInTheHeadset({ server, browser, harness }) {
 async function enterVrAndCarryABody({ server, browser, harness }) {
   const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
   const { context, page, pageErrors } = await loggedInPage(server, browser, {
-    initScripts: [IWER_SCRIPT, INSTALL_HEADSET],
+    initScripts: HEADSET,
   });
   try {
     const created = await page.request.post(`${server.base}/api/sessions`, { data: { title: `e2e headset ${Date.now()}` } });
@@ -211,33 +198,10 @@ function pickReachableBody(bodies) {
   return [...bodies].sort((a, b) => room(b) - room(a))[0];
 }
 
-async function sessionEvents(page, server, sessionId) {
-  const response = await page.request.get(`${server.base}/api/sessions/${encodeURIComponent(sessionId)}/events?limit=10000`);
-  if (response.status() !== 200) throw new Error(`GET events answered ${response.status()}`);
-  const body = await response.json();
-  return Array.isArray(body) ? body : body.events;
-}
-
-async function lastInput(page, server, sessionId) {
-  const inputs = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input');
-  const last = inputs.at(-1);
-  if (last === undefined) throw new Error('the server has no INPUT from the headset');
-  return last.payload;
-}
-
 async function lastRightHand(page, server, sessionId) {
   const [x, y, z] = (await lastInput(page, server, sessionId)).right;
   return { x, y, z };
 }
-
-const axisAngle = ([x, y, z], angle) => [x * Math.sin(angle / 2), y * Math.sin(angle / 2), z * Math.sin(angle / 2), Math.cos(angle / 2)];
-/** Hamilton product a * b (rotate by b, then by a), quaternions as [x, y, z, w]. */
-const quatMul = ([ax, ay, az, aw], [bx, by, bz, bw]) => [
-  aw * bx + ax * bw + ay * bz - az * by,
-  aw * by - ax * bz + ay * bw + az * bx,
-  aw * bz + ax * by - ay * bx + az * bw,
-  aw * bw - ax * bx - ay * by - az * bz,
-];
 
 /**
  * A broken render fails: each eye's half of the frame must vary (not blank
@@ -246,20 +210,8 @@ const quatMul = ([ax, ay, az, aw], [bx, by, bz, bw]) => [
 function checkBothEyes(png, log) {
   const half = Math.floor(png.width / 2);
   for (const [eye, x0] of [['left', 0], ['right', half]]) {
-    let sum = 0;
-    let sumSq = 0;
-    const n = half * png.height;
-    for (let y = 0; y < png.height; y++) {
-      for (let x = x0; x < x0 + half; x++) {
-        const i = 4 * (y * png.width + x);
-        const l = 0.299 * png.data[i] + 0.587 * png.data[i + 1] + 0.114 * png.data[i + 2];
-        sum += l;
-        sumSq += l * l;
-      }
-    }
-    const mean = sum / n;
-    const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-    const eyePng = cropHalf(png, x0, half);
+    const { mean, sd } = luminanceStats(png, { x0, x1: x0 + half });
+    const eyePng = cropColumns(png, x0, half);
     const regions = findColourRegions(eyePng);
     log(`headset: ${eye} eye mean ${mean.toFixed(0)}, sd ${sd.toFixed(1)}, ${regions.length} coloured regions`);
     if (sd < 8) throw new Error(`the ${eye} eye is uniform (luminance sd ${sd.toFixed(1)}): broken render`);
@@ -267,10 +219,3 @@ function checkBothEyes(png, log) {
   }
 }
 
-function cropHalf(png, x0, width) {
-  const data = Buffer.alloc(width * png.height * 4);
-  for (let y = 0; y < png.height; y++) {
-    png.data.copy(data, y * width * 4, 4 * (y * png.width + x0), 4 * (y * png.width + x0 + width));
-  }
-  return { width, height: png.height, data };
-}

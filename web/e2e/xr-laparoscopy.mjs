@@ -4,21 +4,10 @@
 // handles: moving the right one moves the right instrument on the server,
 // which its `tool_sample` events show, and the monitor's image changes.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePng } from './pixels.mjs';
-
-// IWER's UMD build as an init script (never in the production bundle), as in xr-headset.mjs.
-const IWER_SCRIPT = readFileSync(new URL('../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
-/** A Quest 3 whose head is pitched `degrees` (negative: down). */
-const INSTALL_HEADSET_AT = (degrees) => `
-  (() => {
-    const device = new IWER.XRDevice(IWER.metaQuest3, { stereoEnabled: true });
-    device.installRuntime({ forceInstall: true });
-    device.quaternion.set(${Math.sin((degrees * Math.PI) / 360)}, 0, 0, ${Math.cos((degrees * Math.PI) / 360)});
-    window.__headset = device;
-  })();
-`;
+import { headsetInitScripts, lastInput, sessionEvents } from './headset.mjs';
+import { decodePng, luminanceStats } from './pixels.mjs';
 
 export const xrLaparoscopyCases = [
   ['laparoscopy in the headset: the OR monitor shows the scope image and the controllers drive the instruments', laparoscopyInTheHeadset],
@@ -39,7 +28,7 @@ const MIN_IMAGE_SD = 8;
 async function laparoscopyInTheHeadset({ server, browser, harness }) {
   const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
   // Stand behind the box looking at the monitor across it (pitch down 10 degrees).
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: [IWER_SCRIPT, INSTALL_HEADSET_AT(-10)] });
+  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: headsetInitScripts(-10) });
   try {
     const created = await page.request.post(`${server.base}/api/sessions`, {
       data: { title: `e2e laparoscopy ${Date.now()}`, kind: 'laparoscopy/peg-transfer' },
@@ -165,19 +154,6 @@ const eyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_00
 const scopeImage = (page) => page.evaluate(() => window.__medvision.laparoscopy.sample());
 const fmt = (p) => p.map((v) => v.toFixed(3)).join(', ');
 
-async function sessionEvents(page, server, sessionId) {
-  const response = await page.request.get(`${server.base}/api/sessions/${encodeURIComponent(sessionId)}/events?limit=10000`);
-  if (response.status() !== 200) throw new Error(`GET events answered ${response.status()}`);
-  const body = await response.json();
-  return Array.isArray(body) ? body : body.events;
-}
-
-async function lastInput(page, server, sessionId) {
-  const last = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input').at(-1);
-  if (last === undefined) throw new Error('the server has no INPUT from the headset');
-  return last.payload;
-}
-
 /** The last INPUT once three more have arrived since the call (the view sends one per frame). */
 async function settledInput(page, server, sessionId, pollUntil) {
   const count = async () => (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input').length;
@@ -210,20 +186,12 @@ async function lastTip(page, server, sessionId, tool) {
 function checkMonitorInEyes(png, log) {
   const half = Math.floor(png.width / 2);
   for (const [eye, x0] of [['left', 0], ['right', half]]) {
-    let sum = 0;
-    let sumSq = 0;
-    let n = 0;
-    for (let y = Math.floor(png.height * 0.3); y < png.height * 0.6; y++) {
-      for (let x = x0 + Math.floor(half * 0.35); x < x0 + half * 0.65; x++) {
-        const i = 4 * (y * png.width + x);
-        const l = 0.299 * png.data[i] + 0.587 * png.data[i + 1] + 0.114 * png.data[i + 2];
-        sum += l;
-        sumSq += l * l;
-        n += 1;
-      }
-    }
-    const mean = sum / n;
-    const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+    const { mean, sd } = luminanceStats(png, {
+      x0: x0 + Math.floor(half * 0.35),
+      x1: x0 + half * 0.65,
+      y0: Math.floor(png.height * 0.3),
+      y1: png.height * 0.6,
+    });
     log(`laparoscopy: ${eye} eye, middle of the view (the monitor): mean ${mean.toFixed(0)}, sd ${sd.toFixed(1)}`);
     if (sd < MIN_IMAGE_SD) throw new Error(`the ${eye} eye's view of the monitor is uniform (sd ${sd.toFixed(1)})`);
   }
