@@ -1,24 +1,46 @@
-// Stable neo-Hookean tetrahedra as two XPBD constraints (Macklin & Mueller
-// 2021, "A Constraint-based Formulation of Stable Neo-Hookean Materials"):
-//   deviatoric  C_D = sqrt(tr(F^T F)),  compliance 1 / (mu V)
-//   hydrostatic C_H = det F - gamma,    compliance 1 / (lambda' V)
-// with F = Ds Dm^-1 and gamma, lambda' as derived in tissue_model.cpp.
+// Stable neo-Hookean tetrahedra (Macklin & Mueller 2021, "A Constraint-based
+// Formulation of Stable Neo-Hookean Materials"), energy per tet
+//   V [ mu/2 tr(F^T F) + lambda'/2 (det F - gamma)^2 ],   F = Ds Dm^-1,
+// with gamma, lambda' as derived in tissue_model.cpp. The hydrostatic term is
+// the paper's constraint C_H = det F - gamma, compliance 1 / (lambda' V).
 //
-// Gradients: for C(F), dC/dx_j (j = 1..3) is column j of (dC/dF) Dm^-T and
-// dC/dx_0 is minus their sum; dC_D/dF = F / C_D and dC_H/dF = cof F, whose
-// columns are f1 x f2, f2 x f0, f0 x f1 (f_c the columns of F).
+// The deviatoric term is NOT projected as the paper's scalar constraint
+// C_D = sqrt(tr(F^T F)): that made the solver only conditionally stable. An
+// XPBD projection is one Gauss-Newton step: it keeps grad C grad C^T / alpha
+// and drops the curvature term lambda * d2C/dx2. At rest C_D = sqrt(3) and its
+// multiplier carries the rest stress that balances the hydrostatic one, and
+// both gradients point along F = I, so the Gauss-Newton matrix has no shear
+// or rotation part at all: the whole shear stiffness (mu from d2C_D, and mu
+// from d2C_H = d2 det F times the hydrostatic multiplier -mu V) was applied
+// explicitly, from the predicted positions, and an explicit update of
+// stiffness k is stable only while h^2 k / m < 4/3. Measured on a block at
+// rest: unstable once mu h^2 / (rho l^2) > ~0.1 (docs/sim.md, "Stability").
 //
-// The pair is solved as one 2x2 block per tet (a block Gauss-Seidel step):
-//   [gH.W.gH + aH   gH.W.gD     ] [dlH]   [-C_H]
-//   [gH.W.gD        gD.W.gD + aD] [dlD] = [-C_D],   a = compliance / h^2,
-// multipliers starting at zero each substep (Small Steps). Solved one after
-// the other the two do not cancel at rest (there their forces are equal and
-// opposite: gD is parallel to gH at F = I or any rotation): we measured a
-// 3 cm block at rest drifting 3 cm in 10 s, and nu = 0.3 reading as 0.71.
-// Solved together the rest correction is exactly zero.
+// Instead the deviatoric term is written as the nine components of F, which
+// are linear in x, so their Gauss-Newton step is exact:
+//   C_D = F - (1 - 1/c) F*,   compliance 1 / (c mu V),   c = 2,
+// F* the deformation gradient at the start of the projection (a constant for
+// the projection). Its energy c mu V / 2 |F - (1 - 1/c) F*|^2 has gradient
+// mu V F* at F = F*, which is the paper's deviatoric force: the forces, hence
+// every equilibrium, are unchanged. Its Hessian is c mu V I, the true Hessian
+// of the shear modes at rest (mu from tr F^T F plus mu from the hydrostatic
+// term's curvature), so at rest one substep on shear is exactly backward Euler
+// and the body is unconditionally stable at rest; in rotation modes it
+// overestimates (true 0), which only damps the correction. c = 2 keeps the
+// numerical compliance (see docs/sim.md, "Accuracy") lowest among the stable
+// choices (c >= 1.5 by a single-mode analysis; 1.2 measured unstable).
 //
-// C_H and its gradient (the cofactor) stay well defined through det F = 0 and
-// for det F < 0: that is why the formulation recovers inverted elements.
+// Both constraints are solved together per tet, multipliers from zero each
+// substep (Small Steps, Macklin et al. 2019), with lambda_D a 3x3 matrix.
+// With g_k = Dm^-T row k (g_0 = -g_1 - g_2 - g_3), w_k inverse masses,
+//   A = sum_k w_k g_k g_k^T,  aD = 1 / (c mu V h^2),  aH = 1 / (lambda' V h^2),
+//   S = (A + aD I)^-1,  G = cof F*,  J = det F*,
+// eliminating lambda_D (Schur complement) gives
+//   lambda_H = (-C_H + J (3 - aD tr S) / c) / (aD tr(G^T G A S) + aH),
+//   P = (aD lambda_H G - F* / c) S,      dx_k = w_k P g_k,
+// where A S = I - aD S. At rest P = 0 exactly (lambda_H = mu V h^2). The
+// denominator is at least aH > 0 and S is symmetric positive definite, so the
+// step is defined for every F, through det F = 0 and for inverted elements.
 
 #include <cmath>
 
@@ -28,9 +50,29 @@
 namespace medvision::sim {
 namespace {
 
+// Shear stiffness of the deviatoric step relative to mu (see above).
+constexpr Real kDeviatoricScale = 2.0;
+
 struct TetMultipliers {
   Real hydrostatic = 0, deviatoric = 0;
 };
+
+// Inverse of a symmetric positive definite 3x3 (row-major in and out).
+void invert_symmetric(const Real a[3][3], Real out[3][3]) {
+  out[0][0] = a[1][1] * a[2][2] - a[1][2] * a[1][2];
+  out[0][1] = a[0][2] * a[1][2] - a[0][1] * a[2][2];
+  out[0][2] = a[0][1] * a[1][2] - a[0][2] * a[1][1];
+  out[1][1] = a[0][0] * a[2][2] - a[0][2] * a[0][2];
+  out[1][2] = a[0][2] * a[0][1] - a[0][0] * a[1][2];
+  out[2][2] = a[0][0] * a[1][1] - a[0][1] * a[0][1];
+  const Real inv_det = 1.0 / (a[0][0] * out[0][0] + a[0][1] * out[0][1] + a[0][2] * out[0][2]);
+  for (int r = 0; r < 3; ++r) {
+    for (int c = r; c < 3; ++c) {
+      out[r][c] *= inv_det;
+      out[c][r] = out[r][c];
+    }
+  }
+}
 
 TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real* inv_mass, Real* x,
                            Real inv_h2) {
@@ -42,6 +84,12 @@ TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real
     w[k] = inv_mass[v[k]];
   }
   const Real* dm = tets.inv_rest_shape[t].data();  // column-major: Dm^-1(r, c) = dm[r + 3 c]
+
+  Real g[4][3];  // g_k: dF/dx_k = I (x) g_k^T; g_{j+1} = row j of Dm^-1
+  for (int j = 0; j < 3; ++j) {
+    for (int c = 0; c < 3; ++c) g[j + 1][c] = dm[j + 3 * c];
+  }
+  for (int c = 0; c < 3; ++c) g[0][c] = -(g[1][c] + g[2][c] + g[3][c]);
 
   Real edge[3][3];  // columns of Ds: x_{k+1} - x_0
   for (int k = 0; k < 3; ++k) {
@@ -56,37 +104,64 @@ TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real
   cross3(f[1], f[2], cof[0]);
   cross3(f[2], f[0], cof[1]);
   cross3(f[0], f[1], cof[2]);
-  const Real c_h = dot3(f[0], cof[0]) - tets.rest_volume_ratio[t];
-  const Real c_d = std::sqrt(dot3(f[0], f[0]) + dot3(f[1], f[1]) + dot3(f[2], f[2]));
-  const Real inv_c_d = c_d > 0 ? 1.0 / c_d : 0.0;
+  const Real det_f = dot3(f[0], cof[0]);
+  const Real c_h = det_f - tets.rest_volume_ratio[t];
 
-  Real gh[4][3], gd[4][3];  // gradients per vertex
-  for (int r = 0; r < 3; ++r) gh[0][r] = gd[0][r] = 0;
-  for (int j = 0; j < 3; ++j) {
+  const Real a_d = tets.deviatoric_compliance[t] * inv_h2 / kDeviatoricScale;
+  const Real a_h = tets.hydrostatic_compliance[t] * inv_h2;
+  Real a[3][3] = {{a_d, 0, 0}, {0, a_d, 0}, {0, 0, a_d}};  // A + aD I
+  for (int k = 0; k < 4; ++k) {
+    if (w[k] == 0) continue;
     for (int r = 0; r < 3; ++r) {
-      gh[j + 1][r] = cof[0][r] * dm[j] + cof[1][r] * dm[j + 3] + cof[2][r] * dm[j + 6];
-      gd[j + 1][r] = (f[0][r] * dm[j] + f[1][r] * dm[j + 3] + f[2][r] * dm[j + 6]) * inv_c_d;
-      gh[0][r] -= gh[j + 1][r];
-      gd[0][r] -= gd[j + 1][r];
+      for (int c = r; c < 3; ++c) a[r][c] += w[k] * g[k][r] * g[k][c];
     }
   }
-  Real a11 = tets.hydrostatic_compliance[t] * inv_h2;
-  Real a22 = tets.deviatoric_compliance[t] * inv_h2;
-  Real a12 = 0;
-  for (int k = 0; k < 4; ++k) {
-    a11 += w[k] * dot3(gh[k], gh[k]);
-    a22 += w[k] * dot3(gd[k], gd[k]);
-    a12 += w[k] * dot3(gh[k], gd[k]);
+  a[1][0] = a[0][1];
+  a[2][0] = a[0][2];
+  a[2][1] = a[1][2];
+  Real s[3][3];
+  invert_symmetric(a, s);
+
+  // tr(G^T G A S) = |G|^2 - aD tr(G^T G S).
+  Real cof_sq = 0, cof_s = 0;
+  for (int c1 = 0; c1 < 3; ++c1) {
+    for (int c2 = 0; c2 < 3; ++c2) {
+      const Real q = dot3(cof[c1], cof[c2]);
+      if (c1 == c2) cof_sq += q;
+      cof_s += q * s[c2][c1];
+    }
   }
-  const Real det = a11 * a22 - a12 * a12;
-  if (!(det > 0)) return {};
-  const TetMultipliers dl{(-c_h * a22 + c_d * a12) / det, (-c_d * a11 + c_h * a12) / det};
+  const Real trace_s = s[0][0] + s[1][1] + s[2][2];
+  const Real inv_c = 1.0 / kDeviatoricScale;
+  const Real lambda_h =
+      (-c_h + det_f * (3 - a_d * trace_s) * inv_c) / (a_d * (cof_sq - a_d * cof_s) + a_h);
+
+  Real m[3][3];  // columns of aD lambda_H G - F* / c
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r) m[c][r] = a_d * lambda_h * cof[c][r] - f[c][r] * inv_c;
+  }
+  Real pm[3][3];  // columns of P = m S
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r)
+      pm[c][r] = m[0][r] * s[0][c] + m[1][r] * s[1][c] + m[2][r] * s[2][c];
+  }
   for (int k = 0; k < 4; ++k) {
     if (w[k] == 0) continue;
     for (int r = 0; r < 3; ++r)
-      p[k][r] += w[k] * (gh[k][r] * dl.hydrostatic + gd[k][r] * dl.deviatoric);
+      p[k][r] += w[k] * (pm[0][r] * g[k][0] + pm[1][r] * g[k][1] + pm[2][r] * g[k][2]);
   }
-  return dl;
+
+  // The matrix multiplier is lambda_D = P - lambda_H G. Stored as its
+  // component along F / |F|, the direction of the paper's scalar C_D, so the
+  // value keeps that constraint's meaning (-sqrt(3) mu V h^2 at rest).
+  Real along = 0, f_sq = 0;
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r) {
+      along += (pm[c][r] - lambda_h * cof[c][r]) * f[c][r];
+      f_sq += f[c][r] * f[c][r];
+    }
+  }
+  return {lambda_h, f_sq > 0 ? along / std::sqrt(f_sq) : 0.0};
 }
 
 }  // namespace
