@@ -109,28 +109,32 @@ TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real
 
   const Real a_d = tets.deviatoric_compliance[t] * inv_h2 / kDeviatoricScale;
   const Real a_h = tets.hydrostatic_compliance[t] * inv_h2;
-  Real a[3][3] = {{a_d, 0, 0}, {0, a_d, 0}, {0, 0, a_d}};  // A + aD I
-  for (int k = 0; k < 4; ++k) {
-    if (w[k] == 0) continue;
+  Real a[3][3];  // A + aD I (pinned vertices have w = 0 and add nothing)
+  {
+    Real wg[4][3];
+    for (int k = 0; k < 4; ++k) {
+      for (int c = 0; c < 3; ++c) wg[k][c] = w[k] * g[k][c];
+    }
     for (int r = 0; r < 3; ++r) {
-      for (int c = r; c < 3; ++c) a[r][c] += w[k] * g[k][r] * g[k][c];
+      for (int c = r; c < 3; ++c)
+        a[r][c] = wg[0][r] * g[0][c] + wg[1][r] * g[1][c] + wg[2][r] * g[2][c] + wg[3][r] * g[3][c];
     }
   }
+  a[0][0] += a_d;
+  a[1][1] += a_d;
+  a[2][2] += a_d;
   a[1][0] = a[0][1];
   a[2][0] = a[0][2];
   a[2][1] = a[1][2];
   Real s[3][3];
   invert_symmetric(a, s);
 
-  // tr(G^T G A S) = |G|^2 - aD tr(G^T G S).
-  Real cof_sq = 0, cof_s = 0;
-  for (int c1 = 0; c1 < 3; ++c1) {
-    for (int c2 = 0; c2 < 3; ++c2) {
-      const Real q = dot3(cof[c1], cof[c2]);
-      if (c1 == c2) cof_sq += q;
-      cof_s += q * s[c2][c1];
-    }
-  }
+  // tr(G^T G A S) = |G|^2 - aD tr(G^T G S), G^T G and S symmetric.
+  const Real q00 = dot3(cof[0], cof[0]), q11 = dot3(cof[1], cof[1]), q22 = dot3(cof[2], cof[2]);
+  const Real q01 = dot3(cof[0], cof[1]), q02 = dot3(cof[0], cof[2]), q12 = dot3(cof[1], cof[2]);
+  const Real cof_sq = q00 + q11 + q22;
+  const Real cof_s = q00 * s[0][0] + q11 * s[1][1] + q22 * s[2][2] +
+                     2 * (q01 * s[0][1] + q02 * s[0][2] + q12 * s[1][2]);
   const Real trace_s = s[0][0] + s[1][1] + s[2][2];
   const Real inv_c = 1.0 / kDeviatoricScale;
   const Real lambda_h =
