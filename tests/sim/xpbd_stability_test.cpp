@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Eigenvalues>
 #include <random>
 
 #include "xpbd_test_support.h"
@@ -58,7 +59,7 @@ TEST(XpbdStability, AnOrganAtRestStaysStillAtTenSubstepsForTenSeconds) {
   const Real energy = late_kinetic_energy(organ, 10, Vec3::Zero(), 10.0);
   std::printf("20 kPa, 5 mm, 10 substeps (mu h^2/(rho l^2) = %.2f): KE in the last second %.2e J\n",
               number, energy);
-  // The nudge stores ~1e-12 J of strain energy; the old solver reached ~7e-5 J.
+  // The nudge stores ~1e-12 J of strain energy; the old solver reached 9e-5 J.
   EXPECT_LT(energy, 1e-20);
 }
 
@@ -67,6 +68,120 @@ TEST(XpbdStability, AStiffBlockSettlesUnderGravityAtTenSubsteps) {
   const Real energy = late_kinetic_energy(Material{290e3, 0.45}, 10, Vec3(0, 0, -9.81), 10.0);
   std::printf("290 kPa under gravity, 10 substeps: KE in the last second %.2e J\n", energy);
   EXPECT_LT(energy, 1e-20);
+}
+
+// The independent check: linearise one substep about rest on a single tet
+// (vertex 0 pinned) by central differences of XpbdSolver::step, and compare
+// its eigenvalues with backward Euler's amplification for the tet's shear
+// modes, |z| = 1 / sqrt(1 + h^2 w^2), w^2 from the Hessian of the stable
+// neo-Hookean energy (also by differences, written out here). With the
+// paper's scalar C_D the same map had spectral radius 1.006 at
+// mu h^2 / (rho l^2) = 0.167 and 158 at 10: shear integrated explicitly,
+// whose limit h^2 w^2 = 4/3 predicts 0.1667 for this tet.
+struct OneTet {
+  TissueModel model;
+  Real mu = 0, lambda_prime = 0, volume = 0, mass = 0;
+};
+
+OneTet one_tet(const Material& material) {
+  OneTet t;
+  const Real l = kElement;
+  TissueModel& m = t.model;
+  m.rest_position = {Vec3(0, 0, 0), Vec3(l, 0, 0), Vec3(0, l, 0), Vec3(0, 0, l)};
+  Mat3 dm;
+  dm << m.rest_position[1], m.rest_position[2], m.rest_position[3];
+  t.volume = dm.determinant() / 6;
+  t.mass = kDensity * t.volume / 4;
+  m.mass.assign(4, t.mass);
+  m.inv_mass.assign(4, 1 / t.mass);
+  m.tets.vertices = {{0, 1, 2, 3}};
+  m.tets.inv_rest_shape = {dm.inverse()};
+  m.tets.rest_volume = {t.volume};
+  t.mu = material.lame_mu_Pa();
+  t.lambda_prime = material.lame_lambda_Pa() + t.mu;
+  m.tets.mu = {t.mu};
+  m.tets.lambda = {material.lame_lambda_Pa()};
+  finish_model(m);
+  pin_particles(m, [](const Vec3& p) { return p.norm() < 1e-12; });
+  return t;
+}
+
+// Eigenvalues (ascending) of M^-1 H for the 9 free coordinates.
+Eigen::VectorXd squared_frequencies(const OneTet& t) {
+  const Mat3 dm_inv = t.model.tets.inv_rest_shape[0];
+  const Real gamma = 1 + t.mu / t.lambda_prime;
+  auto energy = [&](const Eigen::VectorXd& q) {
+    Mat3 ds;
+    for (int k = 0; k < 3; ++k) ds.col(k) = q.segment<3>(3 * k);
+    const Mat3 f = ds * dm_inv;
+    const Real c_h = f.determinant() - gamma;
+    return t.volume * (t.mu / 2 * f.squaredNorm() + t.lambda_prime / 2 * c_h * c_h);
+  };
+  Eigen::VectorXd rest(9);
+  for (int k = 0; k < 3; ++k) rest.segment<3>(3 * k) = t.model.rest_position[k + 1];
+  const Real e = 1e-7;
+  Eigen::MatrixXd hessian(9, 9);
+  for (int i = 0; i < 9; ++i) {
+    for (int j = 0; j < 9; ++j) {
+      Eigen::VectorXd di = Eigen::VectorXd::Zero(9), dj = Eigen::VectorXd::Zero(9);
+      di[i] = e;
+      dj[j] = e;
+      hessian(i, j) = (energy(rest + di + dj) - energy(rest + di - dj) - energy(rest - di + dj) +
+                       energy(rest - di - dj)) /
+                      (4 * e * e);
+    }
+  }
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(hessian / t.mass);
+  return solver.eigenvalues();
+}
+
+// Moduli (ascending) of the eigenvalues of one substep of length h,
+// linearised about rest, on the state (free positions, free velocities).
+Eigen::VectorXd substep_moduli(const OneTet& t, Real h) {
+  SolverSettings settings;
+  settings.substeps = 1;
+  settings.gravity = Vec3::Zero();
+  XpbdSolver solver(settings);
+  auto step = [&](int coordinate, Real delta) {
+    TissueState s = initial_state(t.model);
+    const int particle = 1 + (coordinate % 9) / 3, axis = coordinate % 3;
+    (coordinate < 9 ? s.position : s.velocity)[particle][axis] += delta;
+    solver.step(t.model, s, h, {});
+    Eigen::VectorXd out(18);
+    for (int k = 0; k < 3; ++k) {
+      out.segment<3>(3 * k) = s.position[k + 1];
+      out.segment<3>(9 + 3 * k) = s.velocity[k + 1];
+    }
+    return out;
+  };
+  const Real eps = 1e-9;
+  Eigen::MatrixXd jacobian(18, 18);
+  for (int c = 0; c < 18; ++c) jacobian.col(c) = (step(c, eps) - step(c, -eps)) / (2 * eps);
+  Eigen::VectorXd moduli = Eigen::EigenSolver<Eigen::MatrixXd>(jacobian).eigenvalues().cwiseAbs();
+  std::sort(moduli.data(), moduli.data() + moduli.size());
+  return moduli;
+}
+
+TEST(XpbdStability, OneSubstepOnShearIsBackwardEulerAtAnyStep) {
+  const OneTet t = one_tet(Material{10e3, 0.45});
+  const Eigen::VectorXd w2 = squared_frequencies(t);
+  // Three rigid rotations about the pinned vertex (w = 0), five shear modes
+  // (equal for this tet), one volumetric.
+  EXPECT_LT(w2[2], 1e-6 * w2[3]);
+  EXPECT_NEAR(w2[7], w2[3], 1e-6 * w2[3]);
+  const Real shear = w2[5];
+  for (Real number : {0.1, 1.0, 10.0, 100.0}) {
+    const Real h = std::sqrt(number * kDensity * kElement * kElement / t.mu);
+    const Eigen::VectorXd moduli = substep_moduli(t, h);
+    const Real backward_euler = 1 / std::sqrt(1 + h * h * shear);
+    int matching = 0;
+    for (Real z : moduli) matching += std::abs(z - backward_euler) < 1e-6 ? 1 : 0;
+    std::printf(
+        "mu h^2/(rho l^2) = %5.1f: spectral radius %.9f, %d of 18 at backward Euler's %.6f\n",
+        number, moduli[17], matching, backward_euler);
+    EXPECT_LE(moduli[17], 1 + 1e-6) << "no mode grows";
+    EXPECT_EQ(matching, 10) << "five shear modes, two eigenvalues each";
+  }
 }
 
 }  // namespace
