@@ -22,6 +22,7 @@ struct XpbdSolver::Workspace {
   std::unique_ptr<tbb::task_arena> arena;
   PhaseBoard board;
   ContactTotals contacts;
+  std::vector<Real> tet_blocks;  // see project_tets
 };
 
 XpbdSolver::XpbdSolver(const SolverSettings& settings)
@@ -62,12 +63,13 @@ void report_reactions(const ContactTotals& totals, Real dt, std::vector<Collider
 
 // Macklin et al. 2019, Algorithm 1, with one iteration per substep.
 void run_substeps(const TissueModel& model, TissueState& state, Real dt, const StepInputs& inputs,
-                  const SolverSettings& settings, ContactTotals& contacts, Phases& phases) {
+                  const SolverSettings& settings, ContactTotals& contacts, Real* tet_blocks,
+                  Phases& phases) {
   const int n = substeps_of(settings);
   const Real h = dt / n;
   for (int s = 0; s < n; ++s) {
     predict(model, state, h, settings.gravity, phases);
-    project_tets(model, state, h, phases);
+    project_tets(model, state, h, s == 0, tet_blocks, phases);
     project_distances(model, state, h, phases);
     project_bending(model, state, h, phases);
     project_attachments(model, state, h, phases);
@@ -102,8 +104,9 @@ const StepOutputs& XpbdSolver::step(const TissueModel& model, TissueState& state
   Workspace& w = *work_;
   w.contacts.reset(model.particles(),
                    inputs.planes.size() + inputs.spheres.size() + inputs.capsules.size());
+  w.tet_blocks.resize(6 * model.tets.size());
   auto substeps = [&](Phases& phases) {
-    run_substeps(model, state, dt, inputs, settings_, w.contacts, phases);
+    run_substeps(model, state, dt, inputs, settings_, w.contacts, w.tet_blocks.data(), phases);
   };
   if (w.arena) {
     run_on_threads(*w.arena, w.board, w.threads, w.grain,

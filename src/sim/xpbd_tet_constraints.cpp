@@ -75,7 +75,7 @@ void invert_symmetric(const Real a[3][3], Real out[3][3]) {
 }
 
 TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real* inv_mass, Real* x,
-                           Real inv_h2) {
+                           Real inv_h2, bool first_substep, Real* blocks) {
   const auto& v = tets.vertices[t];
   Real* p[4];
   Real w[4];
@@ -109,8 +109,10 @@ TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real
 
   const Real a_d = tets.deviatoric_compliance[t] * inv_h2 / kDeviatoricScale;
   const Real a_h = tets.hydrostatic_compliance[t] * inv_h2;
-  Real a[3][3];  // A + aD I (pinned vertices have w = 0 and add nothing)
-  {
+  Real s[3][3];  // S = (A + aD I)^-1, cached for the step's later substeps
+  Real* cached = blocks + 6 * t;
+  if (first_substep) {
+    Real a[3][3];  // A + aD I (pinned vertices have w = 0 and add nothing)
     Real wg[4][3];
     for (int k = 0; k < 4; ++k) {
       for (int c = 0; c < 3; ++c) wg[k][c] = w[k] * g[k][c];
@@ -119,15 +121,27 @@ TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real
       for (int c = r; c < 3; ++c)
         a[r][c] = wg[0][r] * g[0][c] + wg[1][r] * g[1][c] + wg[2][r] * g[2][c] + wg[3][r] * g[3][c];
     }
+    a[0][0] += a_d;
+    a[1][1] += a_d;
+    a[2][2] += a_d;
+    a[1][0] = a[0][1];
+    a[2][0] = a[0][2];
+    a[2][1] = a[1][2];
+    invert_symmetric(a, s);
+    cached[0] = s[0][0];
+    cached[1] = s[1][1];
+    cached[2] = s[2][2];
+    cached[3] = s[0][1];
+    cached[4] = s[0][2];
+    cached[5] = s[1][2];
+  } else {
+    s[0][0] = cached[0];
+    s[1][1] = cached[1];
+    s[2][2] = cached[2];
+    s[0][1] = s[1][0] = cached[3];
+    s[0][2] = s[2][0] = cached[4];
+    s[1][2] = s[2][1] = cached[5];
   }
-  a[0][0] += a_d;
-  a[1][1] += a_d;
-  a[2][2] += a_d;
-  a[1][0] = a[0][1];
-  a[2][0] = a[0][2];
-  a[2][1] = a[1][2];
-  Real s[3][3];
-  invert_symmetric(a, s);
 
   // tr(G^T G A S) = |G|^2 - aD tr(G^T G S), G^T G and S symmetric.
   const Real q00 = dot3(cof[0], cof[0]), q11 = dot3(cof[1], cof[1]), q22 = dot3(cof[2], cof[2]);
@@ -155,27 +169,24 @@ TetMultipliers project_tet(const TetConstraints& tets, std::size_t t, const Real
       p[k][r] += w[k] * (pm[0][r] * g[k][0] + pm[1][r] * g[k][1] + pm[2][r] * g[k][2]);
   }
 
-  // The matrix multiplier is lambda_D = P - lambda_H G. Stored as its
-  // component along F / |F|, the direction of the paper's scalar C_D, so the
-  // value keeps that constraint's meaning (-sqrt(3) mu V h^2 at rest).
-  Real along = 0, f_sq = 0;
-  for (int c = 0; c < 3; ++c) {
-    for (int r = 0; r < 3; ++r) {
-      along += (pm[c][r] - lambda_h * cof[c][r]) * f[c][r];
-      f_sq += f[c][r] * f[c][r];
-    }
-  }
-  return {lambda_h, f_sq > 0 ? along / std::sqrt(f_sq) : 0.0};
+  // The matrix multiplier is lambda_D = P - lambda_H G. Stored as the scalar
+  // lambda_D : F* (rotation invariant; -3 mu V h^2 at rest), where the
+  // paper's scalar C_D had its multiplier; cof F : F = 3 det F.
+  Real p_dot_f = 0;
+  for (int c = 0; c < 3; ++c) p_dot_f += dot3(pm[c], f[c]);
+  return {lambda_h, p_dot_f - 3 * lambda_h * det_f};
 }
 
 }  // namespace
 
-void project_tets(const TissueModel& model, TissueState& state, Real h, Phases& phases) {
+void project_tets(const TissueModel& model, TissueState& state, Real h, bool first_substep,
+                  Real* blocks, Phases& phases) {
   const Real inv_h2 = 1.0 / (h * h);
   Real* x = coordinates(state.position);
   const Real* inv_mass = model.inv_mass.data();
   phases.per_colour(model.tets.colouring, [&](std::size_t t) {
-    const TetMultipliers dl = project_tet(model.tets, t, inv_mass, x, inv_h2);
+    const TetMultipliers dl =
+        project_tet(model.tets, t, inv_mass, x, inv_h2, first_substep, blocks);
     state.lambda_hydrostatic[t] = dl.hydrostatic;
     state.lambda_deviatoric[t] = dl.deviatoric;
   });
