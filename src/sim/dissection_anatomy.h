@@ -48,16 +48,20 @@ struct DuctSpec {
   Real end_compliance_m_per_N = 1e-6;
 };
 
-// Substeps per 10 ms step for this anatomy. Measured while building it: the
-// block-solved stable neo-Hookean tets are only conditionally stable in
-// time step. Left at rest with only rounding or a 0.1 mm random
-// perturbation to seed it, a 2 mm 60 kPa duct gained ~5 m/s
-// within 5 s at 20 substeps, a 3 mm 8 kPa duct ~9 m/s at 20, a 6 mm 20 kPa
-// organ ~3 m/s at 10; at 40 substeps this anatomy damps the perturbation.
-// Our reading (a hypothesis, not shown): XPBD's Gauss-Newton step drops the
-// deviatoric constraint's second derivative, which carries the shear
-// stiffness at rest, so shear is integrated explicitly and the step must
-// resolve the shear wave, mu h^2 / (rho l^2) small.
+// Substeps per 10 ms step for this anatomy. Chosen when the tets were only
+// conditionally stable in time step: left at rest with a 0.1 mm random
+// perturbation, a 3 mm 8 kPa duct gained ~9 m/s at 20 substeps and a 6 mm
+// 20 kPa organ ~3 m/s at 10; 40 damped it. XPBD's Gauss-Newton step dropped
+// the scalar deviatoric constraint's second derivative, which carried the
+// shear stiffness at rest (docs/sim.md, "Stability"). Since the deviatoric
+// term is projected as a linear constraint (xpbd_tet_constraints.cpp) the
+// anatomy at rest stays still at 5, 10 and 20 substeps too (0.1 mm
+// perturbation, no gravity, no damping: kinetic energy over the last 5 of
+// 10 s <= 5e-12 J, against 1e-3 J at 10 and 2e-4 J at 20 before),
+// and the dissection, duct-clip, tet-cut and grasp tests pass at 10 and 20.
+// Fewer substeps cost accuracy instead: the organ sags 2.50 mm at 40,
+// 2.80 mm at 20 and 3.56 mm at 10 (time-step bias, docs/sim.md, "Accuracy").
+// Lowering this is the task module's call; it is left at 40.
 inline constexpr int kDissectionSubsteps = 40;
 
 enum class Structure : std::uint8_t { organ, duct };
