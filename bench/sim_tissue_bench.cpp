@@ -10,7 +10,8 @@
 // algorithm (array of structs, Eigen expressions, the hydrostatic and
 // deviatoric constraints projected one after the other, tets in build order,
 // one thread) and reports `speedup` = our one-thread rate over its rate. (It
-// is also less accurate: see docs/sim.md on the coupled solve.)
+// uses the paper's scalar deviatoric constraint, so it is also less accurate
+// and, at this substep, unstable: see docs/sim.md, "Stability".)
 //
 // `cores_busy` is process CPU time over wall time: on a machine whose second
 // core is busy elsewhere, the two-thread rows show ~1.0 and no gain.
