@@ -5,6 +5,7 @@
 
 #include "modules/laparoscopy/pattern_cutting_planner.h"
 #include "modules/laparoscopy/peg_transfer_planner.h"
+#include "modules/laparoscopy/tissue_dissection_planner.h"
 
 namespace medvision {
 namespace {
@@ -33,10 +34,15 @@ Result<laparoscopy::PlannedTrace> plan_task(const PlanOptions& o) {
     style.log = o.verbose;
     return laparoscopy::plan_pattern_cutting(style);
   }
-  return make_error(
-      ErrorCode::invalid_input,
-      "no planner for '" + o.task +
-          "' (there are for laparoscopy/peg-transfer and laparoscopy/pattern-cutting)");
+  if (o.task == "laparoscopy/tissue-dissection") {
+    auto style = skilled ? laparoscopy::skilled_dissection() : laparoscopy::clumsy_dissection();
+    style.log = o.verbose;
+    return laparoscopy::plan_tissue_dissection(style);
+  }
+  return make_error(ErrorCode::invalid_input,
+                    "no planner for '" + o.task +
+                        "' (there are for laparoscopy/peg-transfer, laparoscopy/pattern-cutting "
+                        "and laparoscopy/tissue-dissection)");
 }
 
 int plan(const PlanOptions& o) {
@@ -63,7 +69,8 @@ void add_plan_command(CLI::App& app) {
   auto options = std::make_shared<PlanOptions>();
   auto* cmd = app.add_subcommand("plan", "Write the input trace of a scripted trainee for a task");
   cmd->add_option("task", options->task,
-                  "Task: laparoscopy/peg-transfer or laparoscopy/pattern-cutting")
+                  "Task: laparoscopy/peg-transfer, laparoscopy/pattern-cutting or "
+                  "laparoscopy/tissue-dissection")
       ->required();
   cmd->add_option("--style", options->style, "skilled or clumsy (default skilled)");
   cmd->add_option("-o,--output", options->output, "Trace file to write (JSON lines)")->required();

@@ -140,7 +140,8 @@ TEST_F(EmergencyLiveTest, ScenariosAreListedAndANewSessionMustNameOneThatExists)
   // Every scenario under content/scenarios, of every module.
   EXPECT_EQ(kinds, (std::set<std::string>{"emergency/acls-vf", "emergency/trauma-haemorrhage",
                                           "emergency/triage-start", "laparoscopy/peg-transfer",
-                                          "laparoscopy/pattern-cutting"}));
+                                          "laparoscopy/pattern-cutting",
+                                          "laparoscopy/tissue-dissection"}));
   for (const auto& s : listing.json()) {
     if (s["kind"] != "emergency/acls-vf") continue;
     // As declared in content/scenarios/emergency/acls-vf.yaml.

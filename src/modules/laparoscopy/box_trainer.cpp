@@ -115,4 +115,28 @@ BoxTrainer make_peg_transfer_trainer() {
   return t;
 }
 
+BoxTrainer make_tissue_box_trainer(double floor_y, const Vec3& target, const Vec3& look_at,
+                                   sim::InstrumentKind right) {
+  BoxTrainer t;
+  t.world.settings.substeps = 10;
+  t.floor_y = floor_y;
+  // Nothing rolls on this floor (the instruments are kinematic): its material does not matter.
+  sim::RigidBodyModel floor =
+      sim::make_fixed_body("box floor", {{sim::Plane{}, Transform{}}}, sim::RigidMaterial{});
+  floor.initial_pose = Transform{Vec3(0, floor_y, 0), Quat::Identity()};
+  t.floor_body = sim::add_body(t.world, std::move(floor));
+  t.ports = box_trainer_ports(target);
+  for (int side = 0; side < 2; ++side) {
+    const sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
+    sim::InstrumentSpec spec;
+    if (side == kRight) spec.kind = right;
+    t.tools[static_cast<std::size_t>(side)] =
+        sim::add_instrument(t.world, spec, tool_name(side), instrument_start_pose(port),
+                            static_cast<std::uint32_t>(side + 1));
+  }
+  t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
+  t.scope.look_at = look_at;
+  return t;
+}
+
 }  // namespace medvision::laparoscopy

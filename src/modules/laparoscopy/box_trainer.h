@@ -56,6 +56,13 @@ sim::InstrumentPose instrument_start_pose(const sim::TrocarPort& port);
 // The FLS peg-transfer set-up: the six objects on the left pegs.
 BoxTrainer make_peg_transfer_trainer();
 
+// A box trainer for a soft-tissue task: the box floor at `floor_y`, the ports
+// aimed at `target`, a grasper through the left port, an instrument of kind
+// `right` through the right one, and the laparoscope above the ports looking
+// at `look_at`. No rigid objects: the task brings its tissue.
+BoxTrainer make_tissue_box_trainer(double floor_y, const sim::Vec3& target,
+                                   const sim::Vec3& look_at, sim::InstrumentKind right);
+
 // The handle pose a hand should hold for the instrument to rest along its
 // port's axis at `depth_m` (the start pose, and what the planner inverts).
 sim::Vec3 handle_for_tip(const sim::TrocarPort& port, const sim::Vec3& tip);

@@ -13,6 +13,20 @@ std::optional<HandCommand> hand_command(const HandInput& hand) {
                      (hand.buttons & kButtonTrigger) != 0};
 }
 
+sim::CapsuleCollider moving_shaft(const sim::InstrumentPose& before, const sim::InstrumentPose& now,
+                                  double radius_m, double dt_s, double short_of_tip_m) {
+  const auto back = [](const sim::InstrumentPose& p, double by) {
+    return by == 0 ? p.tip : sim::Vec3(p.tip - by * (p.orientation * sim::Vec3::UnitZ()));
+  };
+  sim::CapsuleCollider c;
+  c.a = back(before, kShaftInside_m);
+  c.b = back(before, short_of_tip_m);
+  c.radius = radius_m;
+  c.velocity_a = (back(now, kShaftInside_m) - c.a) / dt_s;
+  c.velocity_b = (back(now, short_of_tip_m) - c.b) / dt_s;
+  return c;
+}
+
 BoxTrainerRun::BoxTrainerRun(std::shared_ptr<const BoxTrainer> trainer)
     : trainer_(std::move(trainer)), world_(sim::make_state(trainer_->world)), task_(*trainer_) {
   for (int t = 0; t < 2; ++t) {

@@ -14,6 +14,7 @@
 #include "modules/laparoscopy/box_trainer.h"
 #include "modules/laparoscopy/peg_transfer_task.h"
 #include "session/input.h"
+#include "sim/xpbd_colliders.h"
 
 namespace medvision::laparoscopy {
 
@@ -37,6 +38,18 @@ struct ToolSample {
   double force_N = 0;  // contact on the shaft plus what the jaws hold
   bool holding = false;
 };
+
+// The part of an instrument's shaft that soft tissue in the box can meet:
+// this far back from the jaws' hinge.
+inline constexpr double kShaftInside_m = 0.25;
+
+// That part of the shaft as a capsule moving over one physics step of
+// `dt_s`, from its place at the step's start (`before`) to where the hand
+// has put it (`now`), for the tissue solver's contacts. With `short_of_tip_m`
+// the capsule stops that far short of the hinge, leaving what the jaws hold
+// to the jaws.
+sim::CapsuleCollider moving_shaft(const sim::InstrumentPose& before, const sim::InstrumentPose& now,
+                                  double radius_m, double dt_s, double short_of_tip_m = 0);
 
 class BoxTrainerRun {
  public:

@@ -7,6 +7,7 @@
 #include "assess/kinematics.h"
 #include "assess/log_view.h"
 #include "modules/laparoscopy/pattern_cutting_metrics.h"
+#include "modules/laparoscopy/tissue_dissection_metrics.h"
 #include "modules/scenario_assessment.h"
 
 namespace medvision::laparoscopy {
@@ -42,9 +43,12 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
   };
   // MISTELS peg transfer: the penalty is the percentage of objects dropped
   // out of the field of view (Fraser et al. 2003); pattern cutting's is the
-  // area cut off the line.
+  // area cut off the line. Dissection is not an FLS task: no FLS score.
   double penalty = 0;
-  if (def.id == "pattern-cutting") {
+  const bool is_fls = def.id != "tissue-dissection";
+  if (def.id == "tissue-dissection") {
+    add_tissue_dissection_metrics(view, t0, m);
+  } else if (def.id == "pattern-cutting") {
     penalty = add_pattern_cutting_metrics(view, m);
   } else {
     const double drops = count("dropped", [](const auto*) { return true; });
@@ -56,10 +60,11 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
     m["objects_placed"] = {count("placed", [](const auto*) { return true; }), "count"};
     penalty = 100.0 * lost / 6.0;
   }
-  const assess::FlsTask task = fls_task(def.id);
-  const assess::FlsScore fls = assess::fls_score(task, time_s, penalty, completed);
-  m["fls_score"] = {fls.normalized, "points"};
-  m["fls_raw_score"] = {fls.raw, "points"};
+  if (is_fls) {
+    const assess::FlsScore fls = assess::fls_score(fls_task(def.id), time_s, penalty, completed);
+    m["fls_score"] = {fls.normalized, "points"};
+    m["fls_raw_score"] = {fls.raw, "points"};
+  }
 
   // Tip paths, and where the work had to go (grasps and releases) for economy of motion.
   std::array<std::vector<assess::PathSample>, 2> paths;
@@ -80,7 +85,10 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
         p.begin(), p.end(), t, [](const assess::PathSample& s, double x) { return s.t_s < x; });
     return it == p.end() ? p.back().tip : it->tip;
   };
-  for (const char* type : {"grasped", "released"}) {
+  // Where each task's work is: peg transfer's grasps and releases,
+  // dissection's grasp of the organ, its clips and its cut.
+  for (const char* type :
+       {"grasped", "released", "organ_grasped", "organ_released", "clip_applied", "duct_cut"}) {
     for (const auto* e : view.of_type(type)) {
       const int tool = e->payload.value("tool", "left") == "left" ? 0 : 1;
       if (!paths[static_cast<std::size_t>(tool)].empty())

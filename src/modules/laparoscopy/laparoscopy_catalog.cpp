@@ -39,6 +39,20 @@ sc::Catalog laparoscopy_catalog() {
       {"cut", {tool, sc::bool_param("strayed")}},
       {"circle_freed", {sc::number_param("deviation_pct", 0, 1e6, "%")}},
       {"piece_cut_off", {}},
+      // Tissue dissection (tissue_dissection_run.h).
+      {"dissection_ready", {}},
+      {"organ_grasped", {tool}},
+      {"organ_released", {tool}},
+      {"duct_exposed", {sc::number_param("exposure", 0, 1)}},
+      {"duct_covered", {sc::number_param("exposure", 0, 1)}},
+      {"clip_applied",
+       {tool, sc::number_param("clip", 1, 2), sc::number_param("along_duct", 0, 1)}},
+      {"clip_missed", {tool}},
+      {"duct_cut",
+       {tool, sc::number_param("along_duct", 0, 1), sc::bool_param("between_clips"),
+        sc::bool_param("divided")}},
+      {"cut_missed", {tool}},
+      {"tissue_damage", {sc::enum_param("cause", {"grasp_force", "stretch"})}},
   };
   c.signals = {
       count_signal("on_left", 6),
@@ -55,6 +69,17 @@ sc::Catalog laparoscopy_catalog() {
       [] {
         sc::SignalSpec s = count_signal("outside_band_mm2", 1e6);
         s.unit = "mm2";
+        return s;
+      }(),
+      count_signal("organ_held", 1),
+      count_signal("duct_exposed", 1),
+      count_signal("clips_applied", 2),
+      count_signal("duct_divided", 1),
+      count_signal("cut_between_clips", 1),
+      count_signal("damage_events", 1e6),
+      [] {
+        sc::SignalSpec s = count_signal("organ_force_N", 1e3);
+        s.unit = "N";
         return s;
       }(),
   };

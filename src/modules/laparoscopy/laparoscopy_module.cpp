@@ -6,6 +6,7 @@
 #include "modules/laparoscopy/box_trainer_module.h"
 #include "modules/laparoscopy/laparoscopy_catalog.h"
 #include "modules/laparoscopy/pattern_cutting_module.h"
+#include "modules/laparoscopy/tissue_dissection_module.h"
 #include "scenario/loader.h"
 #include "scenario/run.h"
 
@@ -67,15 +68,18 @@ Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(
         "the laparoscopy module needs a session tick rate that is a multiple of 100 Hz, got " +
         std::to_string(setup.tick_rate_hz));
   }
-  if (def->id != "peg-transfer" && def->id != "pattern-cutting") {
+  if (def->id != "peg-transfer" && def->id != "pattern-cutting" && def->id != "tissue-dissection") {
     return bad("laparoscopy scenario '" + def->id +
-               "' has no box-trainer set-up yet (peg-transfer and pattern-cutting have)");
+               "' has no box-trainer set-up (peg-transfer, pattern-cutting and "
+               "tissue-dissection have)");
   }
   auto run = sc::ScenarioRun::create(*def, sc::RunOptions{setup.tick_rate_hz, ""});
   if (!run.ok()) return run.error();
   std::unique_ptr<BoxTask> task;
   if (def->id == "pattern-cutting")
     task = make_pattern_cutting_task();
+  else if (def->id == "tissue-dissection")
+    task = make_tissue_dissection_task();
   else
     task = std::make_unique<PegTransfer>();
   return make_box_trainer_module(def, setup, std::move(*run), std::move(task));

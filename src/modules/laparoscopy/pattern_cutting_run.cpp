@@ -19,7 +19,6 @@ using sim::Vec3;
 namespace {
 
 constexpr double kGripRadius_m = 0.003;  // what the grasper's jaws close on around their line
-constexpr double kShaftInside_m = 0.25;  // the part of a shaft the gauze can meet
 // A cut that reaches this many band half-widths off the line has left it.
 constexpr double kStrayedBands = 2;
 constexpr double kLooseWithin_m =
@@ -61,12 +60,7 @@ PatternCuttingRun::PatternCuttingRun()
       gauze_(setup_->gauze),
       state_(sim::initial_state(gauze_)),
       solver_(std::make_unique<sim::XpbdSolver>(setup_->solver)) {
-  for (int t = 0; t < 2; ++t) {
-    const auto& p = box_.pose(t);
-    tip_before_[static_cast<std::size_t>(t)] = p.tip;
-    shaft_end_before_[static_cast<std::size_t>(t)] =
-        p.tip - kShaftInside_m * (p.orientation * Vec3::UnitZ());
-  }
+  for (int t = 0; t < 2; ++t) pose_before_[static_cast<std::size_t>(t)] = box_.pose(t);
   mesh_.id = kGauzeMeshId;
   mesh_.name = "gauze";
   mesh_.colour = {0.93f, 0.93f, 0.90f, 1.0f};
@@ -88,15 +82,8 @@ sim::StepInputs PatternCuttingRun::colliders() const {
   in.planes.push_back(floor);
   for (int t = 0; t < 2; ++t) {
     const auto i = static_cast<std::size_t>(t);
-    const auto& p = box_.pose(t);
-    sim::CapsuleCollider c;
-    c.a = shaft_end_before_[i];
-    c.b = tip_before_[i];
-    c.radius = setup_->box.tools[i].spec.shaft_radius_m;
-    const Vec3 end = p.tip - kShaftInside_m * (p.orientation * Vec3::UnitZ());
-    c.velocity_a = (end - c.a) / kPhysicsStep_s;
-    c.velocity_b = (p.tip - c.b) / kPhysicsStep_s;
-    in.capsules.push_back(c);
+    in.capsules.push_back(moving_shaft(pose_before_[i], box_.pose(t),
+                                       setup_->box.tools[i].spec.shaft_radius_m, kPhysicsStep_s));
   }
   return in;
 }
@@ -114,9 +101,7 @@ void PatternCuttingRun::step(std::vector<TaskEvent>& out) {
   for (int t = 0; t < 2; ++t) {
     const auto i = static_cast<std::size_t>(t);
     shaft_force_[i] = o.capsules[i].force_N;
-    const auto& p = box_.pose(t);
-    tip_before_[i] = p.tip;
-    shaft_end_before_[i] = p.tip - kShaftInside_m * (p.orientation * Vec3::UnitZ());
+    pose_before_[i] = box_.pose(t);
   }
   const Real h = kPhysicsStep_s / std::max(1, setup_->solver.substeps);
   grip_force_ = sim::grip_load(gauze_, state_, grip_, h);

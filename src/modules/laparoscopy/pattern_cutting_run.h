@@ -80,8 +80,7 @@ class PatternCuttingRun {
   sim::SheetGrip grip_;
   std::array<double, 2> closure_before_{0, 0};
   double scissors_widest_ = 0;  // the scissors' opening (1 - closure) since they last shut
-  std::array<sim::Vec3, 2> tip_before_;
-  std::array<sim::Vec3, 2> shaft_end_before_;
+  std::array<sim::InstrumentPose, 2> pose_before_;  // at the last step's start
   std::array<sim::Vec3, 2> shaft_force_{sim::Vec3::Zero(), sim::Vec3::Zero()};
   sim::Vec3 grip_force_ = sim::Vec3::Zero();
   std::vector<sim::Vec3> loose_pieces_;  // rest centroids of the pieces reported loose

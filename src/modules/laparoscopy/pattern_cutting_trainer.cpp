@@ -14,7 +14,6 @@ using sim::Vec3;
 namespace {
 
 constexpr Real kFloorY = 0.78;
-constexpr Real kPortHeight = 1.00;
 
 sim::TissueModel make_gauze(const GauzeSpec& g, const Vec3& centre) {
   sim::ClothSpec spec;
@@ -50,29 +49,10 @@ Eigen::Vector2d pattern_offset(const CirclePattern& pattern, const Vec3& rest) {
 
 PatternCuttingSetup make_pattern_cutting_setup() {
   PatternCuttingSetup s;
-  BoxTrainer& t = s.box;
-  t.world.settings.substeps = 10;
-  t.floor_y = kFloorY;
-  sim::RigidMaterial rubber;
-  sim::RigidBodyModel floor =
-      sim::make_fixed_body("box floor", {{sim::Plane{}, Transform{}}}, rubber);
-  floor.initial_pose = Transform{Vec3(0, kFloorY, 0), Quat::Identity()};
-  t.floor_body = sim::add_body(t.world, std::move(floor));
-
   const Vec3 centre(0, s.gauze_spec.height_m, -0.01);
-  const Vec3 target(0, centre.y() - 0.02, centre.z());
-  t.ports = box_trainer_ports(target);
-  for (int side = 0; side < 2; ++side) {
-    const sim::TrocarPort& port = t.ports[static_cast<std::size_t>(side)];
-    const sim::InstrumentPose start = instrument_start_pose(port);
-    sim::InstrumentSpec spec;
-    // Laparoscopic Metzenbaum scissors: curved 15-16 mm blades.
-    if (side == kRight) spec.kind = sim::InstrumentKind::scissors;
-    t.tools[static_cast<std::size_t>(side)] = sim::add_instrument(
-        t.world, spec, tool_name(side), start, static_cast<std::uint32_t>(side + 1));
-  }
-  t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
-  t.scope.look_at = Vec3(0, centre.y(), centre.z());
+  // Laparoscopic Metzenbaum scissors on the right: curved 15-16 mm blades.
+  s.box = make_tissue_box_trainer(kFloorY, Vec3(0, centre.y() - 0.02, centre.z()), centre,
+                                  sim::InstrumentKind::scissors);
 
   s.gauze = make_gauze(s.gauze_spec, centre);
   s.pattern.centre = centre;

@@ -17,7 +17,6 @@ using sim::Vec3;
 namespace {
 
 constexpr Real kBedHeight = 0.78;  // m: the box floor, where the anatomy's z = 0 lies
-constexpr Real kPortHeight = 1.00;
 
 json point(const Vec3& p) { return json::array({p.x(), p.y(), p.z()}); }
 
@@ -30,7 +29,7 @@ DissectionTrainer make_dissection_trainer() {
   sim::OrganSpec organ;
   organ.bed_fraction = 0.65;
   sim::DuctSpec duct;
-  duct.start.y() = -0.006;
+  duct.start.y() = -0.009;
   t.anatomy = sim::make_dissection_anatomy(organ, duct);
   // Anatomy x -> room x, y -> room -z (its bed away from the trainee), z -> room y.
   sim::Mat3 r;
@@ -45,17 +44,23 @@ DissectionTrainer make_dissection_trainer() {
   t.bed.planes.push_back(sim::PlaneCollider{
       Vec3(0, 0, t.anatomy.duct_start.z() - t.anatomy.duct_width_m / 2), Vec3::UnitZ()});
 
-  const Vec3 target(0, kBedHeight + 0.02, -0.01);
-  t.ports = box_trainer_ports(target);
-  t.scope.position = Vec3(0, kPortHeight + 0.02, 0.16);
-  t.scope.look_at = Vec3(0, kBedHeight, -0.01);
+  t.box = make_tissue_box_trainer(kBedHeight, Vec3(0, kBedHeight + 0.02, -0.01),
+                                  Vec3(0, kBedHeight, -0.01), sim::InstrumentKind::clip_applier);
   return t;
+}
+
+sim::InstrumentKind right_instrument(const DissectionTrainer& trainer,
+                                     const DissectionTally& tally) {
+  return static_cast<int>(tally.clips.size()) < trainer.clips_loaded
+             ? sim::InstrumentKind::clip_applier
+             : sim::InstrumentKind::scissors;
 }
 
 TissueDissectionRun::TissueDissectionRun(std::shared_ptr<const DissectionTrainer> trainer)
     : trainer_(std::move(trainer)),
       model_(trainer_->anatomy.model),
       tissue_(sim::initial_state(model_)),
+      box_(std::shared_ptr<const BoxTrainer>(trainer_, &trainer_->box)),
       solver_(std::make_shared<sim::XpbdSolver>(trainer_->solver)) {
   damage_.thresholds = trainer_->damage;
   organ_.resize(model_.particles());
@@ -64,12 +69,12 @@ TissueDissectionRun::TissueDissectionRun(std::shared_ptr<const DissectionTrainer
     duct_[i] = trainer_->anatomy.is_duct(static_cast<std::int32_t>(i));
     organ_[i] = !duct_[i];
   }
-  for (int t = 0; t < 2; ++t) {
-    const sim::TrocarPort& port = trainer_->ports[static_cast<std::size_t>(t)];
-    const Vec3 tip = port.fulcrum + 0.16 * port.inward;
-    poses_[static_cast<std::size_t>(t)] = sim::instrument_through_port(
-        port, handle_for_tip(port, tip), Quat::FromTwoVectors(Vec3::UnitZ(), port.inward));
+  organ_wall_.assign(model_.particles(), false);
+  for (const auto& t : model_.surface) {
+    for (const std::int32_t v : t)
+      organ_wall_[static_cast<std::size_t>(v)] = organ_[static_cast<std::size_t>(v)];
   }
+  for (int t = 0; t < 2; ++t) pose_before_[static_cast<std::size_t>(t)] = box_.pose(t);
 }
 
 Vec3 TissueDissectionRun::to_anatomy(const Vec3& room) const {
@@ -86,21 +91,35 @@ double TissueDissectionRun::along_duct(const Vec3& anatomy_point) const {
 }
 
 Transform TissueDissectionRun::jaws_in_anatomy(int tool) const {
-  const sim::InstrumentPose& p = poses_[static_cast<std::size_t>(tool)];
+  const sim::InstrumentPose& p = box_.pose(tool);
   Transform t;
   t.translation = to_anatomy(p.tip);
   t.rotation = (trainer_->anatomy_to_room.rotation.conjugate() * p.orientation).normalized();
   return t;
 }
 
-void TissueDissectionRun::command(int tool, const HandCommand& hand) {
-  hands_[static_cast<std::size_t>(tool)] = hand;
-  commanded_[static_cast<std::size_t>(tool)] = true;
+// The bed under the duct and both shafts, in the anatomy's frame. The shafts
+// stop a grasp's reach short of the jaws' hinge: what the jaws take is theirs.
+sim::StepInputs TissueDissectionRun::colliders() const {
+  sim::StepInputs in = trainer_->bed;
+  const Quat to_anatomy_rotation = trainer_->anatomy_to_room.rotation.conjugate();
+  for (int t = 0; t < 2; ++t) {
+    const auto i = static_cast<std::size_t>(t);
+    sim::CapsuleCollider c =
+        moving_shaft(pose_before_[i], box_.pose(t), trainer_->box.tools[i].spec.shaft_radius_m,
+                     kPhysicsStep_s, trainer_->grasp.radius_m);
+    c.a = to_anatomy(c.a);
+    c.b = to_anatomy(c.b);
+    c.velocity_a = to_anatomy_rotation * c.velocity_a;
+    c.velocity_b = to_anatomy_rotation * c.velocity_b;
+    in.capsules.push_back(c);
+  }
+  return in;
 }
 
 void TissueDissectionRun::drive_grasper(std::vector<TaskEvent>& out, double previous) {
-  const sim::InstrumentSpec& spec = trainer_->instrument;
-  const double closure = closure_[kLeft];
+  const sim::InstrumentSpec& spec = trainer_->box.tools[kLeft].spec;
+  const double closure = box_.tools()[kLeft].closure;
   const Transform jaws = jaws_in_anatomy(kLeft);
   if (!grasp_.holding() && previous < spec.grasp_closure && closure >= spec.grasp_closure) {
     grasp_ = sim::grasp_tissue(model_, tissue_, jaws, trainer_->grasp, organ_);
@@ -108,7 +127,7 @@ void TissueDissectionRun::drive_grasper(std::vector<TaskEvent>& out, double prev
       tally_.organ_held = true;
       out.push_back({"organ_grasped", json{{"tool", tool_name(kLeft)},
                                            {"particles", grasp_.particles.size()},
-                                           {"position", point(poses_[kLeft].tip)}}
+                                           {"position", point(box_.pose(kLeft).tip)}}
                                           .dump()});
     }
   } else if (grasp_.holding() && closure < spec.release_closure) {
@@ -120,19 +139,22 @@ void TissueDissectionRun::drive_grasper(std::vector<TaskEvent>& out, double prev
 }
 
 void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previous) {
-  const sim::InstrumentSpec& spec = trainer_->instrument;
-  if (!(previous < spec.grasp_closure && closure_[kRight] >= spec.grasp_closure)) return;
+  const sim::InstrumentSpec& spec = trainer_->box.tools[kRight].spec;
+  if (!(previous < spec.grasp_closure && box_.tools()[kRight].closure >= spec.grasp_closure))
+    return;
   const Transform jaws = jaws_in_anatomy(kRight);
-  const int loaded = trainer_->clips_loaded;
-  if (static_cast<int>(tally_.clips.size()) < loaded) {
+  if (right_instrument(*trainer_, tally_) == sim::InstrumentKind::clip_applier) {
     const auto clip = sim::apply_clip(model_, tissue_, jaws, trainer_->clip, duct_);
     if (!clip) {
-      out.push_back({"clip_missed", json{{"position", point(poses_[kRight].tip)}}.dump()});
+      out.push_back(
+          {"clip_missed",
+           json{{"tool", tool_name(kRight)}, {"position", point(box_.pose(kRight).tip)}}.dump()});
       return;
     }
     const double at = along_duct(clip->rest_centre);
     tally_.clips.push_back(at);
-    out.push_back({"clip_applied", json{{"clip", tally_.clips.size()},
+    out.push_back({"clip_applied", json{{"tool", tool_name(kRight)},
+                                        {"clip", tally_.clips.size()},
                                         {"along_duct", at},
                                         {"pairs", clip->pinched.size()},
                                         {"position", point(to_room(clip->world_centre))}}
@@ -149,7 +171,9 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
       sim::tet_pieces(model_, organ_).empty() ? 0 : sim::tet_pieces(model_, organ_)[0].size();
   const sim::TetCut cut = sim::cut_tets(model_, tissue_, blades);
   if (cut.tets_removed == 0) {
-    out.push_back({"cut_missed", json{{"position", point(poses_[kRight].tip)}}.dump()});
+    out.push_back(
+        {"cut_missed",
+         json{{"tool", tool_name(kRight)}, {"position", point(box_.pose(kRight).tip)}}.dump()});
     return;
   }
   ++topology_version_;
@@ -165,7 +189,8 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
     tally_.cut_between_clips = between;
   }
   tally_.duct_divided = tally_.duct_divided || divided;
-  out.push_back({"duct_cut", json{{"along_duct", at},
+  out.push_back({"duct_cut", json{{"tool", tool_name(kRight)},
+                                  {"along_duct", at},
                                   {"between_clips", between},
                                   {"divided", divided},
                                   {"organ_elements_cut", organ_tets_before - organ_tets_after},
@@ -174,20 +199,18 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
 }
 
 void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
-  const double jaw_step = kPhysicsStep_s / kJawTravel_s;
-  std::array<double, 2> previous = closure_;
+  std::vector<TaskEvent> rigid;  // the box has no rigid objects: nothing to report
+  box_.step(rigid);
+  drive_grasper(out, closure_before_[kLeft]);
+  drive_right(out, closure_before_[kRight]);
+  const sim::StepOutputs& o = solver_->step(model_, tissue_, kPhysicsStep_s, colliders());
+  const std::size_t shafts = trainer_->bed.capsules.size();
   for (int t = 0; t < 2; ++t) {
     const auto i = static_cast<std::size_t>(t);
-    if (commanded_[i]) {
-      poses_[i] = sim::instrument_through_port(trainer_->ports[i], hands_[i].position,
-                                               handle_from_grip(hands_[i].grip));
-    }
-    const double target = hands_[i].trigger ? 1.0 : 0.0;
-    closure_[i] += std::clamp(target - closure_[i], -jaw_step, jaw_step);
+    closure_before_[i] = box_.tools()[i].closure;
+    shaft_force_N_[i] = o.capsules[shafts + i].force_N.norm();
+    pose_before_[i] = box_.pose(t);
   }
-  drive_grasper(out, previous[kLeft]);
-  drive_right(out, previous[kRight]);
-  solver_->step(model_, tissue_, kPhysicsStep_s, trainer_->bed);
   after_step(out);
 }
 
@@ -197,9 +220,9 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
   const Vec3 force = sim::tissue_grasp_force(model_, tissue_, grasp_, h);
   tally_.organ_force_N = force.norm();
   tally_.max_organ_force_N = std::max(tally_.max_organ_force_N, tally_.organ_force_N);
-  const sim::StretchPeak stretch = sim::peak_edge_stretch(model_, tissue_, organ_);
+  const sim::StretchPeak stretch = sim::peak_edge_stretch(model_, tissue_, organ_wall_);
   for (const sim::DamageEvent& e :
-       damage_.check(tally_.organ_force_N, poses_[kLeft].tip, stretch)) {
+       damage_.check(tally_.organ_force_N, box_.pose(kLeft).tip, stretch)) {
     ++tally_.damage_events;
     const Vec3 where = e.cause == sim::DamageCause::stretch ? to_room(e.where) : e.where;
     out.push_back({"tissue_damage", json{{"cause", sim::to_string(e.cause)},
@@ -210,8 +233,11 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
   }
   if (steps_ % kExposureEvery == 0) {
     tally_.exposure =
-        sim::duct_exposure(trainer_->anatomy, tissue_, to_anatomy(trainer_->scope.position));
-    const bool now = tally_.exposure >= trainer_->exposed_fraction;
+        sim::duct_exposure(trainer_->anatomy, tissue_, to_anatomy(trainer_->box.scope.position));
+    // With some hysteresis: a duct in view stays "exposed" until clearly
+    // covered again, rather than flickering as its cut stumps settle.
+    const bool now = tally_.exposed ? tally_.exposure >= trainer_->covered_fraction
+                                    : tally_.exposure >= trainer_->exposed_fraction;
     if (now != tally_.exposed) {
       tally_.exposed = now;
       out.push_back(
@@ -221,14 +247,10 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
 }
 
 ToolSample TissueDissectionRun::sample(int tool) const {
-  const auto i = static_cast<std::size_t>(tool);
-  ToolSample s;
-  s.tip = poses_[i].tip;
-  s.shaft = poses_[i].orientation * Vec3::UnitZ();
-  s.depth_m = poses_[i].depth_m;
-  s.closure = closure_[i];
+  ToolSample s = box_.sample(tool);  // the shaft against the (empty) rigid box
   s.holding = tool == kLeft && grasp_.holding();
-  s.force_N = tool == kLeft ? tally_.organ_force_N : 0.0;
+  s.force_N =
+      shaft_force_N_[static_cast<std::size_t>(tool)] + (tool == kLeft ? tally_.organ_force_N : 0.0);
   return s;
 }
 
@@ -273,7 +295,7 @@ std::vector<SceneMesh> TissueDissectionRun::surface_meshes(std::uint32_t first_i
 std::uint64_t TissueDissectionRun::state_hash() const {
   Fnv1a h;
   h.add(sim::state_hash(tissue_));
-  for (double c : closure_) h.add(c);
+  h.add(box_.state_hash());
   h.add(model_.tets.size());
   h.add(model_.attachments.size());
   h.add(model_.distances.size());

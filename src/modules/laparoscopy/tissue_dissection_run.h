@@ -13,8 +13,13 @@
 // up, the duct along +X); `anatomy_to_room` places it in the box (room
 // coordinates, y up, trainee at +z), its bed away from the trainee and the
 // duct under its belly, so the laparoscope above the ports sees the organ
-// and, once its front is lifted and folded back, the duct. Instruments do not collide with the
-// tissue (only the jaws act on it); that is left to do.
+// and, once its front is lifted and folded back, the duct.
+//
+// The instruments are those of the box trainer (BoxTrainerRun: driven
+// through their ports, drawn as the scene's shafts and jaws). Their shafts
+// push the tissue (moving capsules in the solver, with friction); their jaws
+// act on it as the task says: the grasper holds, the clip applier clips, the
+// scissors cut.
 //
 // One `step` is one 10 ms physics step with 2 * kDissectionSubsteps = 80
 // substeps: at 40 the duct stumps left by a cut between two clips kept
@@ -42,9 +47,8 @@
 namespace medvision::laparoscopy {
 
 struct DissectionTrainer {
-  std::array<sim::TrocarPort, 2> ports;
-  sim::InstrumentSpec instrument;  // jaw length and opening, both tools
-  Laparoscope scope;
+  // Floor, ports, the left grasper, the right clip applier, the laparoscope.
+  BoxTrainer box;
   sim::DissectionAnatomy anatomy;
   sim::Transform anatomy_to_room;
   sim::SolverSettings solver;
@@ -54,6 +58,7 @@ struct DissectionTrainer {
   sim::DamageThresholds damage;
   int clips_loaded = 2;
   double exposed_fraction = 0.8;  // of the duct's middle seen by the scope: "exposed"
+  double covered_fraction = 0.5;  // ... and, once exposed, "covered" again below this
 };
 
 DissectionTrainer make_dissection_trainer();
@@ -67,23 +72,29 @@ struct DissectionTally {
   bool cut_between_clips = false;
   bool duct_divided = false;  // in two pieces
   int damage_events = 0;
-  double organ_force_N = 0;  // now
+  double organ_force_N = 0;  // what the grasper holds the organ with, now
   double max_organ_force_N = 0;
 };
+
+// What the right hand holds: the clip applier until its clips are placed,
+// then the scissors (the exchange through the port is not simulated).
+sim::InstrumentKind right_instrument(const DissectionTrainer& trainer,
+                                     const DissectionTally& tally);
 
 class TissueDissectionRun {
  public:
   explicit TissueDissectionRun(std::shared_ptr<const DissectionTrainer> trainer);
 
-  void command(int tool, const HandCommand& hand);  // takes effect at the next step
+  void command(int tool, const HandCommand& hand) { box_.command(tool, hand); }
   void step(std::vector<TaskEvent>& out);
 
   ToolSample sample(int tool) const;
   const DissectionTrainer& trainer() const { return *trainer_; }
+  const BoxTrainerRun& box() const { return box_; }
   const sim::TissueModel& tissue_model() const { return model_; }
   const sim::TissueState& tissue() const { return tissue_; }
   const DissectionTally& tally() const { return tally_; }
-  const sim::InstrumentPose& pose(int tool) const { return poses_[static_cast<std::size_t>(tool)]; }
+  const sim::InstrumentPose& pose(int tool) const { return box_.pose(tool); }
   // A room point in the anatomy's frame, and back.
   sim::Vec3 to_anatomy(const sim::Vec3& room) const;
   sim::Vec3 to_room(const sim::Vec3& anatomy) const;
@@ -97,11 +108,11 @@ class TissueDissectionRun {
   std::vector<SceneMesh> surface_meshes(std::uint32_t first_id) const;
   static constexpr double kMeshMargin_m = 0.08;
 
-  static constexpr double kJawTravel_s = 0.15;
   static constexpr int kExposureEvery = 10;  // steps between exposure checks
 
  private:
   sim::Transform jaws_in_anatomy(int tool) const;
+  sim::StepInputs colliders() const;
   void drive_grasper(std::vector<TaskEvent>& out, double previous_closure);
   void drive_right(std::vector<TaskEvent>& out, double previous_closure);
   void after_step(std::vector<TaskEvent>& out);
@@ -110,12 +121,13 @@ class TissueDissectionRun {
   std::shared_ptr<const DissectionTrainer> trainer_;
   sim::TissueModel model_;  // grasps, clips and cuts edit it
   sim::TissueState tissue_;
+  BoxTrainerRun box_;
   std::shared_ptr<sim::XpbdSolver> solver_;  // stateless between steps apart from scratch
   std::vector<bool> organ_, duct_;
-  std::array<sim::InstrumentPose, 2> poses_{};
-  std::array<HandCommand, 2> hands_{};
-  std::array<bool, 2> commanded_{false, false};
-  std::array<double, 2> closure_{0, 0};
+  std::vector<bool> organ_wall_;                    // the organ's surface particles at rest
+  std::array<sim::InstrumentPose, 2> pose_before_;  // at the last step's start
+  std::array<double, 2> closure_before_{0, 0};
+  std::array<double, 2> shaft_force_N_{0, 0};
   sim::TissueGrasp grasp_;
   sim::DamageMonitor damage_;
   DissectionTally tally_;

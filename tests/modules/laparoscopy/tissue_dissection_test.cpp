@@ -40,7 +40,7 @@ struct Script {
   void move(int tool, const Vec3& from, const Vec3& to, const Vec3& closing, bool trigger,
             double seconds) {
     const int n = static_cast<int>(seconds / kPhysicsStep_s);
-    const auto& port = trainer->ports[static_cast<std::size_t>(tool)];
+    const auto& port = trainer->box.ports[static_cast<std::size_t>(tool)];
     for (int i = 1; i <= n; ++i) {
       run.command(tool, hand_for(port, from + (to - from) * i / n, closing, trigger));
       run.step(events);
@@ -103,7 +103,7 @@ TEST(TissueDissection, RetractClipTwiceAndCutBetween) {
   // Right: two clips across the duct, a third of the way in from each end.
   for (double f : {0.35, 0.65}) {
     const Vec3 at = s.duct_point(f);
-    const Vec3 shaft = (at - s.trainer->ports[kRight].fulcrum).normalized();
+    const Vec3 shaft = (at - s.trainer->box.ports[kRight].fulcrum).normalized();
     const Vec3 hinge = at - 0.0045 * shaft;
     const Vec3 closing = shaft.cross(Vec3(1, 0, 0));
     s.move(kRight, s.run.pose(kRight).tip, hinge, closing, false, 1.0);
@@ -115,7 +115,7 @@ TEST(TissueDissection, RetractClipTwiceAndCutBetween) {
   // Then scissors, between them.
   {
     const Vec3 at = s.duct_point(0.5);
-    const Vec3 shaft = (at - s.trainer->ports[kRight].fulcrum).normalized();
+    const Vec3 shaft = (at - s.trainer->box.ports[kRight].fulcrum).normalized();
     const Vec3 hinge = at - 0.008 * shaft;  // the duct mid-blade
     const Vec3 opening = shaft.cross(Vec3(1, 0, 0));
     s.move(kRight, s.run.pose(kRight).tip, hinge, opening, false, 1.0);
@@ -160,7 +160,7 @@ TEST(TissueDissection, YankingTheOrganAndCuttingOutsideTheClipsAreReported) {
   // Clips close together near one end, then a cut beyond them.
   for (double f : {0.30, 0.40}) {
     const Vec3 at = s.duct_point(f);
-    const Vec3 shaft = (at - s.trainer->ports[kRight].fulcrum).normalized();
+    const Vec3 shaft = (at - s.trainer->box.ports[kRight].fulcrum).normalized();
     const Vec3 hinge = at - 0.0045 * shaft;
     const Vec3 closing = shaft.cross(Vec3(1, 0, 0));
     s.move(kRight, s.run.pose(kRight).tip, hinge, closing, false, 0.5);
@@ -169,7 +169,7 @@ TEST(TissueDissection, YankingTheOrganAndCuttingOutsideTheClipsAreReported) {
   }
   ASSERT_EQ(s.count("clip_applied"), 2);
   const Vec3 at = s.duct_point(0.7);
-  const Vec3 shaft = (at - s.trainer->ports[kRight].fulcrum).normalized();
+  const Vec3 shaft = (at - s.trainer->box.ports[kRight].fulcrum).normalized();
   const Vec3 hinge = at - 0.008 * shaft;
   const Vec3 opening = shaft.cross(Vec3(1, 0, 0));
   s.move(kRight, s.run.pose(kRight).tip, hinge, opening, false, 0.5);
