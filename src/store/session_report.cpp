@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "store/duct_plot_svg.h"
 #include "store/pattern_cut_svg.h"
 
 namespace medvision {
@@ -200,12 +201,14 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
   std::vector<std::pair<double, std::string>> task_markers;
   std::vector<std::pair<double, double>> placed, dropped;
   PatternCutPlot cut_plot;
+  DuctPlot duct_plot;
   for (const Event& e : log) {
     const double t = static_cast<double>(e.tick) / info.tick_rate_hz;
     json p = json::parse(e.payload, nullptr, false);
     if (!p.is_object()) p = json::object();
     if (e.type == "assessment") assessment = p;
     cut_plot.add(e.type, p);
+    duct_plot.add(e.type, p);
     if (e.type == "scenario_loaded" && p.contains("title") && p["title"].is_string())
       scenario_title = p["title"];
     if (e.type == "vitals") vitals.emplace_back(t, p);
@@ -335,6 +338,7 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
     h << "<h2>Instruments</h2>";
     h << paths_svg(tips, placed, dropped);
     if (!cut_plot.empty()) h << cut_plot.svg();
+    if (!duct_plot.empty()) h << duct_plot.svg();
     h << vitals_svg(tool_series, task_markers,
                     {{"left_speed_mm_s", "left mm/s", "#1565c0"},
                      {"right_speed_mm_s", "right mm/s", "#ef6c00"}},

@@ -134,7 +134,12 @@ TEST(TissueDissection, RetractClipTwiceAndCutBetween) {
   // One of the 30 cubes is gone: two closed prisms of 29 cubes in all, four
   // sides of two triangles per cube and two ends of two triangles each.
   EXPECT_EQ(meshes[1].triangles.size() / 3, 4u * 2 * 29 + 2 * 2 * 2);
-  // The two stumps come to rest, held by their ends and clips.
+  // The scissors come out; the two stumps come to rest, held by their ends and clips.
+  {
+    const Vec3 tip = s.run.pose(kRight).tip;
+    const Vec3 back = tip - 0.03 * (tip - s.trainer->box.ports[kRight].fulcrum).normalized();
+    s.move(kRight, tip, back, Vec3(1, 0, 0), false, 0.5);
+  }
   s.steps(200);
   EXPECT_LT(s.duct_speed(), 1e-3);
   for (const auto& e : s.events) std::printf("%s %s\n", e.type.c_str(), e.payload_json.c_str());
