@@ -42,7 +42,7 @@ HapticTick HapticLoop::tick() {
   // The coupling pulls the proxy towards the device; the tissue pushes it out.
   const Vec3 coupling = settings_.stiffness_N_per_m * (device - proxy_) +
                         damping_ * (device_velocity - proxy_velocity_);
-  Vec3 force_on_proxy = coupling;
+  Vec3 force_on_proxy = coupling + contact.load_N;
   const bool soft = contact.active && contact.stiffness_N_per_m > 0;
   if (soft) {
     const double depth = (contact.point - proxy_).dot(contact.normal);
@@ -77,6 +77,7 @@ HapticTick HapticLoop::tick() {
   {
     std::lock_guard lock(exchange_mu_);
     published_proxy_ = proxy_;
+    published_sample_ = sample;
   }
   out.device = device;
   out.proxy = proxy_;
@@ -89,6 +90,11 @@ Vec3 HapticLoop::exchange(const ContactModel& contact) {
   std::lock_guard lock(exchange_mu_);
   contact_ = contact;
   return published_proxy_;
+}
+
+DeviceSample HapticLoop::last_sample() const {
+  std::lock_guard lock(exchange_mu_);
+  return published_sample_;
 }
 
 void HapticLoop::start() {

@@ -73,6 +73,11 @@ struct ContactModel {
   Vec3 normal = Vec3::UnitY();  // out of the tissue
   double stiffness_N_per_m =
       0;  // the tissue's local stiffness; 0 means rigid (proxy simply kept out)
+  // What the instrument carries between solver steps: the pull of tissue
+  // its jaws hold (and any push the solver measured on its shaft), applied
+  // to the proxy as it is. At rest the hand then feels exactly that force
+  // through the coupling spring, displaced by load / stiffness.
+  Vec3 load_N = Vec3::Zero();
 };
 
 struct HapticTick {
@@ -94,6 +99,8 @@ class HapticLoop {
   // The solver's side, at its own rate: hands over the latest contact model
   // and returns the proxy position to drive the instrument with.
   Vec3 exchange(const ContactModel& contact);
+  // The device's last reading (its buttons and grip, for the solver's side).
+  DeviceSample last_sample() const;
 
   // Runs tick() on its own thread at settings.rate_hz until stop().
   void start();
@@ -114,9 +121,10 @@ class HapticLoop {
   Vec3 last_device_;
   bool have_device_ = false;
 
-  std::mutex exchange_mu_;
+  mutable std::mutex exchange_mu_;
   ContactModel contact_;
   Vec3 published_proxy_;
+  DeviceSample published_sample_;
 
   std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> ticks_{0};

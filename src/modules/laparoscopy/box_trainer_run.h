@@ -37,6 +37,9 @@ struct ToolSample {
   double closure = 0;
   double force_N = 0;  // contact on the shaft plus what the jaws hold
   bool holding = false;
+  // The same as a vector where the task knows it (soft tissue: the tissue's
+  // push on the shaft plus its pull on the jaws, room frame); zero otherwise.
+  sim::Vec3 load_N = sim::Vec3::Zero();
 };
 
 // The part of an instrument's shaft that soft tissue in the box can meet:

@@ -208,7 +208,7 @@ void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
   for (int t = 0; t < 2; ++t) {
     const auto i = static_cast<std::size_t>(t);
     closure_before_[i] = box_.tools()[i].closure;
-    shaft_force_N_[i] = o.capsules[shafts + i].force_N.norm();
+    shaft_force_[i] = trainer_->anatomy_to_room.rotation * o.capsules[shafts + i].force_N;
     pose_before_[i] = box_.pose(t);
   }
   after_step(out);
@@ -218,6 +218,7 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
   ++steps_;
   const Real h = kPhysicsStep_s / trainer_->solver.substeps;
   const Vec3 force = sim::tissue_grasp_force(model_, tissue_, grasp_, h);
+  grasp_pull_ = -(trainer_->anatomy_to_room.rotation * force);  // the tissue pulls back
   tally_.organ_force_N = force.norm();
   tally_.max_organ_force_N = std::max(tally_.max_organ_force_N, tally_.organ_force_N);
   const sim::StretchPeak stretch = sim::peak_edge_stretch(model_, tissue_, organ_wall_);
@@ -249,8 +250,9 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
 ToolSample TissueDissectionRun::sample(int tool) const {
   ToolSample s = box_.sample(tool);  // the shaft against the (empty) rigid box
   s.holding = tool == kLeft && grasp_.holding();
-  s.force_N =
-      shaft_force_N_[static_cast<std::size_t>(tool)] + (tool == kLeft ? tally_.organ_force_N : 0.0);
+  const Vec3 shaft = shaft_force_[static_cast<std::size_t>(tool)];
+  s.force_N = shaft.norm() + (tool == kLeft ? tally_.organ_force_N : 0.0);
+  s.load_N = shaft + (tool == kLeft ? grasp_pull_ : Vec3::Zero());
   return s;
 }
 

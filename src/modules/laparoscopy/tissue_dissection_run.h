@@ -127,7 +127,8 @@ class TissueDissectionRun {
   std::vector<bool> organ_wall_;                    // the organ's surface particles at rest
   std::array<sim::InstrumentPose, 2> pose_before_;  // at the last step's start
   std::array<double, 2> closure_before_{0, 0};
-  std::array<double, 2> shaft_force_N_{0, 0};
+  std::array<sim::Vec3, 2> shaft_force_{sim::Vec3::Zero(), sim::Vec3::Zero()};  // room frame
+  sim::Vec3 grasp_pull_ = sim::Vec3::Zero();  // the organ's pull on the grasper, room frame
   sim::TissueGrasp grasp_;
   sim::DamageMonitor damage_;
   DissectionTally tally_;
