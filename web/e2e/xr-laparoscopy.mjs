@@ -11,6 +11,7 @@ import { decodePng, luminanceStats } from './pixels.mjs';
 
 export const xrLaparoscopyCases = [
   ['laparoscopy in the headset: the OR monitor shows the scope image and the controllers drive the instruments', laparoscopyInTheHeadset],
+  ['dissection in the headset: the organ and duct arrive as meshes, and the left controller grasps and lifts the organ', dissectionInTheHeadset],
 ];
 
 // docs/laparoscopy.md: the ports, the shafts' length, and where the
@@ -136,9 +137,9 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
   }
 }
 
-/** The handle position that rests an instrument START_DEPTH_M into its port, aimed at the board's centre. */
-function restingHandle(port) {
-  const d = AIM.map((v, k) => v - port[k]);
+/** The handle position that rests an instrument START_DEPTH_M into its port, aimed at `aim`. */
+function restingHandle(port, aim = AIM) {
+  const d = aim.map((v, k) => v - port[k]);
   const n = Math.hypot(...d);
   return port.map((v, k) => v - ((SHAFT_M - START_DEPTH_M) * d[k]) / n);
 }
@@ -148,6 +149,94 @@ function handleFor(port, tip) {
   const d = tip.map((v, k) => v - port[k]);
   const depth = Math.hypot(...d);
   return port.map((v, k) => v - ((SHAFT_M - depth) * d[k]) / depth);
+}
+
+// docs/laparoscopy.md, tissue dissection: the ports aim at (0, 0.80, -0.01);
+// the organ's front flank, where the scripted trainee bites, is at
+// (0, 0.798, 0.008) in the room, and the grasper takes it with the middle of
+// its 16 mm jaws.
+const DISSECTION_AIM = [0, 0.8, -0.01];
+const FLANK = [0, 0.798, 0.008];
+const JAW_REACH_M = 0.008;
+const LIFT = [0, 0.02, -0.006];
+
+async function dissectionInTheHeadset({ server, browser, harness }) {
+  const { log, sleep, pollUntil, loggedInPage } = harness;
+  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: headsetInitScripts(-10) });
+  try {
+    const created = await page.request.post(`${server.base}/api/sessions`, {
+      data: { title: `e2e dissection ${Date.now()}`, kind: 'laparoscopy/tissue-dissection' },
+    });
+    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
+    const sessionId = (await created.json()).id;
+    log('dissection: session', sessionId);
+    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
+    await pollUntil(15_000, 'the keyframe brought the laparoscope and the organ and duct meshes', async () =>
+      page.evaluate(() => window.__medvision?.connected === true && window.__medvision.laparoscopy?.camera === 'laparoscope' && window.__medvision.meshes?.count === 2),
+    );
+    await page.click('#enter-vr');
+    await pollUntil(10_000, 'presenting, with scope images rendered', async () =>
+      page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.laparoscopy.frames > 10),
+    );
+    const place = (hand, [x, y, z]) => page.evaluate(([h, a, b, c]) => window.__headset.controllers[h].position.set(a, b, c), [hand, x, y, z]);
+    const probeAt = { left: [-0.2, 1.1, 0.3], right: [0.2, 1.1, 0.3] };
+    await place('left', probeAt.left);
+    await place('right', probeAt.right);
+    const first = await settledInput(page, server, sessionId, pollUntil);
+    const offset = {
+      left: [0, 1, 2].map((k) => first.left[k] - probeAt.left[k]),
+      right: [0, 1, 2].map((k) => first.right[k] - probeAt.right[k]),
+    };
+    const holdHandle = (hand, world) => place(hand, [0, 1, 2].map((k) => world[k] - offset[hand][k]));
+    await holdHandle('left', restingHandle(PORTS.left, DISSECTION_AIM));
+    await holdHandle('right', restingHandle(PORTS.right, DISSECTION_AIM));
+    await settledInput(page, server, sessionId, pollUntil);
+    const before = await scopeImage(page);
+    const meshesBefore = await page.evaluate(() => ({ ...window.__medvision.meshes }));
+
+    // The jaws' middle on the flank: the hinge 8 mm short of it along the shaft.
+    const d = FLANK.map((v, k) => v - PORTS.left[k]);
+    const n = Math.hypot(...d);
+    const hinge = FLANK.map((v, k) => v - (JAW_REACH_M * d[k]) / n);
+    const start = await lastTip(page, server, sessionId, 'left');
+    const steps = 12;
+    for (let i = 1; i <= steps; i++) {
+      await holdHandle('left', handleFor(PORTS.left, start.map((v, k) => v + ((hinge[k] - v) * i) / steps)));
+      await sleep(60);
+    }
+    await settledInput(page, server, sessionId, pollUntil);
+    await settledSample(page, server, sessionId, pollUntil);
+    await page.evaluate(() => window.__headset.controllers.left.updateButtonValue('trigger', 1));
+    await pollUntil(15_000, 'the server logged organ_grasped', async () =>
+      (await sessionEvents(page, server, sessionId)).some((e) => e.type === 'organ_grasped'),
+    200);
+    for (let i = 1; i <= steps; i++) {
+      await holdHandle('left', handleFor(PORTS.left, hinge.map((v, k) => v + (LIFT[k] * i) / steps)));
+      await sleep(60);
+    }
+    await settledInput(page, server, sessionId, pollUntil);
+    await settledSample(page, server, sessionId, pollUntil);
+    await sleep(1000);
+    const sample = await lastSample(page, server, sessionId);
+    const meshes = await page.evaluate(() => ({ ...window.__medvision.meshes }));
+    const contact = await page.evaluate(() => ({ ...window.__medvision.contact }));
+    const after = await scopeImage(page);
+    writeFileSync(join(harness.resultsDir, 'xr-dissection-lifted.png'), await eyes(page));
+    const change = before.cells.filter((v, i) => Math.abs(v - after.cells[i]) > CELL_CHANGE).length;
+    log(`dissection: left holding ${sample.left.holding}, ${sample.left.force_N} N; ${meshes.verticesApplied - meshesBefore.verticesApplied} mesh vertices applied while lifting; last left hand force ${contact.leftN.toFixed(2)} N; ${change} of 768 monitor cells changed`);
+    if (!sample.left.holding) throw new Error('the grasper let go of the organ');
+    // The organ's weight alone is about 0.4 N; lifted, it pulls harder.
+    if (!(sample.left.force_N > 0.3)) throw new Error(`the lifted organ pulled on the grasper with only ${sample.left.force_N} N`);
+    if (!(meshes.verticesApplied > meshesBefore.verticesApplied)) throw new Error('no organ vertices reached the client while it was lifted');
+    if (!(contact.leftN > 0.3)) throw new Error(`the participant's left hand force is ${contact.leftN} N`);
+    if (change < MIN_IMAGE_CHANGE) throw new Error(`the monitor's image did not change when the organ was lifted (${change} cells)`);
+    if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
+  } catch (error) {
+    await page.screenshot({ path: join(harness.resultsDir, 'xr-dissection-failure.png'), timeout: 5000 }).catch(() => {});
+    throw error;
+  } finally {
+    await context.close().catch(() => {});
+  }
 }
 
 const eyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_000 });

@@ -46,6 +46,11 @@ DissectionTrainer make_dissection_trainer() {
 
   t.box = make_tissue_box_trainer(kBedHeight, Vec3(0, kBedHeight + 0.02, -0.01),
                                   Vec3(0, kBedHeight, -0.01), sim::InstrumentKind::clip_applier);
+  // The laparoscope closer than the box trainer's, about 13 cm from the
+  // organ, as a scope is brought in for dissection: the organ fills about
+  // half the image's width.
+  t.box.scope.position = Vec3(0, 0.90, 0.07);
+  t.box.scope.look_at = Vec3(0, kBedHeight + 0.015, -0.01);
   return t;
 }
 
