@@ -52,8 +52,9 @@ Scene make_scene(int n) {
   return s;
 }
 
-SolverSettings settings(int threads) {
+SolverSettings settings(int threads, TetProjection projection = TetProjection::green_strain) {
   SolverSettings st;
+  st.tet_projection = projection;
   st.substeps = kSubsteps;
   st.damping_per_s = 5;
   st.threads = threads;
@@ -84,7 +85,8 @@ double process_cpu_seconds() {
 
 void BM_TissueSubsteps(benchmark::State& bench) {
   Scene s = make_scene(static_cast<int>(bench.range(0)));
-  XpbdSolver solver(settings(static_cast<int>(bench.range(1))));
+  XpbdSolver solver(settings(static_cast<int>(bench.range(1)),
+                             static_cast<TetProjection>(bench.range(2))));
   for (int i = 0; i < 5; ++i) solver.step(s.model, s.state, kDt, s.inputs);  // settle into contact
   const double cpu_start = process_cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
@@ -110,14 +112,19 @@ void BM_TissueSubsteps(benchmark::State& bench) {
   bench.counters["max_speed_m_per_s"] = fastest;
   bench.counters["simulated_s"] = s.state.time_s;
 }
+// projection 0: green_strain (the default), 1: linear_f (see xpbd_solver.h).
 BENCHMARK(BM_TissueSubsteps)
-    ->ArgNames({"n", "threads"})
-    ->Args({5, 1})
-    ->Args({5, 2})
-    ->Args({10, 1})
-    ->Args({10, 2})
-    ->Args({17, 1})
-    ->Args({17, 2})
+    ->ArgNames({"n", "threads", "projection"})
+    ->Args({5, 1, 0})
+    ->Args({5, 2, 0})
+    ->Args({10, 1, 0})
+    ->Args({10, 2, 0})
+    ->Args({17, 1, 0})
+    ->Args({17, 2, 0})
+    ->Args({5, 1, 1})
+    ->Args({10, 1, 1})
+    ->Args({10, 2, 1})
+    ->Args({17, 1, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

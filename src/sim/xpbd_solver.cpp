@@ -69,7 +69,7 @@ void run_substeps(const TissueModel& model, TissueState& state, Real dt, const S
   const Real h = dt / n;
   for (int s = 0; s < n; ++s) {
     predict(model, state, h, settings.gravity, phases);
-    project_tets(model, state, h, s == 0, tet_blocks, phases);
+    project_tets(model, state, h, settings.tet_projection, s == 0, tet_blocks, phases);
     project_distances(model, state, h, phases);
     project_bending(model, state, h, phases);
     project_attachments(model, state, h, phases);

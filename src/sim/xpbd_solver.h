@@ -9,6 +9,7 @@
 // for bit, whatever `threads` is (constraints of one colour touch disjoint
 // particles, and every reduction runs over fixed chunks in a fixed order).
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -18,12 +19,26 @@
 
 namespace medvision::sim {
 
+// How the deviatoric part of the stable neo-Hookean tets is projected (same
+// energy and forces either way; see xpbd_tet_constraints.cpp and
+// docs/sim.md, "Stability"). Both are stable at rest for any substep.
+enum class TetProjection : std::uint8_t {
+  // Six components of the linearised Green strain: rotation invariant, so a
+  // stressed tet's step carries no torque. A 7x7 solve per tet.
+  green_strain,
+  // Nine components of F: a 3x3 solve cached per step, about twice as fast,
+  // but a stressed tet's step carries a small torque (free bodies spin
+  // slowly; clipped or pinched structures ring longer).
+  linear_f,
+};
+
 struct SolverSettings {
   int substeps = 10;               // per step; with dt = 10 ms, the 1 kHz physics rate
   Vec3 gravity{0, 0, -9.81};       // m/s^2
   Real damping_per_s = 0;          // mass-proportional velocity damping: dv/dt = -c v
   int threads = 1;                 // threads sharing each step (1: no TBB at all)
   int constraints_per_task = 128;  // chunk of a colour one thread claims at a time
+  TetProjection tet_projection = TetProjection::green_strain;
 };
 
 // What the world does to the tissue during one step.

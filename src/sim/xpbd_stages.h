@@ -18,11 +18,11 @@ void predict(const TissueModel& model, TissueState& state, Real h, const Vec3& g
 
 // One projection of every constraint of a kind, multipliers starting at zero
 // (Small Steps), colour by colour.
-// `blocks` holds 6 numbers per tet that depend only on the model and h (the
-// symmetric inverse S of xpbd_tet_constraints.cpp); the first substep of a
-// step computes them (`first_substep`), the others read them.
-void project_tets(const TissueModel& model, TissueState& state, Real h, bool first_substep,
-                  Real* blocks, Phases& phases);
+// `blocks` holds 6 numbers per tet that depend only on the model and h (a
+// symmetric 3x3 of xpbd_tet_constraints.cpp); the first substep of a step
+// computes them (`first_substep`), the others read them.
+void project_tets(const TissueModel& model, TissueState& state, Real h, TetProjection projection,
+                  bool first_substep, Real* blocks, Phases& phases);
 void project_distances(const TissueModel& model, TissueState& state, Real h, Phases& phases);
 void project_bending(const TissueModel& model, TissueState& state, Real h, Phases& phases);
 void project_attachments(const TissueModel& model, TissueState& state, Real h, Phases& phases);

@@ -42,11 +42,7 @@ TissueState load_uniaxially(const Material& material, int axis, Real strain, Tis
   EXPECT_TRUE(tissue_test::all_finite(state));
   Real fastest = 0;
   for (const Vec3& v : state.velocity) fastest = std::max(fastest, v.norm());
-  // Settled, up to a rigid spin: stressed tets whose vertex masses are
-  // unequal give their step a small torque (docs/sim.md, "Stability"); this
-  // cube is free to turn about the pinned point, and squeezed 10% it turns
-  // at ~1e-4 rad/s against the damping (2e-6 m/s at its corners).
-  EXPECT_LT(fastest, 5e-6) << "settled";
+  EXPECT_LT(fastest, 1e-6) << "settled";
   return state;
 }
 
