@@ -85,8 +85,8 @@ double process_cpu_seconds() {
 
 void BM_TissueSubsteps(benchmark::State& bench) {
   Scene s = make_scene(static_cast<int>(bench.range(0)));
-  XpbdSolver solver(settings(static_cast<int>(bench.range(1)),
-                             static_cast<TetProjection>(bench.range(2))));
+  XpbdSolver solver(
+      settings(static_cast<int>(bench.range(1)), static_cast<TetProjection>(bench.range(2))));
   for (int i = 0; i < 5; ++i) solver.step(s.model, s.state, kDt, s.inputs);  // settle into contact
   const double cpu_start = process_cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
