@@ -31,37 +31,26 @@ constexpr double kLiftAgainAfter_rad =
     1.5 * std::numbers::pi;        // the grasper lifts the gauze this much: tension
 constexpr double kGiveUp_s = 290;  // before the task's 300 s cutoff
 
-struct Move {
-  bool active = false;
-  Vec3 from = Vec3::Zero(), to = Vec3::Zero();
-  Vec3 across_from = Vec3::UnitX(), across_to = Vec3::UnitX();
-  int start_step = 0, steps = 1;
-};
-
 class Planner {
  public:
-  explicit Planner(const PatternCuttingStyle& style) : style_(style) {
-    for (int t = 0; t < 2; ++t) {
-      tip_[t] = run_.box().pose(t).tip;
-      rot_[t] = run_.box().pose(t).orientation.toRotationMatrix();
-    }
-  }
+  explicit Planner(const PatternCuttingStyle& style)
+      : style_(style),
+        hands_(
+            run_.setup().box.ports, {run_.box().pose(0), run_.box().pose(1)},
+            Pace{style.speed_m_per_s, style.min_move_s, style.tremor_m, style.log}, kGiveUp_s,
+            [this](int t, const HandCommand& c) { run_.command(t, c); },
+            [this](std::vector<TaskEvent>& events) { run_.step(events); }) {}
 
   PlannedTrace run();
 
  private:
-  const sim::TrocarPort& port(int t) const {
-    return run_.setup().box.ports[static_cast<std::size_t>(t)];
-  }
+  const sim::TrocarPort& port(int t) const { return hands_.port(t); }
   const CirclePattern& pattern() const { return run_.setup().pattern; }
-  double now() const { return step_ * kPhysicsStep_s; }
-  bool done() const { return now() > kGiveUp_s || run_.tally().circle_freed; }
-
-  void move_tip(int t, const Vec3& to, const Vec3& across);
-  void wait_moves();
-  void wait(double seconds);
-  void step_once();
-  void command(int t);
+  double now() const { return hands_.now(); }
+  bool done() const { return hands_.timed_out() || run_.tally().circle_freed; }
+  void move_tip(int t, const Vec3& to, const Vec3& across) { hands_.move_tip(t, to, across); }
+  void wait_moves() { hands_.wait_moves(); }
+  void wait(double seconds) { hands_.wait(seconds); }
 
   Vec3 line_point(double angle, double off) const {
     const double r = pattern().radius_m + off;
@@ -80,71 +69,8 @@ class Planner {
 
   PatternCuttingStyle style_;
   PatternCuttingRun run_;
-  std::array<Move, 2> moves_;
-  std::array<Vec3, 2> tip_;
-  std::array<Mat3, 2> rot_;
-  std::array<bool, 2> trigger_{false, false};
-  TraceWriter trace_;
-  std::vector<TaskEvent> events_;
-  int step_ = 0;
+  ScriptedHands hands_;
 };
-
-void Planner::move_tip(int t, const Vec3& to, const Vec3& across) {
-  Move m;
-  m.active = true;
-  m.from = tip_[t];
-  m.to = to;
-  m.across_from = rot_[t].col(0);
-  m.across_to = across;
-  m.start_step = step_;
-  const double seconds = std::max(style_.min_move_s, (to - m.from).norm() / style_.speed_m_per_s);
-  m.steps = std::max(1, static_cast<int>(std::lround(seconds / kPhysicsStep_s)));
-  moves_[t] = m;
-}
-
-void Planner::command(int t) {
-  const Move& m = moves_[t];
-  if (m.active) {
-    const double s = min_jerk(double(step_ - m.start_step) / m.steps);
-    tip_[t] = m.from + s * (m.to - m.from);
-    const Vec3 d = (tip_[t] - port(t).fulcrum).normalized();
-    const Vec3 across = (1 - s) * m.across_from + s * m.across_to;
-    rot_[t] = frame_across(d, across.norm() > 1e-9 ? across : m.across_to);
-  }
-  const HandInput hand =
-      scripted_hand(port(t), t, tip_[t], rot_[t], trigger_[t], style_.tremor_m, now());
-  if (const auto c = hand_command(hand)) run_.command(t, *c);
-  trace_.add(now(), t, hand);
-}
-
-void Planner::step_once() {
-  if (step_ % kStepsPerInput == 0) {
-    command(0);
-    command(1);
-  }
-  events_.clear();
-  run_.step(events_);
-  ++step_;
-  if (style_.log) {
-    for (const auto& e : events_)
-      std::fprintf(stderr, "planner %7.2f s %s %s\n", now(), e.type.c_str(),
-                   e.payload_json.c_str());
-  }
-}
-
-void Planner::wait_moves() {
-  while (now() <= kGiveUp_s) {
-    bool moving = false;
-    for (const Move& m : moves_) moving |= m.active && step_ - m.start_step <= m.steps;
-    if (!moving) break;
-    step_once();
-  }
-}
-
-void Planner::wait(double seconds) {
-  const int until = step_ + static_cast<int>(std::lround(seconds / kPhysicsStep_s));
-  while (step_ < until && now() <= kGiveUp_s) step_once();
-}
 
 // The left grasper takes the gauze at the circle's centre, across its
 // jaws, and lifts it a little to put it under tension.
@@ -160,7 +86,7 @@ void Planner::hold_gauze() {
   wait_moves();
   move_tip(kLeft, tip, across);
   wait_moves();
-  trigger_[kLeft] = true;
+  hands_.set_trigger(kLeft, true);
   wait(BoxTrainerRun::kJawTravel_s + 0.05);
   move_tip(kLeft, tip + Vec3(0, kLift_m, 0), across);
   wait_moves();
@@ -210,9 +136,9 @@ void Planner::snip(double from_angle, double to_angle, double fraction) {
   }
   move_tip(kRight, chosen.tip, chosen.across);
   wait_moves();
-  trigger_[kRight] = true;
+  hands_.set_trigger(kRight, true);
   wait(BoxTrainerRun::kJawTravel_s + 0.03);
-  trigger_[kRight] = false;
+  hands_.set_trigger(kRight, false);
   wait(BoxTrainerRun::kJawTravel_s);
   wait(style_.pause_s);
 }
@@ -247,7 +173,7 @@ PlannedTrace Planner::run() {
       // Three quarters round, the piece hangs by what is left: lift it so
       // the last stretch stays taut under the blades.
       lifted = true;
-      move_tip(kLeft, tip_[kLeft] + Vec3(0, kLiftAgain_m, 0), rot_[kLeft].col(0));
+      move_tip(kLeft, hands_.tip(kLeft) + Vec3(0, kLiftAgain_m, 0), hands_.rot(kLeft).col(0));
       wait_moves();
     }
     if (style_.hesitate_every > 0 && snips % style_.hesitate_every == 0) wait(style_.hesitation_s);
@@ -257,7 +183,7 @@ PlannedTrace Planner::run() {
   }
   wait(0.5);
   PlannedTrace out;
-  out.jsonl = trace_.jsonl();
+  out.jsonl = hands_.jsonl();
   out.duration_s = now();
   out.completed = run_.tally().circle_freed;
   out.final_hash = run_.state_hash();

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numbers>
 
 #include "modules/laparoscopy/box_trainer.h"
+#include "modules/laparoscopy/laparoscopy_module.h"
 
 namespace medvision::laparoscopy {
 namespace {
@@ -79,6 +81,82 @@ std::string TraceWriter::jsonl() const {
   std::string out;
   for (const auto& line : lines_) out += line + "\n";
   return out;
+}
+
+ScriptedHands::ScriptedHands(const std::array<sim::TrocarPort, 2>& ports,
+                             const std::array<sim::InstrumentPose, 2>& start, const Pace& pace,
+                             double give_up_s, Command command, Step step)
+    : ports_(ports),
+      pace_(pace),
+      give_up_s_(give_up_s),
+      command_(std::move(command)),
+      step_world_(std::move(step)) {
+  for (std::size_t t = 0; t < 2; ++t) {
+    tip_[t] = start[t].tip;
+    rot_[t] = start[t].orientation.toRotationMatrix();
+  }
+}
+
+double ScriptedHands::now() const { return step_ * kPhysicsStep_s; }
+
+void ScriptedHands::move_tip(int t, const Vec3& to, const Vec3& across, double seconds) {
+  const auto i = static_cast<std::size_t>(t);
+  Move m;
+  m.active = true;
+  m.from = tip_[i];
+  m.to = to;
+  m.across_from = rot_[i].col(0);
+  m.across_to = across;
+  m.start_step = step_;
+  if (seconds <= 0)
+    seconds = std::max(pace_.min_move_s, (to - m.from).norm() / pace_.speed_m_per_s);
+  m.steps = std::max(1, static_cast<int>(std::lround(seconds / kPhysicsStep_s)));
+  moves_[i] = m;
+}
+
+void ScriptedHands::command(int t) {
+  const auto i = static_cast<std::size_t>(t);
+  const Move& m = moves_[i];
+  if (m.active) {
+    const double s = min_jerk(double(step_ - m.start_step) / m.steps);
+    tip_[i] = m.from + s * (m.to - m.from);
+    const Vec3 d = (tip_[i] - ports_[i].fulcrum).normalized();
+    const Vec3 across = (1 - s) * m.across_from + s * m.across_to;
+    rot_[i] = frame_across(d, across.norm() > 1e-9 ? across : m.across_to);
+  }
+  const HandInput hand =
+      scripted_hand(ports_[i], t, tip_[i], rot_[i], trigger_[i], pace_.tremor_m, now());
+  if (const auto c = hand_command(hand)) command_(t, *c);
+  trace_.add(now(), t, hand);
+}
+
+void ScriptedHands::step_once() {
+  if (step_ % kStepsPerInput == 0) {
+    command(0);
+    command(1);
+  }
+  events_.clear();
+  step_world_(events_);
+  ++step_;
+  if (pace_.log) {
+    for (const auto& e : events_)
+      std::fprintf(stderr, "planner %7.2f s %s %s\n", now(), e.type.c_str(),
+                   e.payload_json.c_str());
+  }
+}
+
+void ScriptedHands::wait_moves() {
+  while (!timed_out()) {
+    bool moving = false;
+    for (const Move& m : moves_) moving |= m.active && step_ - m.start_step <= m.steps;
+    if (!moving) break;
+    step_once();
+  }
+}
+
+void ScriptedHands::wait(double seconds) {
+  const int until = step_ + static_cast<int>(std::lround(seconds / kPhysicsStep_s));
+  while (step_ < until && !timed_out()) step_once();
 }
 
 }  // namespace medvision::laparoscopy

@@ -25,42 +25,32 @@ constexpr std::array<double, 8> kLiftStages{0.3,  0.38, 0.46, 0.54,
                                             0.62, 0.7,  0.85, 1.0};  // of the fold
 constexpr double kClipSetBack_m = 0.0045;  // the clip applier's hinge short of the duct's axis
 constexpr double kCutSetBack_m = 0.008;    // the scissors': the duct mid-blade
-constexpr double kApproach_m = 0.012;
-constexpr double kBiteReach =
-    0.5;  // where along the grasper's jaws the flank is taken, of their length      // each jaw
-          // approach ends this far back along the shaft
-
-struct Move {
-  bool active = false;
-  Vec3 from = Vec3::Zero(), to = Vec3::Zero();
-  Vec3 across_from = Vec3::UnitX(), across_to = Vec3::UnitX();
-  int start_step = 0, steps = 1;
-};
+constexpr double kApproach_m = 0.012;      // each jaw approach ends this far back along the shaft
+// Where along the grasper's jaws the flank is taken, as a share of their length.
+constexpr double kBiteReach = 0.5;
 
 class Planner {
  public:
   explicit Planner(const DissectionStyle& style)
-      : style_(style), run_(std::make_shared<const DissectionTrainer>(make_dissection_trainer())) {
-    for (int t = 0; t < 2; ++t) {
-      tip_[t] = run_.pose(t).tip;
-      rot_[t] = run_.pose(t).orientation.toRotationMatrix();
-    }
-  }
+      : style_(style),
+        run_(std::make_shared<const DissectionTrainer>(make_dissection_trainer())),
+        hands_(
+            run_.trainer().box.ports, {run_.pose(0), run_.pose(1)},
+            Pace{style.speed_m_per_s, style.min_move_s, style.tremor_m, style.log}, kGiveUp_s,
+            [this](int t, const HandCommand& c) { run_.command(t, c); },
+            [this](std::vector<TaskEvent>& events) { run_.step(events); }) {}
 
   PlannedTrace run();
 
  private:
-  const sim::TrocarPort& port(int t) const {
-    return run_.trainer().box.ports[static_cast<std::size_t>(t)];
+  const sim::TrocarPort& port(int t) const { return hands_.port(t); }
+  double now() const { return hands_.now(); }
+  bool timed_out() const { return hands_.timed_out(); }
+  void move_tip(int t, const Vec3& to, const Vec3& across, double seconds = 0) {
+    hands_.move_tip(t, to, across, seconds);
   }
-  double now() const { return step_ * kPhysicsStep_s; }
-  bool timed_out() const { return now() > kGiveUp_s; }
-
-  void move_tip(int t, const Vec3& to, const Vec3& across, double seconds = 0);
-  void wait_moves();
-  void wait(double seconds);
-  void step_once();
-  void command(int t);
+  void wait_moves() { hands_.wait_moves(); }
+  void wait(double seconds) { hands_.wait(seconds); }
   Vec3 duct_now(double fraction) const;
 
   void retract();
@@ -68,72 +58,8 @@ class Planner {
 
   DissectionStyle style_;
   TissueDissectionRun run_;
-  std::array<Move, 2> moves_;
-  std::array<Vec3, 2> tip_;
-  std::array<Mat3, 2> rot_;
-  std::array<bool, 2> trigger_{false, false};
-  TraceWriter trace_;
-  std::vector<TaskEvent> events_;
-  int step_ = 0;
+  ScriptedHands hands_;
 };
-
-void Planner::move_tip(int t, const Vec3& to, const Vec3& across, double seconds) {
-  Move m;
-  m.active = true;
-  m.from = tip_[t];
-  m.to = to;
-  m.across_from = rot_[t].col(0);
-  m.across_to = across;
-  m.start_step = step_;
-  if (seconds <= 0)
-    seconds = std::max(style_.min_move_s, (to - m.from).norm() / style_.speed_m_per_s);
-  m.steps = std::max(1, static_cast<int>(std::lround(seconds / kPhysicsStep_s)));
-  moves_[t] = m;
-}
-
-void Planner::command(int t) {
-  const Move& m = moves_[t];
-  if (m.active) {
-    const double s = min_jerk(double(step_ - m.start_step) / m.steps);
-    tip_[t] = m.from + s * (m.to - m.from);
-    const Vec3 d = (tip_[t] - port(t).fulcrum).normalized();
-    const Vec3 across = (1 - s) * m.across_from + s * m.across_to;
-    rot_[t] = frame_across(d, across.norm() > 1e-9 ? across : m.across_to);
-  }
-  const HandInput hand =
-      scripted_hand(port(t), t, tip_[t], rot_[t], trigger_[t], style_.tremor_m, now());
-  if (const auto c = hand_command(hand)) run_.command(t, *c);
-  trace_.add(now(), t, hand);
-}
-
-void Planner::step_once() {
-  if (step_ % kStepsPerInput == 0) {
-    command(0);
-    command(1);
-  }
-  events_.clear();
-  run_.step(events_);
-  ++step_;
-  if (style_.log) {
-    for (const auto& e : events_)
-      std::fprintf(stderr, "planner %7.2f s %s %s\n", now(), e.type.c_str(),
-                   e.payload_json.c_str());
-  }
-}
-
-void Planner::wait_moves() {
-  while (!timed_out()) {
-    bool moving = false;
-    for (const Move& m : moves_) moving |= m.active && step_ - m.start_step <= m.steps;
-    if (!moving) break;
-    step_once();
-  }
-}
-
-void Planner::wait(double seconds) {
-  const int until = step_ + static_cast<int>(std::lround(seconds / kPhysicsStep_s));
-  while (step_ < until && !timed_out()) step_once();
-}
 
 // Where the duct's axis is now at `fraction` of its length (room
 // coordinates): the mean of its particles whose rest place is that far
@@ -174,7 +100,7 @@ void Planner::retract() {
   wait_moves();
   move_tip(kLeft, flank, across);
   wait_moves();
-  trigger_[kLeft] = true;
+  hands_.set_trigger(kLeft, true);
   wait(BoxTrainerRun::kJawTravel_s + 0.15);
   for (const double stage : kLiftStages) {
     move_tip(kLeft, hinge_for(run_.to_room(kFlank + stage * (kFolded - kFlank))), across,
@@ -184,7 +110,7 @@ void Planner::retract() {
     if (style_.lifts_until_exposed && run_.tally().exposed) break;
   }
   if (style_.over_lift_m > 0) {
-    const Vec3 further = tip_[kLeft] + style_.over_lift_m * Vec3(0, 0.6, -0.8);
+    const Vec3 further = hands_.tip(kLeft) + style_.over_lift_m * Vec3(0, 0.6, -0.8);
     move_tip(kLeft, further, across, style_.lift_s);
     wait_moves();
   }
@@ -204,9 +130,9 @@ void Planner::close_right_on(double fraction, double set_back, const Vec3& aside
   if (style_.hesitation_s > 0) wait(style_.hesitation_s);
   move_tip(kRight, hinge, closing);
   wait_moves();
-  trigger_[kRight] = true;
+  hands_.set_trigger(kRight, true);
   wait(BoxTrainerRun::kJawTravel_s + 0.15);
-  trigger_[kRight] = false;
+  hands_.set_trigger(kRight, false);
   wait(BoxTrainerRun::kJawTravel_s + 0.05);
   move_tip(kRight, hinge - kApproach_m * shaft, closing);
   wait_moves();
@@ -225,7 +151,7 @@ PlannedTrace Planner::run() {
   if (!timed_out()) close_right_on(style_.cut_at, kCutSetBack_m, Vec3::Zero());
   wait(0.5);
   PlannedTrace out;
-  out.jsonl = trace_.jsonl();
+  out.jsonl = hands_.jsonl();
   out.duration_s = now();
   const DissectionTally& n = run_.tally();
   out.completed = n.duct_divided && n.cut_between_clips;
