@@ -54,13 +54,13 @@ struct DuctSpec {
 // 20 kPa organ ~3 m/s at 10; 40 damped it. XPBD's Gauss-Newton step dropped
 // the scalar deviatoric constraint's second derivative, which carried the
 // shear stiffness at rest (docs/sim.md, "Stability"). Since the deviatoric
-// term is projected as a linear constraint (xpbd_tet_constraints.cpp) the
-// anatomy at rest stays still at 5, 10 and 20 substeps too (0.1 mm
-// perturbation, no gravity, no damping: kinetic energy over the last 5 of
-// 10 s <= 5e-12 J, against 1e-3 J at 10 and 2e-4 J at 20 before),
-// and the dissection, duct-clip, tet-cut and grasp tests pass at 10 and 20.
-// Fewer substeps cost accuracy instead: the organ sags 2.50 mm at 40,
-// 2.80 mm at 20 and 3.56 mm at 10 (time-step bias, docs/sim.md, "Accuracy").
+// term is projected as a constraint linear in the positions
+// (xpbd_tet_constraints.cpp) the anatomy at rest stays still at 5, 10 and 20
+// substeps too (0.1 mm perturbation, no gravity, no damping: kinetic energy
+// over the last 5 of 10 s <= 7e-12 J, against 1e-3 J at 10 and 2e-4 J at 20
+// before), and the dissection, duct-clip, tet-cut and grasp tests pass at 10
+// and 20. Fewer substeps cost accuracy instead: the organ sags 2.50 mm at 40,
+// 2.81 mm at 20 and 3.63 mm at 10 (time-step bias, docs/sim.md, "Accuracy").
 // Lowering this is the task module's call; it is left at 40.
 inline constexpr int kDissectionSubsteps = 40;
 

@@ -43,10 +43,10 @@ Real simulated_tip(const Beam& beam, int n) {
   // Substep: a quarter of the time a bar wave needs to cross the smallest
   // element. One projection per substep leaves a time-step bias that fades
   // as h^2 (docs/sim.md, "Accuracy"); since the deviatoric term is solved
-  // implicitly it softens the beam, by ~+19% at half the crossing time and
-  // ~+4% at a quarter (the h -> 0 extrapolation of the 5-element beam is
-  // -6%, shear locking). Damping: critical for the first mode, so 1.5
-  // periods settle it to ~1e-3.
+  // implicitly it softens the beam, by ~+21% at half the crossing time and
+  // ~+5% at a quarter (the h -> 0 limit of the 5-element beam is about -6.5%,
+  // shear locking). Damping: critical for the first mode, so 1.5 periods
+  // settle it to ~1e-3.
   const Real wave_speed = std::sqrt(beam.material.youngs_modulus_Pa / beam.density);
   const Real element = std::min(beam.height / n, beam.width);
   const Real h = 0.25 * element / wave_speed;
