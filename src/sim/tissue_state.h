@@ -19,7 +19,9 @@ struct TissueState {
   // Multipliers of the last substep, one per constraint in model order. Small
   // Steps resets them every substep, so they are readouts, not memory: a
   // constraint's force is lambda / h^2 (newtons for distance/attachment
-  // constraints, N m for bending, Pa m^3 for the tets' pair).
+  // constraints, N m for bending, Pa m^3 for the tets' pair). The tets'
+  // deviatoric multiplier is a matrix (xpbd_tet_constraints.cpp); stored is
+  // its gradient-weighted contraction with F, -3 mu V h^2 at rest.
   std::vector<Real> lambda_hydrostatic;
   std::vector<Real> lambda_deviatoric;
   std::vector<Real> lambda_distance;
