@@ -154,6 +154,20 @@ void ScriptedHands::wait_moves() {
   }
 }
 
+bool ScriptedHands::wait_moves_until(const std::function<bool()>& seen) {
+  while (!timed_out()) {
+    if (seen()) {
+      for (Move& m : moves_) m.active = false;  // the hands stay where they are
+      return true;
+    }
+    bool moving = false;
+    for (const Move& m : moves_) moving |= m.active && step_ - m.start_step <= m.steps;
+    if (!moving) break;
+    step_once();
+  }
+  return seen();
+}
+
 void ScriptedHands::wait(double seconds) {
   const int until = step_ + static_cast<int>(std::lround(seconds / kPhysicsStep_s));
   while (step_ < until && !timed_out()) step_once();

@@ -76,6 +76,9 @@ class ScriptedHands {
   void set_trigger(int t, bool on) { trigger_[static_cast<std::size_t>(t)] = on; }
   // Steps the world until the moves end, or for `seconds`; never past the give-up time.
   void wait_moves();
+  // The same, but stops both hands where they are as soon as `seen` is true
+  // (checked after every physics step); says whether it was.
+  bool wait_moves_until(const std::function<bool()>& seen);
   void wait(double seconds);
 
   double now() const;

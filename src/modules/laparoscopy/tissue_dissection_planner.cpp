@@ -20,7 +20,7 @@ constexpr double kGiveUp_s = 290;  // before the task's 300 s cutoff
 // The organ's front flank, where the grasper bites, and where the fold ends
 // (anatomy frame: +Z up, +Y towards the organ's bed).
 const Vec3 kFlank(0, -0.018, 0.018);
-const Vec3 kFolded(0, -0.006, 0.055);
+const Vec3 kFolded(0, 0, 0.05);  // up and back over its bed
 constexpr std::array<double, 8> kLiftStages{0.3,  0.38, 0.46, 0.54,
                                             0.62, 0.7,  0.85, 1.0};  // of the fold
 constexpr double kClipSetBack_m = 0.0045;  // the clip applier's hinge short of the duct's axis
@@ -102,12 +102,14 @@ void Planner::retract() {
   wait_moves();
   hands_.set_trigger(kLeft, true);
   wait(BoxTrainerRun::kJawTravel_s + 0.15);
+  // A trainee who watches stops lifting the moment the duct comes into view.
+  const auto in_view = [&] { return style_.lifts_until_exposed && run_.tally().exposed; };
   for (const double stage : kLiftStages) {
     move_tip(kLeft, hinge_for(run_.to_room(kFlank + stage * (kFolded - kFlank))), across,
              style_.lift_s * 0.5);
-    wait_moves();
+    if (hands_.wait_moves_until(in_view)) break;
     wait(0.4);  // the organ settles; the trainee looks
-    if (style_.lifts_until_exposed && run_.tally().exposed) break;
+    if (in_view()) break;
   }
   if (style_.over_lift_m > 0) {
     const Vec3 further = hands_.tip(kLeft) + style_.over_lift_m * Vec3(0, 0.6, -0.8);

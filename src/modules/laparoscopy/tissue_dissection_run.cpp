@@ -39,7 +39,7 @@ DissectionTrainer make_dissection_trainer() {
   t.anatomy_to_room.rotation = Quat(r);
   t.anatomy_to_room.translation = Vec3(0, kBedHeight, -0.01);
   t.grasp.radius_m = 0.005;  // a 5 mm grasper's bite, about one element of the organ
-  t.solver.substeps = 2 * sim::kDissectionSubsteps;
+  t.solver.substeps = 20;  // see tissue_dissection_run.h
   t.solver.damping_per_s = 2;  // blood-filled tissue in a fluid bed: some damping
   t.bed.planes.push_back(sim::PlaneCollider{
       Vec3(0, 0, t.anatomy.duct_start.z() - t.anatomy.duct_width_m / 2), Vec3::UnitZ()});

@@ -21,10 +21,11 @@
 // act on it as the task says: the grasper holds, the clip applier clips, the
 // scissors cut.
 //
-// One `step` is one 10 ms physics step with 2 * kDissectionSubsteps = 80
-// substeps: at 40 the duct stumps left by a cut between two clips kept
-// vibrating at ~0.8 m/s (the time-step limit of sim/dissection_anatomy.h);
-// at 80 they come to rest. About 0.7 s of CPU per simulated second (-O2).
+// One `step` is one 10 ms physics step with 20 substeps. With the
+// rotation-invariant deviatoric projection (docs/sim.md, "Stability") the
+// anatomy is still at 20 and the cut duct's stumps come to rest; the organ
+// sags 2.8 mm against 2.5 mm at 40 (time-step bias). About 0.5 s of CPU per
+// simulated second (-O2), so a live session keeps up with real time.
 // Copyable: copy it to snapshot.
 
 #include <array>
