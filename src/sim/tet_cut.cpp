@@ -51,14 +51,6 @@ bool crossed(const TissueModel& model, const TissueState& state, std::size_t t, 
   return true;
 }
 
-// The particles that remain keep their masses: the kerf's mass stays with
-// its neighbours. Re-lumping from the remaining tets would leave a particle
-// with one small corner tet a tiny mass, and the step unstable (measured: a
-// duct cut beside a clip kept vibrating at ~0.7 m/s).
-void remove_tets(TissueModel& model, const std::vector<bool>& drop) {
-  erase_constraints(model.tets, drop);
-}
-
 // Freezes particles no tet uses any more and drops their constraints.
 int free_orphans(TissueModel& model) {
   std::vector<bool> used(model.particles(), false);
@@ -105,11 +97,20 @@ TetCut cut_tets(TissueModel& model, TissueState& state, const BladeSweep& blades
   if (cut.tets_removed == 0) return cut;
   cut.world_centre /= crossings;
   cut.rest_centre /= crossings;
-  remove_tets(model, drop);
-  cut.particles_freed = free_orphans(model);
+  cut.particles_freed = remove_tets(model, state, drop);
+  return cut;
+}
+
+// The particles that remain keep their masses: the kerf's mass stays with
+// its neighbours. Re-lumping from the remaining tets would leave a particle
+// with one small corner tet a tiny mass, and the step unstable (measured: a
+// duct cut beside a clip kept vibrating at ~0.7 m/s).
+int remove_tets(TissueModel& model, TissueState& state, const std::vector<bool>& drop) {
+  erase_constraints(model.tets, drop);
+  const int freed = free_orphans(model);
   finish_model(model);
   fit_multipliers(model, state);
-  return cut;
+  return freed;
 }
 
 std::vector<std::vector<std::int32_t>> tet_pieces(const TissueModel& model,

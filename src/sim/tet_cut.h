@@ -46,6 +46,12 @@ struct TetCut {
 // Removes the tets the sweep crosses; resizes the state's multipliers.
 TetCut cut_tets(TissueModel& model, TissueState& state, const BladeSweep& blades);
 
+// Removes the tets `drop` marks (one flag per tet), as a cut does: the
+// surface and constraints rebuilt, particles left without a tet frozen and
+// their attachments dropped, the state's multipliers resized. Returns the
+// particles freed.
+int remove_tets(TissueModel& model, TissueState& state, const std::vector<bool>& drop);
+
 // The model's pieces: sets of tets connected through shared vertices, each a
 // sorted list of tet indices, ordered by their smallest index. `include`
 // (per particle, may be empty) keeps only tets whose vertices it all marks.

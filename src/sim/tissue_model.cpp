@@ -38,6 +38,7 @@ void derive_tet_constants(TetConstraints& tets) {
   tets.deviatoric_compliance.resize(n);
   tets.hydrostatic_compliance.resize(n);
   tets.rest_volume_ratio.resize(n);
+  tets.temperature_C.resize(n, kBodyTemperature_C);
   for (std::size_t t = 0; t < n; ++t) {
     const Real mu = tets.mu[t];
     const Real lambda = tets.lambda[t] + mu;
@@ -102,6 +103,7 @@ void colour_tets(TissueModel& m) {
   permute(t.deviatoric_compliance, coloured.order);
   permute(t.hydrostatic_compliance, coloured.order);
   permute(t.rest_volume_ratio, coloured.order);
+  permute(t.temperature_C, coloured.order);
   t.colouring = std::move(coloured.colouring);
 }
 
@@ -191,6 +193,7 @@ void erase_constraints(TetConstraints& tets, const std::vector<bool>& drop) {
   erase_where(tets.deviatoric_compliance, drop);
   erase_where(tets.hydrostatic_compliance, drop);
   erase_where(tets.rest_volume_ratio, drop);
+  if (tets.temperature_C.size() == drop.size()) erase_where(tets.temperature_C, drop);
 }
 
 void erase_constraints(DistanceConstraints& distances, const std::vector<bool>& drop) {

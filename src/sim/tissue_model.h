@@ -36,6 +36,8 @@ struct ConstraintColouring {
   int colours() const { return static_cast<int>(offsets.size()) - 1; }
 };
 
+inline constexpr Real kBodyTemperature_C = 37;
+
 // Stable neo-Hookean tetrahedra (Macklin & Mueller 2021).
 struct TetConstraints {
   std::vector<std::array<std::int32_t, 4>> vertices;  // positively oriented at rest
@@ -47,6 +49,9 @@ struct TetConstraints {
   std::vector<Real> deviatoric_compliance;   // 1 / (mu V), 1/(Pa m^3)
   std::vector<Real> hydrostatic_compliance;  // 1 / ((lambda + mu) V)
   std::vector<Real> rest_volume_ratio;       // gamma = 1 + mu / (lambda + mu)
+  // The tet's tissue temperature, deg C (body temperature as built; raised
+  // by cautery, sim/cautery.h). Kept with the tets so cuts erase it with them.
+  std::vector<Real> temperature_C;
   ConstraintColouring colouring;
   std::size_t size() const { return vertices.size(); }
 };
