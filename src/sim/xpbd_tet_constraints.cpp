@@ -37,7 +37,13 @@
 //   A = sum_k w_k g_k g_k^T and Q = F*^T F*, the strain block is
 //   Lambda -> (Q Lambda A + A Lambda Q) / 2 + aD Lambda, the coupling
 //   det F* A, the hydrostatic diagonal tr(cof^T cof A) + aH, where
-//   aD = 1 / (k V h^2) and aH = 1 / (lambda' V h^2).
+//   aD = 1 / (k V h^2) and aH = 1 / (lambda' V h^2). Its matrix scales
+//   with F*^T F*, so in a compressed, flattened or inverted tet it loses the
+//   stiffness the true Hessian has and the step turns partly explicit again:
+//   measured, a block squashed flat or mirrored did not recover at
+//   mu h^2 / (rho l^2) >= 0.75. Below det F* = 0.8 it therefore takes the
+//   linear_f step (same force, a matrix independent of F*), which recovers
+//   them up to 3.8 (and stays finite at 38).
 // linear_f: the nine components of F,  C = F - (1 - mu/k) F* = F - F*/2,
 //   compliance 1 / (k V). Its block is Lambda (A + aD I),
 //   so with S = (A + aD I)^-1 (constant through a step: cached) and G = cof F*
@@ -66,6 +72,9 @@ namespace {
 // the exact one for shear at rest.
 constexpr Real kDeviatoricScale = 2.0;
 
+// Below this volume ratio green_strain takes the linear_f step (see the top).
+constexpr Real kGreenMinVolumeRatio = 0.8;
+
 struct TetMultipliers {
   Real hydrostatic = 0, deviatoric = 0;
 };
@@ -85,6 +94,44 @@ void invert_symmetric(const Real a[3][3], Real out[3][3]) {
       out[c][r] = out[r][c];
     }
   }
+}
+
+// The linear_f step once S = (A + aD I)^-1 is known (see the top).
+TetMultipliers linear_f_step(const Real f[3][3], const Real cof[3][3], Real det_f, Real c_h,
+                             Real a_d, Real a_h, const Real s[3][3], const Real w[4],
+                             const Real g[4][3], Real* const p[4]) {
+  // tr(G^T G A S) = |G|^2 - aD tr(G^T G S), G^T G and S symmetric.
+  const Real q00 = dot3(cof[0], cof[0]), q11 = dot3(cof[1], cof[1]), q22 = dot3(cof[2], cof[2]);
+  const Real q01 = dot3(cof[0], cof[1]), q02 = dot3(cof[0], cof[2]), q12 = dot3(cof[1], cof[2]);
+  const Real cof_sq = q00 + q11 + q22;
+  const Real cof_s = q00 * s[0][0] + q11 * s[1][1] + q22 * s[2][2] +
+                     2 * (q01 * s[0][1] + q02 * s[0][2] + q12 * s[1][2]);
+  const Real trace_s = s[0][0] + s[1][1] + s[2][2];
+  const Real inv_c = 1.0 / kDeviatoricScale;
+  const Real lambda_h =
+      (-c_h + det_f * (3 - a_d * trace_s) * inv_c) / (a_d * (cof_sq - a_d * cof_s) + a_h);
+
+  Real m[3][3];  // columns of aD lambda_H G - F* / c
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r) m[c][r] = a_d * lambda_h * cof[c][r] - f[c][r] * inv_c;
+  }
+  Real pm[3][3];  // columns of P = m S
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r)
+      pm[c][r] = m[0][r] * s[0][c] + m[1][r] * s[1][c] + m[2][r] * s[2][c];
+  }
+  for (int k = 0; k < 4; ++k) {
+    if (w[k] == 0) continue;
+    for (int r = 0; r < 3; ++r)
+      p[k][r] += w[k] * (pm[0][r] * g[k][0] + pm[1][r] * g[k][1] + pm[2][r] * g[k][2]);
+  }
+
+  // The matrix multiplier is lambda_D = P - lambda_H G. Stored as the scalar
+  // lambda_D : F* (rotation invariant; -3 mu V h^2 at rest), where the
+  // paper's scalar C_D had its multiplier; cof F : F = 3 det F.
+  Real p_dot_f = 0;
+  for (int c = 0; c < 3; ++c) p_dot_f += dot3(pm[c], f[c]);
+  return {lambda_h, p_dot_f - 3 * lambda_h * det_f};
 }
 
 // linear_f: see the top of this file.
@@ -157,38 +204,7 @@ TetMultipliers project_tet_linear_f(const TetConstraints& tets, std::size_t t, c
     s[1][2] = s[2][1] = cached[5];
   }
 
-  // tr(G^T G A S) = |G|^2 - aD tr(G^T G S), G^T G and S symmetric.
-  const Real q00 = dot3(cof[0], cof[0]), q11 = dot3(cof[1], cof[1]), q22 = dot3(cof[2], cof[2]);
-  const Real q01 = dot3(cof[0], cof[1]), q02 = dot3(cof[0], cof[2]), q12 = dot3(cof[1], cof[2]);
-  const Real cof_sq = q00 + q11 + q22;
-  const Real cof_s = q00 * s[0][0] + q11 * s[1][1] + q22 * s[2][2] +
-                     2 * (q01 * s[0][1] + q02 * s[0][2] + q12 * s[1][2]);
-  const Real trace_s = s[0][0] + s[1][1] + s[2][2];
-  const Real inv_c = 1.0 / kDeviatoricScale;
-  const Real lambda_h =
-      (-c_h + det_f * (3 - a_d * trace_s) * inv_c) / (a_d * (cof_sq - a_d * cof_s) + a_h);
-
-  Real m[3][3];  // columns of aD lambda_H G - F* / c
-  for (int c = 0; c < 3; ++c) {
-    for (int r = 0; r < 3; ++r) m[c][r] = a_d * lambda_h * cof[c][r] - f[c][r] * inv_c;
-  }
-  Real pm[3][3];  // columns of P = m S
-  for (int c = 0; c < 3; ++c) {
-    for (int r = 0; r < 3; ++r)
-      pm[c][r] = m[0][r] * s[0][c] + m[1][r] * s[1][c] + m[2][r] * s[2][c];
-  }
-  for (int k = 0; k < 4; ++k) {
-    if (w[k] == 0) continue;
-    for (int r = 0; r < 3; ++r)
-      p[k][r] += w[k] * (pm[0][r] * g[k][0] + pm[1][r] * g[k][1] + pm[2][r] * g[k][2]);
-  }
-
-  // The matrix multiplier is lambda_D = P - lambda_H G. Stored as the scalar
-  // lambda_D : F* (rotation invariant; -3 mu V h^2 at rest), where the
-  // paper's scalar C_D had its multiplier; cof F : F = 3 det F.
-  Real p_dot_f = 0;
-  for (int c = 0; c < 3; ++c) p_dot_f += dot3(pm[c], f[c]);
-  return {lambda_h, p_dot_f - 3 * lambda_h * det_f};
+  return linear_f_step(f, cof, det_f, c_h, a_d, a_h, s, w, g, p);
 }
 
 // green_strain: see the top of this file.
@@ -249,6 +265,18 @@ TetMultipliers project_tet_green(const TetConstraints& tets, std::size_t t, cons
   a[0][1] = a[1][0] = cached[3];
   a[0][2] = a[2][0] = cached[4];
   a[1][2] = a[2][1] = cached[5];
+
+  if (det_f < kGreenMinVolumeRatio) {
+    // Compressed, flattened or inverted: the Green-strain matrix loses its
+    // stiffness there (see the top); take the linear_f step, whose matrix
+    // does not depend on F*.
+    Real apd[3][3], s[3][3];
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) apd[r][c] = a[r][c] + (r == c ? a_d : 0.0);
+    }
+    invert_symmetric(apd, s);
+    return linear_f_step(f, cof, det_f, c_h, a_d, a_h, s, w, g, p);
+  }
 
   Real q[3][3];  // F*^T F*
   for (int r = 0; r < 3; ++r) {
