@@ -25,7 +25,9 @@ constexpr std::array<double, 8> kLiftStages{0.3,  0.38, 0.46, 0.54,
                                             0.62, 0.7,  0.85, 1.0};  // of the fold
 constexpr double kClipSetBack_m = 0.0045;  // the clip applier's hinge short of the duct's axis
 constexpr double kCutSetBack_m = 0.008;    // the scissors': the duct mid-blade
-constexpr double kApproach_m = 0.012;      // each jaw approach ends this far back along the shaft
+// The depths a trainee who looks tries, hinge short of the duct's axis.
+constexpr std::array<double, 5> kCutSetBacks{0.008, 0.010, 0.012, 0.006, 0.014};
+constexpr double kApproach_m = 0.012;  // each jaw approach ends this far back along the shaft
 // Where along the grasper's jaws the flank is taken, as a share of their length.
 constexpr double kBiteReach = 0.5;
 
@@ -55,6 +57,7 @@ class Planner {
 
   void retract();
   void close_right_on(double fraction, double set_back, const Vec3& aside);
+  double cut_set_back(double fraction) const;
 
   DissectionStyle style_;
   TissueDissectionRun run_;
@@ -141,6 +144,22 @@ void Planner::close_right_on(double fraction, double set_back, const Vec3& aside
   wait(style_.pause_s);
 }
 
+// A trainee who looks before cutting places the scissors so that they take
+// the duct and nothing of the organ: of a few depths along the shaft it
+// takes the first whose cut, tried on a copy of the tissue as it lies now,
+// divides the duct and leaves the organ whole.
+double Planner::cut_set_back(double fraction) const {
+  if (!style_.looks_before_cutting) return kCutSetBack_m;
+  const Vec3 at = duct_now(fraction);
+  const Vec3 shaft = (at - port(kRight).fulcrum).normalized();
+  const sim::Quat jaws(frame_across(shaft, shaft.cross(Vec3(1, 0, 0))));
+  for (const double set_back : kCutSetBacks) {
+    const TrialCut trial = run_.try_cut(at - set_back * shaft, jaws);
+    if (trial.divides && trial.organ_tets == 0) return set_back;
+  }
+  return kCutSetBack_m;
+}
+
 PlannedTrace Planner::run() {
   wait(kSettle_s);
   retract();
@@ -150,7 +169,7 @@ PlannedTrace Planner::run() {
     if (timed_out()) break;
     close_right_on(at, kClipSetBack_m, Vec3::Zero());
   }
-  if (!timed_out()) close_right_on(style_.cut_at, kCutSetBack_m, Vec3::Zero());
+  if (!timed_out()) close_right_on(style_.cut_at, cut_set_back(style_.cut_at), Vec3::Zero());
   wait(0.5);
   PlannedTrace out;
   out.jsonl = hands_.jsonl();
@@ -179,6 +198,7 @@ DissectionStyle clumsy_dissection() {
   s.clip_miss_m = 0.008;
   s.clips_at[0] = 0.43;
   s.clips_at[1] = 0.57;
+  s.looks_before_cutting = false;
   return s;
 }
 

@@ -32,7 +32,8 @@ struct DissectionStyle {
   double clip_miss_m = 0;             // the first clip is aimed this far beside the duct
   double clips_at[2] = {0.33, 0.67};  // along the duct, 0 proximal .. 1 distal
   double cut_at = 0.5;
-  bool log = false;  // print the task's events to stderr while planning
+  bool looks_before_cutting = true;  // tries where the blades would cut before closing them
+  bool log = false;                  // print the task's events to stderr while planning
 };
 
 DissectionStyle skilled_dissection();

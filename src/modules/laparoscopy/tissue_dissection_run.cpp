@@ -39,7 +39,8 @@ DissectionTrainer make_dissection_trainer() {
   t.anatomy_to_room.rotation = Quat(r);
   t.anatomy_to_room.translation = Vec3(0, kBedHeight, -0.01);
   t.grasp.radius_m = 0.005;  // a 5 mm grasper's bite, about one element of the organ
-  t.solver.substeps = 20;  // see tissue_dissection_run.h
+  t.solver.substeps = 20;    // see tissue_dissection_run.h
+  t.after_cut_substeps = 80;
   t.solver.damping_per_s = 2;  // blood-filled tissue in a fluid bed: some damping
   t.bed.planes.push_back(sim::PlaneCollider{
       Vec3(0, 0, t.anatomy.duct_start.z() - t.anatomy.duct_width_m / 2), Vec3::UnitZ()});
@@ -66,7 +67,12 @@ TissueDissectionRun::TissueDissectionRun(std::shared_ptr<const DissectionTrainer
       model_(trainer_->anatomy.model),
       tissue_(sim::initial_state(model_)),
       box_(std::shared_ptr<const BoxTrainer>(trainer_, &trainer_->box)),
-      solver_(std::make_shared<sim::XpbdSolver>(trainer_->solver)) {
+      solver_(std::make_shared<sim::XpbdSolver>(trainer_->solver)),
+      after_cut_solver_(std::make_shared<sim::XpbdSolver>([&] {
+        sim::SolverSettings fine = trainer_->solver;
+        fine.substeps = trainer_->after_cut_substeps;
+        return fine;
+      }())) {
   damage_.thresholds = trainer_->damage;
   organ_.resize(model_.particles());
   duct_.resize(model_.particles());
@@ -101,6 +107,37 @@ Transform TissueDissectionRun::jaws_in_anatomy(int tool) const {
   t.translation = to_anatomy(p.tip);
   t.rotation = (trainer_->anatomy_to_room.rotation.conjugate() * p.orientation).normalized();
   return t;
+}
+
+sim::BladeSweep TissueDissectionRun::blades_of(const Transform& jaws) const {
+  const sim::InstrumentSpec& spec = trainer_->box.tools[kRight].spec;
+  sim::BladeSweep blades;
+  blades.hinge = jaws.translation;
+  blades.along = jaws.rotation * Vec3::UnitZ();
+  blades.across = jaws.rotation * Vec3::UnitX();
+  blades.half_angle_rad = spec.max_jaw_angle_rad;
+  blades.length_m = spec.jaw_length_m;
+  return blades;
+}
+
+TrialCut TissueDissectionRun::try_cut(const Vec3& hinge, const Quat& jaws) const {
+  Transform in_anatomy;
+  in_anatomy.translation = to_anatomy(hinge);
+  in_anatomy.rotation = (trainer_->anatomy_to_room.rotation.conjugate() * jaws).normalized();
+  sim::TissueModel model = model_;
+  sim::TissueState state = tissue_;
+  const auto count = [&](const sim::TissueModel& m, const std::vector<bool>& mine) {
+    std::size_t n = 0;
+    for (const auto& t : m.tets.vertices) n += mine[static_cast<std::size_t>(t[0])] ? 1 : 0;
+    return n;
+  };
+  const std::size_t organ = count(model, organ_), duct = count(model, duct_);
+  sim::cut_tets(model, state, blades_of(in_anatomy));
+  TrialCut trial;
+  trial.organ_tets = static_cast<int>(organ - count(model, organ_));
+  trial.duct_tets = static_cast<int>(duct - count(model, duct_));
+  trial.divides = sim::tet_pieces(model, duct_).size() >= 2;
+  return trial;
 }
 
 // The bed under the duct and both shafts, in the anatomy's frame. The shafts
@@ -166,12 +203,7 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
                                        .dump()});
     return;
   }
-  sim::BladeSweep blades;
-  blades.hinge = jaws.translation;
-  blades.along = jaws.rotation * Vec3::UnitZ();
-  blades.across = jaws.rotation * Vec3::UnitX();
-  blades.half_angle_rad = spec.max_jaw_angle_rad;
-  blades.length_m = spec.jaw_length_m;
+  const sim::BladeSweep blades = blades_of(jaws);
   const std::size_t organ_tets_before =
       sim::tet_pieces(model_, organ_).empty() ? 0 : sim::tet_pieces(model_, organ_)[0].size();
   const sim::TetCut cut = sim::cut_tets(model_, tissue_, blades);
@@ -208,7 +240,7 @@ void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
   box_.step(rigid);
   drive_grasper(out, closure_before_[kLeft]);
   drive_right(out, closure_before_[kRight]);
-  const sim::StepOutputs& o = solver_->step(model_, tissue_, kPhysicsStep_s, colliders());
+  const sim::StepOutputs& o = solver().step(model_, tissue_, kPhysicsStep_s, colliders());
   const std::size_t shafts = trainer_->bed.capsules.size();
   for (int t = 0; t < 2; ++t) {
     const auto i = static_cast<std::size_t>(t);
@@ -221,7 +253,7 @@ void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
 
 void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
   ++steps_;
-  const Real h = kPhysicsStep_s / trainer_->solver.substeps;
+  const Real h = kPhysicsStep_s / solver().settings().substeps;
   const Vec3 force = sim::tissue_grasp_force(model_, tissue_, grasp_, h);
   grasp_pull_ = -(trainer_->anatomy_to_room.rotation * force);  // the tissue pulls back
   tally_.organ_force_N = force.norm();

@@ -23,9 +23,15 @@
 //
 // One `step` is one 10 ms physics step with 20 substeps. With the
 // rotation-invariant deviatoric projection (docs/sim.md, "Stability") the
-// anatomy is still at 20 and the cut duct's stumps come to rest; the organ
-// sags 2.8 mm against 2.5 mm at 40 (time-step bias). About 0.5 s of CPU per
-// simulated second (-O2), so a live session keeps up with real time.
+// anatomy is still at 20; the organ sags 2.8 mm against 2.5 mm at 40
+// (time-step bias). About 0.5 s of CPU per simulated second (-O2), so a live
+// session keeps up with real time. Once a cut has removed elements the step
+// takes 80 substeps: at 20 and at 40 the cut duct's stumps kept moving at
+// 1-10 m/s (not traced: neither the clips' stiffness nor the bed's friction
+// is the cause), at 80 they come to rest. A cut between the clips ends the
+// task, so a live session runs at that cost only when the organ or the duct
+// was cut elsewhere (about 1.7 s of CPU per simulated second: slower than
+// real time).
 // Copyable: copy it to snapshot.
 
 #include <array>
@@ -53,7 +59,8 @@ struct DissectionTrainer {
   sim::DissectionAnatomy anatomy;
   sim::Transform anatomy_to_room;
   sim::SolverSettings solver;
-  sim::StepInputs bed;  // the plane under the duct, anatomy frame
+  int after_cut_substeps = 80;  // once a cut has removed elements (tissue_dissection_run.h)
+  sim::StepInputs bed;          // the plane under the duct, anatomy frame
   sim::GraspJaws grasp;
   sim::ClipSpec clip;
   sim::DamageThresholds damage;
@@ -82,6 +89,12 @@ struct DissectionTally {
 sim::InstrumentKind right_instrument(const DissectionTrainer& trainer,
                                      const DissectionTally& tally);
 
+// What closing the scissors would cut now (sim::cut_tets on a copy).
+struct TrialCut {
+  int duct_tets = 0, organ_tets = 0;  // removed
+  bool divides = false;               // the duct left in two pieces
+};
+
 class TissueDissectionRun {
  public:
   explicit TissueDissectionRun(std::shared_ptr<const DissectionTrainer> trainer);
@@ -100,6 +113,9 @@ class TissueDissectionRun {
   sim::Vec3 to_anatomy(const sim::Vec3& room) const;
   sim::Vec3 to_room(const sim::Vec3& anatomy) const;
   std::uint64_t state_hash() const;
+  // What the scissors would cut if they closed now with their hinge at
+  // `hinge` and jaws oriented `jaws` (room frame; the world is untouched).
+  TrialCut try_cut(const sim::Vec3& hinge, const sim::Quat& jaws) const;
 
   // The organ's and the duct's surfaces for clients (room coordinates), with
   // ids first_id and first_id + 1. Vertices are the structure's particles
@@ -114,6 +130,7 @@ class TissueDissectionRun {
  private:
   sim::Transform jaws_in_anatomy(int tool) const;
   sim::StepInputs colliders() const;
+  sim::BladeSweep blades_of(const sim::Transform& jaws_in_anatomy) const;
   void drive_grasper(std::vector<TaskEvent>& out, double previous_closure);
   void drive_right(std::vector<TaskEvent>& out, double previous_closure);
   void after_step(std::vector<TaskEvent>& out);
@@ -123,7 +140,9 @@ class TissueDissectionRun {
   sim::TissueModel model_;  // grasps, clips and cuts edit it
   sim::TissueState tissue_;
   BoxTrainerRun box_;
+  sim::XpbdSolver& solver() const { return topology_version_ > 0 ? *after_cut_solver_ : *solver_; }
   std::shared_ptr<sim::XpbdSolver> solver_;  // stateless between steps apart from scratch
+  std::shared_ptr<sim::XpbdSolver> after_cut_solver_;
   std::vector<bool> organ_, duct_;
   std::vector<bool> organ_wall_;                    // the organ's surface particles at rest
   std::array<sim::InstrumentPose, 2> pose_before_;  // at the last step's start
