@@ -17,6 +17,7 @@
 #include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
+#include "shipped_trace.h"
 #include "store/session_report.h"
 
 namespace medvision::laparoscopy {
@@ -126,31 +127,8 @@ TEST(PatternCuttingAssessment, TheFlsPenaltyIsTheAreaOffTheLineAsAPercentageOfTh
   EXPECT_NEAR(m.at("fls_score").value, 100 * (300 - 120 - penalty) / 202, 1e-9);
 }
 
-struct Played {
-  json assessment;
-  std::map<std::string, int> counts;
-  std::string html;
-};
-
 Played play_shipped(const std::string& style) {
-  const auto path = kContent / "traces" / "laparoscopy" / ("pattern-cutting." + style + ".jsonl");
-  auto trace = read_trace_file(path.string());
-  EXPECT_TRUE(trace.ok()) << path;
-  Session s = make_session();
-  PlayOptions options;
-  options.grace_s = 5;
-  auto log = play_trace(s, *trace, options);
-  EXPECT_TRUE(log.ok());
-  Played out;
-  for (const auto& e : *log) ++out.counts[e.type];
-  const std::string assessment = *s.module()->assess(*log);
-  out.assessment = json::parse(assessment);
-  std::vector<Event> with = *log;
-  with.push_back(Event{with.size() + 1, with.back().tick, 0, "assessment", assessment});
-  out.html = build_session_report(
-                 SessionInfo{"s1", "pattern cutting", "laparoscopy/pattern-cutting", 1000}, with)
-                 .html;
-  return out;
+  return play_shipped_trace(kContent, "pattern-cutting", style, 5);
 }
 
 TEST(PatternCuttingTraces, TheSkilledTraceCutsTheCircleOutOnTheLineAndPasses) {

@@ -16,6 +16,7 @@
 #include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
+#include "shipped_trace.h"
 #include "store/session_report.h"
 
 namespace medvision::laparoscopy {
@@ -128,32 +129,8 @@ TEST(TissueDissectionAssessment, ClipSpacingAndWhereTheDuctWasCutComeFromTheLog)
   EXPECT_EQ(laparoscopy_metrics(**def, log, 1000).at("cut_between_clips").value, 0);
 }
 
-struct Played {
-  json assessment;
-  std::map<std::string, int> counts;
-  std::string html;
-  std::optional<std::string> ended;
-};
-
 Played play_shipped(const std::string& style) {
-  const auto path = kContent / "traces" / "laparoscopy" / ("tissue-dissection." + style + ".jsonl");
-  auto trace = read_trace_file(path.string());
-  EXPECT_TRUE(trace.ok()) << path;
-  Session s = make_session();
-  PlayOptions options;
-  options.grace_s = 2;
-  auto log = play_trace(s, *trace, options);
-  EXPECT_TRUE(log.ok());
-  Played out;
-  for (const auto& e : *log) ++out.counts[e.type];
-  const std::string assessment = *s.module()->assess(*log);
-  out.assessment = json::parse(assessment);
-  std::vector<Event> with = *log;
-  with.push_back(Event{with.size() + 1, with.back().tick, 0, "assessment", assessment});
-  out.html = build_session_report(
-                 SessionInfo{"s1", "dissection", "laparoscopy/tissue-dissection", 1000}, with)
-                 .html;
-  return out;
+  return play_shipped_trace(kContent, "tissue-dissection", style, 2);
 }
 
 const json& metric(const Played& p, const char* name) {
