@@ -5,6 +5,7 @@
 
 #include "core/hash.h"
 #include "modules/laparoscopy/laparoscopy_module.h"
+#include "sim/geometry.h"
 
 namespace medvision::laparoscopy {
 
@@ -145,18 +146,60 @@ TrialCut TissueDissectionRun::try_cut(const Vec3& hinge, const Quat& jaws) const
 sim::StepInputs TissueDissectionRun::colliders() const {
   sim::StepInputs in = trainer_->bed;
   const Quat to_anatomy_rotation = trainer_->anatomy_to_room.rotation.conjugate();
-  for (int t = 0; t < 2; ++t) {
-    const auto i = static_cast<std::size_t>(t);
-    sim::CapsuleCollider c =
-        moving_shaft(pose_before_[i], box_.pose(t), trainer_->box.tools[i].spec.shaft_radius_m,
-                     kPhysicsStep_s, trainer_->grasp.radius_m);
+  const auto add = [&](sim::CapsuleCollider c) {
     c.a = to_anatomy(c.a);
     c.b = to_anatomy(c.b);
     c.velocity_a = to_anatomy_rotation * c.velocity_a;
     c.velocity_b = to_anatomy_rotation * c.velocity_b;
     in.capsules.push_back(c);
+  };
+  for (int t = 0; t < 2; ++t) {
+    const auto i = static_cast<std::size_t>(t);
+    add(moving_shaft(pose_before_[i], box_.pose(t), trainer_->box.tools[i].spec.shaft_radius_m,
+                     kPhysicsStep_s, trainer_->grasp.radius_m));
+  }
+  // Closed jaws that took nothing are a rod as thick as the shaft.
+  for (int t = 0; t < 2; ++t) {
+    const auto i = static_cast<std::size_t>(t);
+    if (!jaws_solid_[i]) continue;
+    const sim::InstrumentSpec& spec = trainer_->box.tools[i].spec;
+    const auto end = [&](const sim::InstrumentPose& p) {
+      return Vec3(p.tip + spec.jaw_length_m * (p.orientation * Vec3::UnitZ()));
+    };
+    sim::CapsuleCollider c;
+    c.a = pose_before_[i].tip;
+    c.b = end(pose_before_[i]);
+    c.radius = spec.shaft_radius_m;
+    c.velocity_a = (box_.pose(t).tip - c.a) / kPhysicsStep_s;
+    c.velocity_b = (end(box_.pose(t)) - c.b) / kPhysicsStep_s;
+    add(c);
   }
   return in;
+}
+
+// Jaws that close on nothing become solid until they open; jaws that close
+// on tissue (a grasp, a clip, a cut) leave it to what they did.
+void TissueDissectionRun::update_solid_jaws() {
+  for (int t = 0; t < 2; ++t) {
+    const auto i = static_cast<std::size_t>(t);
+    const sim::InstrumentSpec& spec = trainer_->box.tools[i].spec;
+    const double closure = box_.tools()[i].closure;
+    if (closure < spec.grasp_closure || (t == kLeft && grasp_.holding())) {
+      jaws_solid_[i] = false;
+    } else if (closure_before_[i] < spec.grasp_closure) {
+      const Transform jaws = jaws_in_anatomy(t);
+      const Vec3 a = jaws.translation;
+      const Vec3 b = a + spec.jaw_length_m * (jaws.rotation * Vec3::UnitZ());
+      const double reach = spec.shaft_radius_m + 0.001;
+      bool touching = false;
+      for (std::size_t p = 0; p < model_.particles() && !touching; ++p) {
+        if (model_.inv_mass[p] == 0 && model_.mass[p] == 0) continue;  // cut free
+        const Vec3& x = tissue_.position[p];
+        touching = (sim::closest_point_on_segment(x, a, b).point - x).norm() < reach;
+      }
+      jaws_solid_[i] = !touching;
+    }
+  }
 }
 
 void TissueDissectionRun::drive_grasper(std::vector<TaskEvent>& out, double previous) {
@@ -240,12 +283,18 @@ void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
   box_.step(rigid);
   drive_grasper(out, closure_before_[kLeft]);
   drive_right(out, closure_before_[kRight]);
+  update_solid_jaws();
   const sim::StepOutputs& o = solver().step(model_, tissue_, kPhysicsStep_s, colliders());
-  const std::size_t shafts = trainer_->bed.capsules.size();
+  std::size_t next = trainer_->bed.capsules.size();
+  for (int t = 0; t < 2; ++t) {
+    shaft_force_[static_cast<std::size_t>(t)] =
+        trainer_->anatomy_to_room.rotation * o.capsules[next++].force_N;
+  }
   for (int t = 0; t < 2; ++t) {
     const auto i = static_cast<std::size_t>(t);
+    if (jaws_solid_[i])
+      shaft_force_[i] += trainer_->anatomy_to_room.rotation * o.capsules[next++].force_N;
     closure_before_[i] = box_.tools()[i].closure;
-    shaft_force_[i] = trainer_->anatomy_to_room.rotation * o.capsules[shafts + i].force_N;
     pose_before_[i] = box_.pose(t);
   }
   after_step(out);

@@ -19,7 +19,8 @@
 // through their ports, drawn as the scene's shafts and jaws). Their shafts
 // push the tissue (moving capsules in the solver, with friction); their jaws
 // act on it as the task says: the grasper holds, the clip applier clips, the
-// scissors cut.
+// scissors cut. Jaws that close on nothing are solid (a capsule as thick as
+// the shaft) until they open, so a closed instrument pokes and pushes.
 //
 // One `step` is one 10 ms physics step with 20 substeps. With the
 // rotation-invariant deviatoric projection (docs/sim.md, "Stability") the
@@ -131,6 +132,7 @@ class TissueDissectionRun {
   sim::Transform jaws_in_anatomy(int tool) const;
   sim::StepInputs colliders() const;
   sim::BladeSweep blades_of(const sim::Transform& jaws_in_anatomy) const;
+  void update_solid_jaws();
   void drive_grasper(std::vector<TaskEvent>& out, double previous_closure);
   void drive_right(std::vector<TaskEvent>& out, double previous_closure);
   void after_step(std::vector<TaskEvent>& out);
@@ -147,6 +149,7 @@ class TissueDissectionRun {
   std::vector<bool> organ_wall_;                    // the organ's surface particles at rest
   std::array<sim::InstrumentPose, 2> pose_before_;  // at the last step's start
   std::array<double, 2> closure_before_{0, 0};
+  std::array<bool, 2> jaws_solid_{false, false};  // closed on nothing: they push tissue
   std::array<sim::Vec3, 2> shaft_force_{sim::Vec3::Zero(), sim::Vec3::Zero()};  // room frame
   sim::Vec3 grasp_pull_ = sim::Vec3::Zero();  // the organ's pull on the grasper, room frame
   sim::TissueGrasp grasp_;
