@@ -13,17 +13,18 @@ std::optional<HandCommand> hand_command(const HandInput& hand) {
                      (hand.buttons & kButtonTrigger) != 0};
 }
 
-sim::CapsuleCollider moving_shaft(const sim::InstrumentPose& before, const sim::InstrumentPose& now,
-                                  double radius_m, double dt_s, double short_of_tip_m) {
-  const auto back = [](const sim::InstrumentPose& p, double by) {
-    return by == 0 ? p.tip : sim::Vec3(p.tip - by * (p.orientation * sim::Vec3::UnitZ()));
+sim::CapsuleCollider moving_capsule(const sim::InstrumentPose& before,
+                                    const sim::InstrumentPose& now, double radius_m, double dt_s,
+                                    double from_m, double to_m) {
+  const auto at = [](const sim::InstrumentPose& p, double s) {
+    return s == 0 ? p.tip : sim::Vec3(p.tip + s * (p.orientation * sim::Vec3::UnitZ()));
   };
   sim::CapsuleCollider c;
-  c.a = back(before, kShaftInside_m);
-  c.b = back(before, short_of_tip_m);
+  c.a = at(before, from_m);
+  c.b = at(before, to_m);
   c.radius = radius_m;
-  c.velocity_a = (back(now, kShaftInside_m) - c.a) / dt_s;
-  c.velocity_b = (back(now, short_of_tip_m) - c.b) / dt_s;
+  c.velocity_a = (at(now, from_m) - c.a) / dt_s;
+  c.velocity_b = (at(now, to_m) - c.b) / dt_s;
   return c;
 }
 

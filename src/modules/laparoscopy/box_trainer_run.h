@@ -46,13 +46,22 @@ struct ToolSample {
 // this far back from the jaws' hinge.
 inline constexpr double kShaftInside_m = 0.25;
 
-// That part of the shaft as a capsule moving over one physics step of
-// `dt_s`, from its place at the step's start (`before`) to where the hand
-// has put it (`now`), for the tissue solver's contacts. With `short_of_tip_m`
-// the capsule stops that far short of the hinge, leaving what the jaws hold
-// to the jaws.
-sim::CapsuleCollider moving_shaft(const sim::InstrumentPose& before, const sim::InstrumentPose& now,
-                                  double radius_m, double dt_s, double short_of_tip_m = 0);
+// A stretch of an instrument's axis, from `from_m` to `to_m` along it from
+// the jaws' hinge (negative: back towards the handle; positive: along the
+// jaws), as a capsule moving over one physics step of `dt_s` from its place
+// at the step's start (`before`) to where the hand has put it (`now`), for
+// the tissue solver's contacts.
+sim::CapsuleCollider moving_capsule(const sim::InstrumentPose& before,
+                                    const sim::InstrumentPose& now, double radius_m, double dt_s,
+                                    double from_m, double to_m);
+
+// The shaft's part inside the box: kShaftInside_m back from the hinge to
+// `short_of_tip_m` short of it (leaving what the jaws hold to the jaws).
+inline sim::CapsuleCollider moving_shaft(const sim::InstrumentPose& before,
+                                         const sim::InstrumentPose& now, double radius_m,
+                                         double dt_s, double short_of_tip_m = 0) {
+  return moving_capsule(before, now, radius_m, dt_s, -kShaftInside_m, -short_of_tip_m);
+}
 
 class BoxTrainerRun {
  public:

@@ -18,7 +18,11 @@ class TissueDissection final : public BoxTask {
   void command(int tool, const HandCommand& hand) override { run_.command(tool, hand); }
   void step(std::vector<TaskEvent>& out) override {
     run_.step(out);
-    meshes_ = run_.surface_meshes(kOrganMeshId);
+    // Triangles change only with a cut; between cuts the vertices move.
+    if (meshes_[0].topology_version == run_.topology_version())
+      run_.move_surface_meshes(meshes_);
+    else
+      meshes_ = run_.surface_meshes(kOrganMeshId);
   }
   ToolSample sample(int tool) const override { return run_.sample(tool); }
   std::uint64_t state_hash() const override { return run_.state_hash(); }

@@ -21,6 +21,14 @@ constexpr Real kBedHeight = 0.78;  // m: the box floor, where the anatomy's z = 
 
 json point(const Vec3& p) { return json::array({p.x(), p.y(), p.z()}); }
 
+// The tets of one structure (organ or duct): a tet's four particles all
+// belong to the same one.
+std::size_t tets_of(const sim::TissueModel& model, const std::vector<bool>& mine) {
+  std::size_t n = 0;
+  for (const auto& t : model.tets.vertices) n += mine[static_cast<std::size_t>(t[0])] ? 1 : 0;
+  return n;
+}
+
 }  // namespace
 
 DissectionTrainer make_dissection_trainer() {
@@ -127,16 +135,10 @@ TrialCut TissueDissectionRun::try_cut(const Vec3& hinge, const Quat& jaws) const
   in_anatomy.rotation = (trainer_->anatomy_to_room.rotation.conjugate() * jaws).normalized();
   sim::TissueModel model = model_;
   sim::TissueState state = tissue_;
-  const auto count = [&](const sim::TissueModel& m, const std::vector<bool>& mine) {
-    std::size_t n = 0;
-    for (const auto& t : m.tets.vertices) n += mine[static_cast<std::size_t>(t[0])] ? 1 : 0;
-    return n;
-  };
-  const std::size_t organ = count(model, organ_), duct = count(model, duct_);
   sim::cut_tets(model, state, blades_of(in_anatomy));
   TrialCut trial;
-  trial.organ_tets = static_cast<int>(organ - count(model, organ_));
-  trial.duct_tets = static_cast<int>(duct - count(model, duct_));
+  trial.organ_tets = static_cast<int>(tets_of(model_, organ_) - tets_of(model, organ_));
+  trial.duct_tets = static_cast<int>(tets_of(model_, duct_) - tets_of(model, duct_));
   trial.divides = sim::tet_pieces(model, duct_).size() >= 2;
   return trial;
 }
@@ -163,16 +165,8 @@ sim::StepInputs TissueDissectionRun::colliders() const {
     const auto i = static_cast<std::size_t>(t);
     if (!jaws_solid_[i]) continue;
     const sim::InstrumentSpec& spec = trainer_->box.tools[i].spec;
-    const auto end = [&](const sim::InstrumentPose& p) {
-      return Vec3(p.tip + spec.jaw_length_m * (p.orientation * Vec3::UnitZ()));
-    };
-    sim::CapsuleCollider c;
-    c.a = pose_before_[i].tip;
-    c.b = end(pose_before_[i]);
-    c.radius = spec.shaft_radius_m;
-    c.velocity_a = (box_.pose(t).tip - c.a) / kPhysicsStep_s;
-    c.velocity_b = (end(box_.pose(t)) - c.b) / kPhysicsStep_s;
-    add(c);
+    add(moving_capsule(pose_before_[i], box_.pose(t), spec.shaft_radius_m, kPhysicsStep_s, 0,
+                       spec.jaw_length_m));
   }
   return in;
 }
@@ -247,8 +241,7 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
     return;
   }
   const sim::BladeSweep blades = blades_of(jaws);
-  const std::size_t organ_tets_before =
-      sim::tet_pieces(model_, organ_).empty() ? 0 : sim::tet_pieces(model_, organ_)[0].size();
+  const std::size_t organ_tets_before = tets_of(model_, organ_);
   const sim::TetCut cut = sim::cut_tets(model_, tissue_, blades);
   if (cut.tets_removed == 0) {
     out.push_back(
@@ -257,8 +250,7 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
     return;
   }
   ++topology_version_;
-  std::size_t organ_tets_after = 0;
-  for (const auto& piece : sim::tet_pieces(model_, organ_)) organ_tets_after += piece.size();
+  const std::size_t organ_tets_after = tets_of(model_, organ_);
   const double at = along_duct(cut.rest_centre);
   const bool between = tally_.clips.size() >= 2 &&
                        at > std::min(tally_.clips[0], tally_.clips[1]) &&
@@ -378,6 +370,18 @@ std::vector<SceneMesh> TissueDissectionRun::surface_meshes(std::uint32_t first_i
     }
   }
   return meshes;
+}
+
+void TissueDissectionRun::move_surface_meshes(std::vector<SceneMesh>& meshes) const {
+  for (std::size_t k = 0; k < 2 && k < meshes.size(); ++k) {
+    const std::vector<bool>& mine = k == 0 ? organ_ : duct_;
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < model_.particles(); ++i) {
+      if (!mine[i]) continue;
+      const Vec3 x = to_room(tissue_.position[i]);
+      for (int a = 0; a < 3; ++a) meshes[k].positions[out++] = static_cast<float>(x[a]);
+    }
+  }
 }
 
 std::uint64_t TissueDissectionRun::state_hash() const {

@@ -124,6 +124,10 @@ class TissueDissectionRun {
   // topology_version with them, only when a cut removes elements. Bounds:
   // the anatomy's rest box grown by kMeshMargin_m.
   std::vector<SceneMesh> surface_meshes(std::uint32_t first_id) const;
+  // Moves meshes made by surface_meshes to where the tissue is now, when the
+  // topology has not changed since (topology_version()).
+  void move_surface_meshes(std::vector<SceneMesh>& meshes) const;
+  std::uint32_t topology_version() const { return topology_version_; }
   static constexpr double kMeshMargin_m = 0.08;
 
   static constexpr int kExposureEvery = 10;  // steps between exposure checks
