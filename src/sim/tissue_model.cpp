@@ -193,7 +193,7 @@ void erase_constraints(TetConstraints& tets, const std::vector<bool>& drop) {
   erase_where(tets.deviatoric_compliance, drop);
   erase_where(tets.hydrostatic_compliance, drop);
   erase_where(tets.rest_volume_ratio, drop);
-  if (tets.temperature_C.size() == drop.size()) erase_where(tets.temperature_C, drop);
+  erase_where(tets.temperature_C, drop);
 }
 
 void erase_constraints(DistanceConstraints& distances, const std::vector<bool>& drop) {

@@ -146,12 +146,7 @@ void ScriptedHands::step_once() {
 }
 
 void ScriptedHands::wait_moves() {
-  while (!timed_out()) {
-    bool moving = false;
-    for (const Move& m : moves_) moving |= m.active && step_ - m.start_step <= m.steps;
-    if (!moving) break;
-    step_once();
-  }
+  wait_moves_until([] { return false; });
 }
 
 bool ScriptedHands::wait_moves_until(const std::function<bool()>& seen) {
