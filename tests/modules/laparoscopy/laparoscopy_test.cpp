@@ -16,6 +16,7 @@
 #include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
+#include "shipped_trace.h"
 
 namespace medvision::laparoscopy {
 namespace {
@@ -67,13 +68,7 @@ TEST(BoxTrainer, AHandsPoseIsTheHandleAndTheTipFollowsThroughThePort) {
   EXPECT_LT((grip * sim::Vec3(0, 0, -1) - (tip - port.fulcrum).normalized()).norm(), 1e-9);
 }
 
-Session make_session() {
-  auto module = modules::module_factory(kContent, 1000)("laparoscopy/peg-transfer", 1);
-  EXPECT_TRUE(module.ok()) << module.error().message;
-  return Session(
-      SessionSetup{"laparoscopy/peg-transfer", 1, 1000}, [] { return std::int64_t{0}; },
-      std::move(*module));
-}
+Session make_session() { return make_task_session(kContent, "peg-transfer"); }
 
 TEST(LaparoscopySession, UntouchedTheObjectsStayOnTheLeftPegsAndToolsAreSampled) {
   Session s = make_session();
@@ -154,24 +149,8 @@ TEST(LaparoscopyAssessment, FlsScoreCountsTimeAndOutOfViewDropsAndMetricsComeFro
   EXPECT_TRUE(named_view);
 }
 
-struct Played {
-  json assessment;
-  std::map<std::string, int> counts;
-};
-
 Played play_shipped(const std::string& style) {
-  const auto path = kContent / "traces" / "laparoscopy" / ("peg-transfer." + style + ".jsonl");
-  auto trace = read_trace_file(path.string());
-  EXPECT_TRUE(trace.ok()) << path;
-  Session s = make_session();
-  PlayOptions options;
-  options.grace_s = 5;
-  auto log = play_trace(s, *trace, options);
-  EXPECT_TRUE(log.ok());
-  Played out;
-  for (const auto& e : *log) ++out.counts[e.type];
-  out.assessment = json::parse(*s.module()->assess(*log));
-  return out;
+  return play_shipped_trace(kContent, "peg-transfer", style, 5);
 }
 
 TEST(PegTransferTraces, TheSkilledTraceTransfersAllSixBothWaysAndPasses) {

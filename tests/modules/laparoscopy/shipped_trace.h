@@ -1,7 +1,7 @@
 #pragma once
-// A shipped laparoscopy trace played through a session of its task, as
-// `medvision run` plays it: the log's event counts, the module's assessment
-// and the debrief report's HTML.
+// A 1 kHz session of a laparoscopy task, and a shipped trace played through
+// one as `medvision run` plays it: the log's event counts, the module's
+// assessment and the debrief report's HTML.
 
 #include <gtest/gtest.h>
 
@@ -24,6 +24,15 @@ struct Played {
   std::string html;
 };
 
+// A session of laparoscopy/<task> on the content under `content`.
+inline Session make_task_session(const std::filesystem::path& content, const std::string& task) {
+  const std::string kind = "laparoscopy/" + task;
+  auto module = modules::module_factory(content, 1000)(kind, 1);
+  EXPECT_TRUE(module.ok()) << module.error().message;
+  return Session(
+      SessionSetup{kind, 1, 1000}, [] { return std::int64_t{0}; }, std::move(*module));
+}
+
 // Plays content/traces/laparoscopy/<task>.<style>.jsonl in a 1 kHz session.
 inline Played play_shipped_trace(const std::filesystem::path& content, const std::string& task,
                                  const std::string& style, double grace_s) {
@@ -45,7 +54,7 @@ inline Played play_shipped_trace(const std::filesystem::path& content, const std
   out.assessment = nlohmann::json::parse(assessment);
   std::vector<Event> with = *log;
   with.push_back(Event{with.size() + 1, with.back().tick, 0, "assessment", assessment});
-  out.html = build_session_report(SessionInfo{"s1", task, kind, 1000}, with).html;
+  out.html = build_session_report(SessionInfo{"s1", task, "laparoscopy/" + task, 1000}, with).html;
   return out;
 }
 

@@ -25,13 +25,7 @@ namespace {
 using nlohmann::json;
 const std::filesystem::path kContent = std::filesystem::path(MEDVISION_SOURCE_DIR) / "content";
 
-Session make_session() {
-  auto module = modules::module_factory(kContent, 1000)("laparoscopy/tissue-dissection", 1);
-  EXPECT_TRUE(module.ok()) << module.error().message;
-  return Session(
-      SessionSetup{"laparoscopy/tissue-dissection", 1, 1000}, [] { return std::int64_t{0}; },
-      std::move(*module));
-}
+Session make_session() { return make_task_session(kContent, "tissue-dissection"); }
 
 TEST(TissueDissectionScenario, IsListedAndLoadsAgainstTheCatalog) {
   const auto listing = modules::list_scenarios(kContent);
