@@ -31,34 +31,8 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
   // Stand behind the box looking at the monitor across it (pitch down 10 degrees).
   const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: headsetInitScripts(-10) });
   try {
-    const created = await page.request.post(`${server.base}/api/sessions`, {
-      data: { title: `e2e laparoscopy ${Date.now()}`, kind: 'laparoscopy/peg-transfer' },
-    });
-    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
-    const sessionId = (await created.json()).id;
-    log('laparoscopy: session', sessionId);
-    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
-    await pollUntil(15_000, 'the keyframe brought the laparoscope', async () =>
-      page.evaluate(() => window.__medvision?.connected === true && window.__medvision.laparoscopy?.camera === 'laparoscope'),
-    );
-    await page.click('#enter-vr');
-    await pollUntil(10_000, 'presenting, with scope images rendered', async () =>
-      page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.laparoscopy.frames > 10),
-    );
-
-    // Each controller's grip space is offset from IWER's controller position:
-    // measure it from the hand positions the server logs, as xr-headset.mjs does.
-    const place = (hand, [x, y, z]) => page.evaluate(([h, a, b, c]) => window.__headset.controllers[h].position.set(a, b, c), [hand, x, y, z]);
-    const probeAt = { left: [-0.2, 1.1, 0.3], right: [0.2, 1.1, 0.3] };
-    await place('left', probeAt.left);
-    await place('right', probeAt.right);
-    // Frames (and so inputs) are slow under SwiftShader: wait for inputs sent after the move.
-    const first = await settledInput(page, server, sessionId, pollUntil);
-    const offset = {
-      left: [0, 1, 2].map((k) => first.left[k] - probeAt.left[k]),
-      right: [0, 1, 2].map((k) => first.right[k] - probeAt.right[k]),
-    };
-    const holdHandle = (hand, world) => place(hand, [0, 1, 2].map((k) => world[k] - offset[hand][k]));
+    const sessionId = await openInHeadset(page, server, harness, 'laparoscopy/peg-transfer', 'the keyframe brought the laparoscope', 0);
+    const { holdHandle, offset } = await calibrateGrips(page, server, sessionId, pollUntil);
     const rest = { left: restingHandle(PORTS.left), right: restingHandle(PORTS.right) };
     await holdHandle('left', rest.left);
     await holdHandle('right', rest.right);
@@ -137,6 +111,50 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
   }
 }
 
+/**
+ * Creates a session of `kind`, opens it, waits for the keyframe to bring the
+ * laparoscope and `meshes` deformable meshes, and enters the emulated
+ * headset. Returns the session's id.
+ */
+async function openInHeadset(page, server, { log, pollUntil }, kind, what, meshes) {
+  const created = await page.request.post(`${server.base}/api/sessions`, {
+    data: { title: `e2e ${kind} ${Date.now()}`, kind },
+  });
+  if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
+  const sessionId = (await created.json()).id;
+  log(`${kind}: session`, sessionId);
+  await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
+  await pollUntil(15_000, what, async () =>
+    page.evaluate((n) => window.__medvision?.connected === true && window.__medvision.laparoscopy?.camera === 'laparoscope' && (window.__medvision.meshes?.count ?? 0) === n, meshes),
+  );
+  await page.click('#enter-vr');
+  await pollUntil(10_000, 'presenting, with scope images rendered', async () =>
+    page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.laparoscopy.frames > 10),
+  );
+  return sessionId;
+}
+
+/**
+ * Each controller's grip space is offset from IWER's controller position:
+ * measures it from the hand positions the server logs, as xr-headset.mjs
+ * does, and returns `holdHandle(hand, world)`, which puts a grip (a handle)
+ * at a world position, with the offsets.
+ */
+async function calibrateGrips(page, server, sessionId, pollUntil) {
+  const place = (hand, [x, y, z]) => page.evaluate(([h, a, b, c]) => window.__headset.controllers[h].position.set(a, b, c), [hand, x, y, z]);
+  const probeAt = { left: [-0.2, 1.1, 0.3], right: [0.2, 1.1, 0.3] };
+  await place('left', probeAt.left);
+  await place('right', probeAt.right);
+  // Frames (and so inputs) are slow under SwiftShader: wait for inputs sent after the move.
+  const first = await settledInput(page, server, sessionId, pollUntil);
+  const offset = {
+    left: [0, 1, 2].map((k) => first.left[k] - probeAt.left[k]),
+    right: [0, 1, 2].map((k) => first.right[k] - probeAt.right[k]),
+  };
+  const holdHandle = (hand, world) => place(hand, [0, 1, 2].map((k) => world[k] - offset[hand][k]));
+  return { holdHandle, offset };
+}
+
 /** The handle position that rests an instrument START_DEPTH_M into its port, aimed at `aim`. */
 function restingHandle(port, aim = AIM) {
   const d = aim.map((v, k) => v - port[k]);
@@ -164,30 +182,8 @@ async function dissectionInTheHeadset({ server, browser, harness }) {
   const { log, sleep, pollUntil, loggedInPage } = harness;
   const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: headsetInitScripts(-10) });
   try {
-    const created = await page.request.post(`${server.base}/api/sessions`, {
-      data: { title: `e2e dissection ${Date.now()}`, kind: 'laparoscopy/tissue-dissection' },
-    });
-    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
-    const sessionId = (await created.json()).id;
-    log('dissection: session', sessionId);
-    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
-    await pollUntil(15_000, 'the keyframe brought the laparoscope and the organ and duct meshes', async () =>
-      page.evaluate(() => window.__medvision?.connected === true && window.__medvision.laparoscopy?.camera === 'laparoscope' && window.__medvision.meshes?.count === 2),
-    );
-    await page.click('#enter-vr');
-    await pollUntil(10_000, 'presenting, with scope images rendered', async () =>
-      page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.laparoscopy.frames > 10),
-    );
-    const place = (hand, [x, y, z]) => page.evaluate(([h, a, b, c]) => window.__headset.controllers[h].position.set(a, b, c), [hand, x, y, z]);
-    const probeAt = { left: [-0.2, 1.1, 0.3], right: [0.2, 1.1, 0.3] };
-    await place('left', probeAt.left);
-    await place('right', probeAt.right);
-    const first = await settledInput(page, server, sessionId, pollUntil);
-    const offset = {
-      left: [0, 1, 2].map((k) => first.left[k] - probeAt.left[k]),
-      right: [0, 1, 2].map((k) => first.right[k] - probeAt.right[k]),
-    };
-    const holdHandle = (hand, world) => place(hand, [0, 1, 2].map((k) => world[k] - offset[hand][k]));
+    const sessionId = await openInHeadset(page, server, harness, 'laparoscopy/tissue-dissection', 'the keyframe brought the laparoscope and the organ and duct meshes', 2);
+    const { holdHandle } = await calibrateGrips(page, server, sessionId, pollUntil);
     await holdHandle('left', restingHandle(PORTS.left, DISSECTION_AIM));
     await holdHandle('right', restingHandle(PORTS.right, DISSECTION_AIM));
     await settledInput(page, server, sessionId, pollUntil);
