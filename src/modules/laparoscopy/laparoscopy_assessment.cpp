@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "assess/fls.h"
 #include "assess/kinematics.h"
@@ -20,8 +21,11 @@ Eigen::Vector3d vec(const json& a) {
   return {a[0].get<double>(), a[1].get<double>(), a[2].get<double>()};
 }
 
-assess::FlsTask fls_task(const std::string& id) {
-  return id == "pattern-cutting" ? assess::fls_pattern_cutting() : assess::fls_peg_transfer();
+// The FLS task a scenario is, if it is one (dissection is not).
+std::optional<assess::FlsTask> fls_task(const std::string& id) {
+  if (id == "peg-transfer") return assess::fls_peg_transfer();
+  if (id == "pattern-cutting") return assess::fls_pattern_cutting();
+  return std::nullopt;
 }
 
 }  // namespace
@@ -45,7 +49,6 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
   // out of the field of view (Fraser et al. 2003); pattern cutting's is the
   // area cut off the line. Dissection is not an FLS task: no FLS score.
   double penalty = 0;
-  const bool is_fls = def.id != "tissue-dissection";
   if (def.id == "tissue-dissection") {
     add_tissue_dissection_metrics(view, t0, m);
   } else if (def.id == "pattern-cutting") {
@@ -60,8 +63,8 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
     m["objects_placed"] = {count("placed", [](const auto*) { return true; }), "count"};
     penalty = 100.0 * lost / 6.0;
   }
-  if (is_fls) {
-    const assess::FlsScore fls = assess::fls_score(fls_task(def.id), time_s, penalty, completed);
+  if (const auto task = fls_task(def.id)) {
+    const assess::FlsScore fls = assess::fls_score(*task, time_s, penalty, completed);
     m["fls_score"] = {fls.normalized, "points"};
     m["fls_raw_score"] = {fls.raw, "points"};
   }
