@@ -33,7 +33,8 @@ struct ImportOptions {
   std::string db;  // also record the study in this store's imaging library
   std::string data_dir = "var";
   std::string title;
-  std::string patient_id;  // with --keep-identity
+  std::string patient_id;      // with --keep-identity
+  std::string patient_record;  // the care layer's patient (pat_...) the study is filed into
 };
 
 // Redraws one line on a terminal; elsewhere writes a line at each 10% step.
@@ -166,6 +167,11 @@ Status record_in_library(const ImportOptions& o, imaging::VolumeSource& source) 
   study.library = o.keep_identity ? library::kPatient : library::kTeaching;
   study.source = o.pacs_url.empty() ? "import" : "pacs";
   study.patient_id = o.patient_id;
+  if (!o.patient_record.empty()) {
+    auto patient = opened->store->get_patient(o.patient_record);
+    if (!patient.ok()) return patient.error();
+    study.patient_record_id = o.patient_record;
+  }
   std::vector<library::SeriesInput> inputs;
   for (auto& v : source.volumes) {
     // NIfTI carries no modality: "OT" is DICOM's "other" (PS3.3 C.7.3.1.1.1).
@@ -313,15 +319,21 @@ void add_import_command(CLI::App& app) {
                   "Data folder holding record.key for patient records (default ./var)");
   cmd->add_option("--title", options->title, "Study title in the library");
   cmd->add_option("--patient", options->patient_id,
-                  "Patient id of a patient-library study (with --keep-identity and --db)");
+                  "Hospital patient id of a patient-library study (with --keep-identity and --db)");
+  cmd->add_option("--patient-record", options->patient_record,
+                  "The patient record (pat_...) to file a patient-library study into; until "
+                  "filed, only admins see it (with --keep-identity and --db)");
   cmd->callback([options] {
     if (options->path.empty() == options->pacs_url.empty() ||
         options->pacs_url.empty() != options->study_uid.empty()) {
       std::fprintf(stderr, "medvision import: give a PATH, or --pacs URL with --study UID\n");
       throw CLI::RuntimeError(2);
     }
-    if (!options->patient_id.empty() && (!options->keep_identity || options->db.empty())) {
-      std::fprintf(stderr, "medvision import: --patient goes with --keep-identity and --db\n");
+    if ((!options->patient_id.empty() || !options->patient_record.empty()) &&
+        (!options->keep_identity || options->db.empty())) {
+      std::fprintf(stderr,
+                   "medvision import: --patient and --patient-record go with --keep-identity and "
+                   "--db\n");
       throw CLI::RuntimeError(2);
     }
     const Status done = import(*options);

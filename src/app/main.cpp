@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/import_command.h"
+#include "app/keys_command.h"
 #include "app/model_command.h"
 #include "app/pacs_command.h"
 #include "app/physio_command.h"
@@ -13,6 +14,7 @@
 #include "app/run_command.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "server/route_table.h"
 #include "server/server.h"
 #include "server/server_config.h"
 
@@ -51,6 +53,25 @@ int main(int argc, char** argv) {
       {"library",
        "bundled: build the bundled anatomy (Colin27 + AAL atlas, head CT) in the background at "
        "first start (the default); none: do not"},
+      {"allowed-origins",
+       "Origins allowed besides the server's own, comma-separated (https://host behind a proxy)"},
+      {"trusted-proxies", "Proxy addresses whose X-Forwarded-For is believed, comma-separated"},
+      {"session-event-window", "Events a running session keeps in memory (default 2000)"},
+      {"session-idle", "Seconds without a connected member before a session ends (default 900)"},
+      {"max-send-queue", "Frames queued to one socket before it is closed (default 512)"},
+      {"max-running-sessions", "Running sessions one user may have created (default 5)"},
+      {"max-model-builds", "Model builds one user may run at once (default 2)"},
+      {"max-sockets", "WebSocket connections one user may hold (default 8)"},
+      {"worker-threads", "Request handler threads (default 2)"},
+      {"emergency-access", "Seconds emergency access to a patient lasts (default 3600)"},
+      {"invite-ttl", "Longest life of a session invite code, in seconds (default 604800)"},
+      {"instance-id", "This instance's id (default: kept in <data>/instance.id)"},
+      {"public-url", "How clients reach this instance (default http(s)://host:port)"},
+      {"lease", "Instance lease in seconds (default 30)"},
+      {"heartbeat", "Lease renewal period in seconds (default 10)"},
+      {"record-key-file",
+       "File holding the record key, outside the data folder (default MEDVISION_RECORD_KEY, else "
+       "<data>/record.key)"},
   };
   for (const auto& key : server_config_keys()) {
     if (key == "tls-self-signed") {
@@ -67,10 +88,15 @@ int main(int argc, char** argv) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
 
+  app.add_subcommand("routes", "Print the REST route table as docs/api.md shows it")->callback([] {
+    std::fputs(route_table_markdown().c_str(), stdout);
+  });
+
   add_physio_commands(app);
   add_run_command(app);
   add_plan_command(app);
   add_import_command(app);
+  add_keys_command(app);
   add_model_command(app);
   add_pacs_command(app);
 

@@ -17,6 +17,7 @@ enum class ErrorCode {
   unauthorized,   // no valid credentials
   forbidden,      // valid credentials, wrong role
   unavailable,    // a dependency (database, file system) cannot be reached
+  too_many,       // a per-user or per-client limit is reached (HTTP 429)
   internal,       // a bug or an unexpected state
 };
 
@@ -27,13 +28,15 @@ struct Error {
   std::string message;
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                 // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}             // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -69,7 +72,8 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error)
+      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -88,8 +92,8 @@ using Status = Result<void>;
 }  // namespace medvision
 
 // Propagates an error from an expression returning Result<...>.
-#define MV_TRY(expr)                                   \
-  do {                                                 \
-    auto mv_try_result_ = (expr);                      \
+#define MV_TRY(expr)                                         \
+  do {                                                       \
+    auto mv_try_result_ = (expr);                            \
     if (!mv_try_result_.ok()) return mv_try_result_.error(); \
   } while (false)

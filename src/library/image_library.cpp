@@ -49,9 +49,11 @@ std::optional<LabelSource> find_label_source(const std::string& key) {
   return std::nullopt;
 }
 
-Result<RecordCipher> record_cipher_for(const std::filesystem::path& data_dir) {
+Result<RecordCipher> record_cipher_for(const std::filesystem::path& data_dir,
+                                       const std::filesystem::path& key_file) {
   const char* env_key = std::getenv("MEDVISION_RECORD_KEY");
-  return RecordCipher::open(data_dir / "record.key", env_key != nullptr ? env_key : "");
+  return RecordCipher::open(key_file.empty() ? data_dir / "record.key" : key_file,
+                            env_key != nullptr ? env_key : "");
 }
 
 Result<OpenedLibrary> open_library(const std::string& db_url,

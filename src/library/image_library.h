@@ -127,7 +127,9 @@ class ImageLibrary {
 
 // The record cipher of a data folder: MEDVISION_RECORD_KEY if set, else
 // <data_dir>/record.key (created 0600 on first use).
-Result<RecordCipher> record_cipher_for(const std::filesystem::path& data_dir);
+// `key_file` (the --record-key-file setting) overrides <data_dir>/record.key.
+Result<RecordCipher> record_cipher_for(const std::filesystem::path& data_dir,
+                                       const std::filesystem::path& key_file = {});
 
 // A store (migrated) and its library, for command-line tools.
 struct OpenedLibrary {

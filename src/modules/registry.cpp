@@ -39,8 +39,23 @@ ScenarioListing list_scenarios(const fs::path& content_root) {
       out.errors.push_back(def.error().message);
       continue;
     }
-    out.scenarios.push_back(
-        ScenarioEntry{"emergency/" + (*def)->id, *def, emergency::team_action_names()});
+    const auto actions = emergency::team_action_names();
+    // A role may only be given team actions the module takes.
+    std::string unknown;
+    for (const auto& role : (*def)->roles) {
+      for (const auto& a : role.actions) {
+        if (std::find(actions.begin(), actions.end(), a) == actions.end())
+          unknown += (unknown.empty() ? "" : ", ") + role.name + ": " + a;
+      }
+    }
+    if (!unknown.empty()) {
+      out.errors.push_back(file.string() +
+                           ": roles name team actions the emergency module does "
+                           "not take (" +
+                           unknown + ")");
+      continue;
+    }
+    out.scenarios.push_back(ScenarioEntry{"emergency/" + (*def)->id, *def, actions});
   }
   for (const auto& file : scenario_files(content_root / "scenarios" / "laparoscopy", out.errors)) {
     auto def = laparoscopy::load_laparoscopy_scenario(content_root, file.stem().string());

@@ -318,8 +318,8 @@ Fields Loader::params(const Object& obj, const std::vector<ParamSpec>& specs,
   for (const auto& s : specs) names.push_back(s.name);
   for (const auto& [key, value] : obj.entries) {
     const std::string& name = key;  // clang 14 cannot capture a structured binding
-    const auto it =
-        std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
+    const auto it = std::find_if(specs.begin(), specs.end(),
+                                 [&](const ParamSpec& s) { return s.name == name; });
     if (it == specs.end()) {
       const std::string hint = suggestion(key, names);
       fail(value, owner + " has no parameter " + backticked(key) +
@@ -513,7 +513,7 @@ std::optional<PatientDef> Loader::patient(const YAML::Node& node, bool in_list) 
 void Loader::roles(const YAML::Node& node) {
   std::set<std::string> seen;
   for (const auto& item : list(node, "roles")) {
-    const auto obj = object(item, "a role", {"name", "min", "max", "description"});
+    const auto obj = object(item, "a role", {"name", "min", "max", "description", "actions"});
     if (!obj || !require(*obj, "name", "a role")) continue;
     RoleDef role;
     const auto n = name(*obj->get("name"), "name");
@@ -552,6 +552,13 @@ void Loader::roles(const YAML::Node& node) {
     }
     if (const auto* d = obj->get("description")) {
       if (auto v = text(*d, "description")) role.description = *v;
+    }
+    // The team actions this role may take; an action no role lists is open
+    // to every team role (docs/scenarios.md, "Roles").
+    if (const auto* a = obj->get("actions")) {
+      for (const auto& action : list(*a, "actions")) {
+        if (auto v = name(action, "actions")) role.actions.push_back(*v);
+      }
     }
     def_.roles.push_back(std::move(role));
   }
@@ -1257,13 +1264,14 @@ Result<ScenarioDef> load_scenario_file(const std::filesystem::path& path,
   return parse_scenario(ss.str(), path.filename().string(), catalogs);
 }
 
-Result<std::shared_ptr<const ScenarioDef>> load_module_scenario(const std::filesystem::path& content_root,
-                                                                const Catalog& catalog,
-                                                                const std::string& scenario_id) {
-  if (scenario_id.empty() ||
-      scenario_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
-    return make_error(ErrorCode::invalid_input,
-                      "scenario id '" + scenario_id + "' must be lower-case letters, digits and dashes");
+Result<std::shared_ptr<const ScenarioDef>> load_module_scenario(
+    const std::filesystem::path& content_root, const Catalog& catalog,
+    const std::string& scenario_id) {
+  if (scenario_id.empty() || scenario_id.find_first_not_of(
+                                 "abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+    return make_error(
+        ErrorCode::invalid_input,
+        "scenario id '" + scenario_id + "' must be lower-case letters, digits and dashes");
   }
   CatalogRegistry registry;
   MV_TRY(registry.add(catalog));

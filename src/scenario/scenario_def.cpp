@@ -68,4 +68,16 @@ std::vector<PatientDef> patients_for_variant(const ScenarioDef& def, std::string
   return patients;
 }
 
+bool ScenarioDef::role_may_take(std::string_view team_role, std::string_view action) const {
+  bool restricted = false;
+  for (const RoleDef& r : roles) {
+    for (const auto& a : r.actions) {
+      if (a != action) continue;
+      restricted = true;
+      if (r.name == team_role) return true;
+    }
+  }
+  return !restricted;
+}
+
 }  // namespace medvision::scenario

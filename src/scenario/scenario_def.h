@@ -80,6 +80,8 @@ struct RoleDef {
   std::string description;
   int min = 0;
   int max = 1;
+  std::vector<std::string>
+      actions;  // team actions only this role (and others listing them) may take
 };
 
 struct CueDef {
@@ -158,6 +160,9 @@ struct ScenarioDef {
   int find_variable(std::string_view name) const;
   int find_cue(std::string_view name) const;
   const VariantDef* find_variant(std::string_view name) const;
+  // Whether a member holding `team_role` may take `action`: yes when no role
+  // lists the action, else only the roles that list it.
+  bool role_may_take(std::string_view team_role, std::string_view action) const;
 };
 
 // The patients as a variant modifies them (the base ones for an empty name).

@@ -58,4 +58,18 @@ class LoginThrottle {
   std::map<std::string, Entry> entries_;
 };
 
+// The three throttles of the login route (docs/security.md): per account a
+// growing delay (1 s after the first failure, doubling to a minute), so that
+// a guesser slows down without locking the owner out; per account and client
+// address a lockout after 5 failures; per client address a lockout after 20
+// failures over any accounts (credential stuffing).
+struct LoginThrottles {
+  LoginThrottle account{
+      {1, std::chrono::seconds(15 * 60), std::chrono::seconds(1), std::chrono::seconds(60)}};
+  LoginThrottle account_address{
+      {5, std::chrono::seconds(15 * 60), std::chrono::seconds(30), std::chrono::seconds(15 * 60)}};
+  LoginThrottle address{
+      {20, std::chrono::seconds(15 * 60), std::chrono::seconds(30), std::chrono::seconds(15 * 60)}};
+};
+
 }  // namespace medvision

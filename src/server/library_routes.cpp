@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "library/image_library.h"
+#include "server/route_table.h"
 
 namespace medvision {
 namespace {
@@ -23,26 +24,37 @@ struct LibraryCall {
   const std::string& remote;
 };
 
-bool sees_patient_records(const Caller& caller) {
-  return caller.user.role == Role::clinician || caller.user.role == Role::admin;
-}
-
-Status may_use_library(const Caller& caller) {
-  if (caller.user.role == Role::patient)
-    return make_error(ErrorCode::forbidden, "role 'patient' may not read the imaging library");
-  return {};
+// Who sees a patient study: when it is filed into a patient record, that
+// record's care team (and emergency access); while unfiled, the user who
+// imported it and admins (who file it).
+Result<bool> sees_patient_study(LibraryCall& c, const StudyRecord& study) {
+  const UserRecord& user = c.caller.user;
+  if (user.role != Role::clinician && user.role != Role::admin && user.role != Role::instructor)
+    return false;
+  if (study.patient_record_id.empty())
+    return user.role == Role::admin || (!study.created_by.empty() && study.created_by == user.id);
+  return may_see_patient(c.ctx, study.patient_record_id, user);
 }
 
 // Every patient record read is audited on its own line, naming the study,
-// besides the request's own audit entry.
+// besides the request's own audit entry; a read whose audit row cannot be
+// written is refused.
 Status may_see(LibraryCall& c, const StudyRecord& study) {
   if (study.library != library::kPatient) return {};
-  if (!sees_patient_records(c.caller)) {
-    return make_error(ErrorCode::forbidden, std::string("role '") + to_string(c.caller.user.role) +
-                                                "' may not read patient records");
+  auto sees = sees_patient_study(c, study);
+  if (!sees.ok()) return sees.error();
+  if (!*sees) {
+    return make_error(ErrorCode::forbidden,
+                      study.patient_record_id.empty()
+                          ? std::string("this patient study is not filed into a patient record yet")
+                          : "you are not on the care team of this study's patient");
   }
-  audit(c.ctx, c.caller.user.id, "read_patient_record", "/api/studies/" + study.id, "ok",
-        std::string(c.req.target().substr(0, c.req.target().find('?'))), c.remote);
+  const Status audited = c.ctx.store.append_audit(AuditEntry{
+      0, wall_time_us(), c.caller.user.id, "read_patient_record", "/api/studies/" + study.id, "ok",
+      std::string(c.req.target().substr(0, c.req.target().find('?'))), c.remote});
+  if (!audited.ok())
+    return make_error(ErrorCode::unavailable,
+                      "patient data is not shown while the audit log cannot be written");
   return {};
 }
 
@@ -96,7 +108,10 @@ Result<json> study_json(ImageLibrary& lib, const StudyRecord& s) {
             {"source", s.source},
             {"created_at", iso8601(s.created_us)},
             {"series", list}};
-  if (s.library == library::kPatient) j["patient_id"] = s.patient_id;
+  if (s.library == library::kPatient) {
+    j["patient_id"] = s.patient_id;
+    j["patient_record_id"] = s.patient_record_id;
+  }
   return j;
 }
 
@@ -128,7 +143,11 @@ Result<HttpResponse> list_studies(LibraryCall& c) {
   if (!studies) return studies.error();
   json list = json::array();
   for (const StudyRecord& s : *studies) {
-    if (s.library == library::kPatient && !sees_patient_records(c.caller)) continue;
+    if (s.library == library::kPatient) {
+      auto sees = sees_patient_study(c, s);
+      if (!sees.ok()) return sees.error();
+      if (!*sees) continue;
+    }
     MV_TRY(may_see(c, s));
     auto j = study_json(c.lib, s);
     if (!j) return j.error();
@@ -158,10 +177,6 @@ Result<HttpResponse> series_volume(LibraryCall& c, const std::string& id, bool h
 }
 
 Result<HttpResponse> create_model(LibraryCall& c, const std::string& series_id) {
-  if (c.caller.user.role != Role::instructor && !sees_patient_records(c.caller)) {
-    return make_error(ErrorCode::forbidden, std::string("role '") + to_string(c.caller.user.role) +
-                                                "' may not build models");
-  }
   auto found = visible_series(c, series_id);
   if (!found) return found.error();
   const json body = json::parse(c.req.body(), nullptr, false);
@@ -184,6 +199,26 @@ Result<HttpResponse> create_model(LibraryCall& c, const std::string& series_id) 
       return make_error(ErrorCode::invalid_input,
                         "field 'name' must be a string of at most 200 characters");
     request.name = body["name"].get<std::string>();
+  }
+  // Per-user limit on model builds running at once.
+  int building = 0;
+  if (auto studies = c.lib.studies(); studies) {
+    for (const StudyRecord& st : *studies) {
+      auto series = c.lib.series_of(st);
+      if (!series) continue;
+      for (const SeriesRecord& one : *series) {
+        auto models = c.lib.models_of(one.id);
+        if (!models) continue;
+        for (const ModelRecord& m : *models)
+          building += m.status == ModelStatus::building && m.created_by == c.caller.user.id;
+      }
+    }
+  }
+  if (building >= c.ctx.config.max_model_builds_per_user) {
+    return make_error(
+        ErrorCode::too_many,
+        "you already have " + std::to_string(building) + " model(s) building (the limit is " +
+            std::to_string(c.ctx.config.max_model_builds_per_user) + "); wait for one to finish");
   }
   auto model = c.lib.request_model(series_id, request, c.caller.user.id);
   if (!model) return model.error();
@@ -220,16 +255,44 @@ Result<HttpResponse> get_model(LibraryCall& c, const std::string& target) {
                        std::move(*bytes));
 }
 
-Result<HttpResponse> no_route(const HttpRequest& req) {
-  return make_error(ErrorCode::not_found, "no such route: " + std::string(req.method_string()) +
-                                              " " + std::string(req.target()));
+// Files a patient study into a patient record: admins, or its importer when
+// on that patient's care team.
+Result<HttpResponse> file_study(LibraryCall& c, const std::string& study_id) {
+  auto study = c.lib.study(study_id);
+  if (!study) return study.error();
+  if (study->library != library::kPatient)
+    return make_error(ErrorCode::invalid_input, "only patient-library studies are filed");
+  const json body = json::parse(c.req.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("patient_id") ||
+      !body["patient_id"].is_string())
+    return make_error(ErrorCode::invalid_input, "body must be {\"patient_id\": \"pat_...\"}");
+  const std::string patient_id = body["patient_id"].get<std::string>();
+  auto patient = c.ctx.store.get_patient(patient_id);
+  if (!patient.ok()) return patient.error();
+  const UserRecord& user = c.caller.user;
+  if (user.role != Role::admin) {
+    auto on_team = c.ctx.store.is_on_care_team(patient_id, user.id);
+    if (!on_team.ok()) return on_team.error();
+    const bool importer = study->created_by == user.id && study->patient_record_id.empty();
+    if (!*on_team || !importer)
+      return make_error(ErrorCode::forbidden,
+                        "only admins, or the importer on the patient's care team, file studies");
+  }
+  MV_TRY(c.ctx.store.set_study_patient(study_id, patient_id));
+  audit(c.ctx, user.id, "file_study", "/api/studies/" + study_id, "ok", "into " + patient_id,
+        c.remote);
+  auto filed = c.lib.study(study_id);
+  if (!filed) return filed.error();
+  auto j = study_json(c.lib, *filed);
+  if (!j) return j.error();
+  return json_response(c.req, http::status::ok, *j);
 }
 
 }  // namespace
 
 Result<std::unique_ptr<library::ImageLibrary>> start_image_library(RecordStore& store,
                                                                    const ServerConfig& config) {
-  auto cipher = library::record_cipher_for(config.data_dir);
+  auto cipher = library::record_cipher_for(config.data_dir, config.record_key_file);
   if (!cipher) return cipher.error();
   auto interrupted = store.fail_building_models(
       "the server stopped before the model was built; build it again", wall_time_us());
@@ -240,30 +303,77 @@ Result<std::unique_ptr<library::ImageLibrary>> start_image_library(RecordStore& 
   return lib;
 }
 
-bool is_library_route(const std::vector<std::string>& parts) {
-  return parts.size() >= 2 &&
-         (parts[1] == "studies" || parts[1] == "series" || parts[1] == "models");
+namespace {
+
+using LibraryHandler = Result<HttpResponse> (*)(LibraryCall&, const std::string&);
+
+Result<HttpResponse> with_library(RouteCall& c, const std::string& id,
+                                  Result<HttpResponse> (*f)(LibraryCall&, const std::string&)) {
+  if (c.ctx.library == nullptr)
+    return make_error(ErrorCode::unavailable, "the imaging library is not available");
+  const std::vector<std::string> no_parts;
+  LibraryCall lc{c.ctx, *c.ctx.library, *c.caller, c.req, no_parts, c.remote};
+  return f(lc, id);
 }
 
-Result<HttpResponse> route_library(ApiContext& ctx, const Caller& caller, const HttpRequest& req,
-                                   const std::vector<std::string>& p, const std::string& remote) {
-  MV_TRY(may_use_library(caller));
-  if (ctx.library == nullptr) {
-    return make_error(ErrorCode::unavailable, "the imaging library is not available");
-  }
-  LibraryCall c{ctx, *ctx.library, caller, req, p, remote};
-  const bool get = req.method() == http::verb::get;
-  if (p[1] == "studies") {
-    if (p.size() == 2 && get) return list_studies(c);
-    if (p.size() == 3 && get) return get_study(c, p[2]);
-  } else if (p[1] == "series" && p.size() == 4) {
-    if (get && p[3] == "volume.json") return series_volume(c, p[2], true);
-    if (get && p[3] == "volume.raw") return series_volume(c, p[2], false);
-    if (req.method() == http::verb::post && p[3] == "models") return create_model(c, p[2]);
-  } else if (p[1] == "models" && p.size() == 3 && get) {
-    return get_model(c, p[2]);
-  }
-  return no_route(req);
+Route library_route(http::verb method, std::string pattern, std::vector<Role> roles,
+                    std::string summary, RouteHandler handler) {
+  Route r;
+  r.family = "library";
+  r.method = method;
+  r.pattern = std::move(pattern);
+  r.roles = std::move(roles);
+  r.summary = std::move(summary);
+  r.handler = std::move(handler);
+  return r;
+}
+
+}  // namespace
+
+void add_library_routes(std::vector<Route>& t) {
+  const std::vector<Role> readers = {Role::trainee, Role::instructor, Role::clinician, Role::admin};
+  const auto get = http::verb::get;
+  t.push_back(library_route(
+      get, "/api/studies", readers,
+      "the studies the caller may see: the teaching library, and patient studies of patients "
+      "whose care team they are on (unfiled ones: their importer and admins)",
+      [](RouteCall& c) {
+        return with_library(c, "",
+                            [](LibraryCall& lc, const std::string&) { return list_studies(lc); });
+      }));
+  t.push_back(
+      library_route(get, "/api/studies/{id}", readers,
+                    "one study; 403 for a patient study the caller may not see",
+                    [](RouteCall& c) { return with_library(c, c.param("id"), get_study); }));
+  t.push_back(library_route(
+      http::verb::post, "/api/studies/{id}/patient", {Role::clinician, Role::admin},
+      "body `{\"patient_id\"}`: files a patient study into a patient record (admins, or its "
+      "importer on the patient's care team)",
+      [](RouteCall& c) { return with_library(c, c.param("id"), file_study); }));
+  t.push_back(library_route(get, "/api/series/{id}/volume.json", readers,
+                            "the volume-texture header (as for its study)", [](RouteCall& c) {
+                              return with_library(c, c.param("id"),
+                                                  [](LibraryCall& lc, const std::string& id) {
+                                                    return series_volume(lc, id, true);
+                                                  });
+                            }));
+  t.push_back(library_route(get, "/api/series/{id}/volume.raw", readers,
+                            "the texture's uint8 voxels (as for its study)", [](RouteCall& c) {
+                              return with_library(c, c.param("id"),
+                                                  [](LibraryCall& lc, const std::string& id) {
+                                                    return series_volume(lc, id, false);
+                                                  });
+                            }));
+  t.push_back(library_route(
+      http::verb::post, "/api/series/{id}/models", {Role::instructor, Role::clinician, Role::admin},
+      "body `{\"threshold\",\"name\"?}` or `{\"labels\":\"aal\",\"name\"?}`; 202 the model, "
+      "building; 429 past the per-user limit",
+      [](RouteCall& c) { return with_library(c, c.param("id"), create_model); }));
+  t.push_back(
+      library_route(get, "/api/models/{id}", readers,
+                    "the model with `status` and `progress`; `{id}.glb` and `{id}.stl` "
+                    "give its files (409 until ready)",
+                    [](RouteCall& c) { return with_library(c, c.param("id"), get_model); }));
 }
 
 }  // namespace medvision

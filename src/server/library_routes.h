@@ -2,10 +2,11 @@
 // REST routes of the imaging library (docs/api.md, "Imaging library"):
 // /api/studies, /api/series/{id}/..., /api/models/{id}...
 //
-// Roles: the `patient` role sees nothing of the library; trainees and
-// instructors see the teaching library; clinicians and admins also see
-// patient records, and each patient record they read is audited. Models are
-// created by instructors, clinicians and admins.
+// Roles: the `patient` role sees nothing of the library; everyone else sees
+// the teaching library; patient studies are seen by the care team of the
+// patient record they are filed into (unfiled: their importer and admins),
+// and each read is audited. Models are built by instructors, clinicians and
+// admins. The routes are registered with the others (server/route_table.h).
 
 #include <memory>
 #include <string>
@@ -21,11 +22,5 @@ namespace medvision {
 // failed; with config.library "bundled", the bundled anatomy is queued.
 Result<std::unique_ptr<library::ImageLibrary>> start_image_library(RecordStore& store,
                                                                    const ServerConfig& config);
-
-bool is_library_route(const std::vector<std::string>& parts);
-
-Result<HttpResponse> route_library(ApiContext& ctx, const Caller& caller, const HttpRequest& req,
-                                   const std::vector<std::string>& parts,
-                                   const std::string& remote);
 
 }  // namespace medvision

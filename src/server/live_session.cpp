@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/ids.h"
 #include "session/event.h"
@@ -30,7 +31,7 @@ std::string event_json(const Event& e) {
   if (payload.is_discarded()) payload = nlohmann::json::object();
   return nlohmann::json{
       {"seq", e.seq}, {"tick", e.tick}, {"type", e.type}, {"payload", std::move(payload)}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -58,6 +59,7 @@ Status LiveSession::start() {
     MV_TRY(flush_locked());
     started_ = std::chrono::steady_clock::now();
     next_frame_ = started_;
+    empty_since_ = started_;
   }
   schedule();
   return {};
@@ -84,8 +86,16 @@ void LiveSession::run_frame() {
     std::lock_guard lock(mu_);
     if (ended_) return;
     catch_up_locked();
-    if (session_.module_finished()) {
-      const Status ended = end_locked(kScenarioEnded, SessionStatus::ended, &to_close);
+    std::erase_if(clients_, [](const ClientSlot& s) { return s.client.expired(); });
+    const auto now = std::chrono::steady_clock::now();
+    if (!clients_.empty()) empty_since_ = now;
+    const bool idle = now - empty_since_ >= settings_.idle_timeout;
+    if (idle)
+      idle_reason_ =
+          "no member connected for " + std::to_string(settings_.idle_timeout.count()) + " s";
+    if (session_.module_finished() || idle) {
+      const Status ended =
+          end_locked(idle ? idle_reason_ : kScenarioEnded, SessionStatus::ended, &to_close);
       // If the store refused, the next frame tries again (the events stay unsaved).
       if (!ended.ok()) {
         spdlog::error("session {}: cannot end after its scenario ended: {}", record_.id,
@@ -98,7 +108,8 @@ void LiveSession::run_frame() {
     }
   }
   if (!self_ended) return schedule();
-  for (auto& c : to_close) c->close(1000, "session ended: " + kScenarioEnded);
+  const std::string why = idle_reason_.empty() ? kScenarioEnded : idle_reason_;
+  for (auto& c : to_close) c->close(1000, "session ended: " + why);
   if (on_self_ended_) on_self_ended_(record_.id);
 }
 
@@ -127,8 +138,7 @@ Status LiveSession::flush_locked() {
     if (e.type == event_type::input) continue;
     if (!outbox_.empty()) outbox_ += ',';
     outbox_ += event_json(e);
-    if (e.type == "vitals") last_vitals_ = log_.size();
-    log_.push_back(std::move(e));
+    keep_in_window_locked(std::move(e));
   }
   unsaved_.clear();
   for (auto& slot : clients_) {
@@ -267,10 +277,17 @@ std::size_t LiveSession::collect_mesh_deltas_locked(ClientSlot& slot) {
   return used;
 }
 
+void LiveSession::keep_in_window_locked(Event e) {
+  if (e.type == "vitals") last_vitals_ = e;
+  log_.push_back(std::move(e));
+  while (log_.size() > settings_.event_window) log_.pop_front();
+}
+
 std::string LiveSession::join_context_locked() const {
   const std::size_t first = log_.size() > kJoinContextEvents ? log_.size() - kJoinContextEvents : 0;
   std::string out = "[";
-  if (last_vitals_ != SIZE_MAX && last_vitals_ < first) out += event_json(log_[last_vitals_]);
+  if (last_vitals_ && (log_.empty() || last_vitals_->seq < log_[first].seq))
+    out += event_json(*last_vitals_);
   for (std::size_t i = first; i < log_.size(); ++i) {
     if (out.size() > 1) out += ',';
     out += event_json(log_[i]);
@@ -278,13 +295,93 @@ std::string LiveSession::join_context_locked() const {
   return out + "]";
 }
 
-Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client,
-                              const UserRecord& user) {
+Result<std::vector<Event>> LiveSession::stored_log_locked() {
+  std::vector<Event> out;
+  std::uint64_t after = 0;
+  for (;;) {
+    auto page = store_.list_events(record_.id, after, 10000);
+    if (!page.ok()) return page.error();
+    for (auto& r : *page) {
+      after = r.seq;
+      if (r.type == event_type::input) continue;
+      out.push_back(Event{r.seq, r.tick, r.wall_us, std::move(r.type), std::move(r.payload)});
+    }
+    if (page->size() < 10000) break;
+  }
+  return out;
+}
+
+LiveSession::ClientSlot* LiveSession::slot_of_locked(int participant) {
+  for (auto& slot : clients_) {
+    if (slot.participant == participant) return &slot;
+  }
+  return nullptr;
+}
+
+Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client, const UserRecord& user,
+                              SessionRole role, const std::string& team_role) {
   std::lock_guard lock(mu_);
   if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
-  const int number = session_.add_participant(user.id, user.username, to_string(user.role));
-  clients_.push_back(ClientSlot{client, number, true, 0, 0, {}, {}});
+  const int number = session_.add_participant(user.id, user.username, to_string(role));
+  ClientSlot slot;
+  slot.client = client;
+  slot.participant = number;
+  slot.user_id = user.id;
+  slot.role = role;
+  slot.team_role = team_role;
+  clients_.push_back(std::move(slot));
+  // The driver's newest connection holds the instruments.
+  if (has_module_ && user.id == driver_user_id_) session_.hand_over(number);
   return number;
+}
+
+void LiveSession::set_driver(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  driver_user_id_ = user_id;
+  if (!has_module_ || ended_) return;
+  for (auto it = clients_.rbegin(); it != clients_.rend(); ++it) {
+    if (it->user_id == user_id && !it->client.expired()) {
+      session_.hand_over(it->participant);
+      break;
+    }
+  }
+}
+
+std::string LiveSession::driver() const {
+  std::lock_guard lock(mu_);
+  return driver_user_id_;
+}
+
+void LiveSession::member_changed(const std::string& user_id, std::optional<SessionRole> role,
+                                 const std::string& team_role) {
+  std::vector<std::shared_ptr<SessionClient>> to_close;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& slot : clients_) {
+      if (slot.user_id != user_id) continue;
+      if (!role) {
+        if (auto c = slot.client.lock()) to_close.push_back(std::move(c));
+        continue;
+      }
+      slot.role = *role;
+      slot.team_role = team_role;
+    }
+  }
+  for (auto& c : to_close) c->close(1008, "you are no longer a member of this session");
+}
+
+void LiveSession::set_scenario(std::shared_ptr<const scenario::ScenarioDef> def) {
+  std::lock_guard lock(mu_);
+  scenario_ = std::move(def);
+}
+
+int LiveSession::team_role_count(const std::string& team_role) {
+  std::lock_guard lock(mu_);
+  std::set<std::string> users;
+  for (const auto& slot : clients_) {
+    if (slot.team_role == team_role) users.insert(slot.user_id);
+  }
+  return static_cast<int>(users.size());
 }
 
 void LiveSession::leave(int participant) {
@@ -294,9 +391,21 @@ void LiveSession::leave(int participant) {
   std::erase_if(clients_, [&](const ClientSlot& s) { return s.participant == participant; });
 }
 
-void LiveSession::submit_input(int participant, const InputFrame& input, std::uint32_t client_seq) {
+bool LiveSession::submit_input(int participant, const InputFrame& input, std::uint32_t client_seq) {
   std::lock_guard lock(mu_);
+  const ClientSlot* slot = slot_of_locked(participant);
+  if (slot == nullptr || slot->role == SessionRole::observer) {
+    ++dropped_inputs_;
+    return false;
+  }
+  // Only the driver's hands reach a module's instruments: never the first
+  // socket that happens to send input.
+  if (has_module_ && slot->user_id != driver_user_id_) {
+    ++dropped_inputs_;
+    return true;
+  }
   session_.submit_input(participant, input, client_seq);
+  return true;
 }
 
 Status LiveSession::act(int participant, const wire::ActionRequest& action) {
@@ -307,9 +416,28 @@ Status LiveSession::act(int participant, const wire::ActionRequest& action) {
                       "session " + record_.id + " (" + record_.kind +
                           ") has no clinical module to take team actions");
   }
-  if (session_.participant(participant) == nullptr) {
+  const ClientSlot* slot = slot_of_locked(participant);
+  if (session_.participant(participant) == nullptr || slot == nullptr) {
     return make_error(ErrorCode::invalid_input,
                       "participant " + std::to_string(participant) + " is not in the session");
+  }
+  if (slot->role == SessionRole::observer) {
+    return make_error(ErrorCode::forbidden, "observers watch: they do not take team actions");
+  }
+  // A member holding a team role is held to it; in an assessed session every
+  // member is (no role: only the actions no role claims). In practice, a
+  // member without a role acts freely (solo practice).
+  const bool enforced = !slot->team_role.empty() || record_.mode == SessionMode::assessed;
+  if (scenario_ && enforced && !scenario_->role_may_take(slot->team_role, action.name)) {
+    const std::string who =
+        slot->team_role.empty() ? "a member without a team role" : "team role " + slot->team_role;
+    session_.record("action_refused",
+                    nlohmann::json{{"participant", participant},
+                                   {"action", action.name},
+                                   {"reason", who + " may not take " + action.name},
+                                   {"not_permitted", true}}
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return make_error(ErrorCode::forbidden, who + " may not take '" + action.name + "'");
   }
   session_.act(participant, action.name, action.params_json);
   return {};
@@ -318,7 +446,8 @@ Status LiveSession::act(int participant, const wire::ActionRequest& action) {
 Status LiveSession::control(const wire::ControlRequest& control, const std::string& by_user_id) {
   if (control.control == "observation") {
     auto seq =
-        record("observation", nlohmann::json{{"text", control.text}, {"by", by_user_id}}.dump());
+        record("observation", nlohmann::json{{"text", control.text}, {"by", by_user_id}}.dump(
+                                  -1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (!seq.ok()) return seq.error();
     return {};
   }
@@ -376,7 +505,9 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
     // Everything up to now is stored first, so the assessment reads the whole log.
     MV_TRY(flush_locked());
     if (const SessionModule* module = session_.module()) {
-      if (auto assessment = module->assess(log_)) session_.record("assessment", *assessment);
+      auto log = stored_log_locked();
+      if (!log.ok()) return log.error();
+      if (auto assessment = module->assess(*log)) session_.record("assessment", *assessment);
     }
     session_.end(reason);
   }
@@ -400,11 +531,14 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
 }
 
 Status LiveSession::store_report_locked() {
+  auto log = stored_log_locked();
+  if (!log.ok()) return log.error();
   const SessionReport report = build_session_report(
-      SessionInfo{record_.id, record_.title, record_.kind, settings_.tick_rate_hz}, log_);
+      SessionInfo{record_.id, record_.title, record_.kind, settings_.tick_rate_hz}, *log);
   const std::int64_t now = wall_time_us();
-  MV_TRY(store_.put_artifact(ArtifactRecord{new_id("art_"), record_.id, "report", "report.json",
-                                            "application/json", report.json.dump(2) + "\n", now}));
+  MV_TRY(store_.put_artifact(ArtifactRecord{
+      new_id("art_"), record_.id, "report", "report.json", "application/json",
+      report.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", now}));
   MV_TRY(store_.put_artifact(ArtifactRecord{new_id("art_"), record_.id, "report", "report.html",
                                             "text/html; charset=utf-8", report.html, now}));
   return {};
@@ -415,8 +549,13 @@ SessionRecord LiveSession::record() const { return record_; }
 std::vector<LiveSession::ParticipantInfo> LiveSession::participants() {
   std::lock_guard lock(mu_);
   std::vector<ParticipantInfo> out;
-  for (const auto& p : session_.participants())
-    out.push_back({p.number, p.user_id, p.username, p.role, p.present});
+  for (const auto& p : session_.participants()) {
+    std::string team_role;
+    for (const auto& slot : clients_) {
+      if (slot.participant == p.number) team_role = slot.team_role;
+    }
+    out.push_back({p.number, p.user_id, p.username, p.role, p.present, team_role});
+  }
   return out;
 }
 
@@ -473,39 +612,16 @@ void SessionHub::end_all(const std::string& reason) {
   }
 }
 
+std::vector<std::shared_ptr<LiveSession>> SessionHub::all() {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<LiveSession>> out;
+  for (auto& [id, live] : sessions_) out.push_back(live);
+  return out;
+}
+
 std::size_t SessionHub::size() {
   std::lock_guard lock(mu_);
   return sessions_.size();
-}
-
-Result<int> close_abandoned_sessions(RecordStore& store) {
-  auto sessions = store.list_sessions();
-  if (!sessions.ok()) return sessions.error();
-  int closed = 0;
-  for (const auto& s : *sessions) {
-    if (s.status != SessionStatus::running) continue;
-    auto last = store.last_event_seq(s.id);
-    if (!last.ok()) return last.error();
-    std::uint64_t tick = 0;
-    if (*last > 0) {
-      auto events = store.list_events(s.id, *last - 1, 1);
-      if (events.ok() && !events->empty()) tick = events->front().tick;
-    }
-    const EventRecord ended{
-        s.id,
-        *last + 1,
-        tick,
-        wall_time_us(),
-        event_type::session_ended,
-        nlohmann::json{{"reason", "server stopped without ending the session"}, {"abnormal", true}}
-            .dump()};
-    MV_TRY(store.append_events({ended}));
-    MV_TRY(store.end_session(s.id, SessionStatus::ended_abnormally, wall_time_us()));
-    spdlog::warn("session {} ('{}') was left running by a previous server; marked ended abnormally",
-                 s.id, s.title);
-    ++closed;
-  }
-  return closed;
 }
 
 }  // namespace medvision

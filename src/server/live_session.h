@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "scenario/scenario_def.h"
 #include "server/protocol.h"
 #include "session/session.h"
 #include "store/record_store.h"
@@ -36,6 +38,12 @@ class SessionClient {
 struct LiveSessionSettings {
   double tick_rate_hz = 1000.0;
   double snapshot_rate_hz = 90.0;
+  // Events kept in memory for late joiners; the assessment and the report at
+  // the end read the whole stored log in pages.
+  std::size_t event_window = 2000;
+  // A session with no connected member this long ends as aborted, with its report.
+  std::chrono::seconds idle_timeout{900};
+  std::string instance_id;  // recorded as the session's owner
 };
 
 // The most recent events a client gets when it joins (docs/protocol.md, EVENTS).
@@ -52,12 +60,31 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   // Called once, after the session ended by itself (its scenario reached an end).
   void on_self_ended(std::function<void(const std::string& id)> callback);
 
-  Result<int> join(const std::shared_ptr<SessionClient>& client, const UserRecord& user);
+  // A member's connection: `role` is their session role (an admin who is not
+  // a member joins as an observer) and `team_role` the scenario role they hold.
+  Result<int> join(const std::shared_ptr<SessionClient>& client, const UserRecord& user,
+                   SessionRole role, const std::string& team_role);
   void leave(int participant);
-  void submit_input(int participant, const InputFrame& input, std::uint32_t client_seq);
-  // A participant's team action, queued for the next tick (invalid_input for a
-  // session without a module, conflict once it has ended).
+  // Input from the driver moves the module's instruments (in the sandbox,
+  // every member but observers moves the blocks); other input is dropped.
+  // Returns false when the participant may not send input at all (an observer).
+  bool submit_input(int participant, const InputFrame& input, std::uint32_t client_seq);
+  // A participant's team action, queued for the next tick: refused (forbidden)
+  // for observers, and for a team role the scenario does not
+  // let take it (then logged as `action_refused` with `not_permitted`);
+  // invalid_input for a session without a module, conflict once it has ended.
   Status act(int participant, const wire::ActionRequest& action);
+  // The member who holds the instruments / patient-facing controls.
+  void set_driver(const std::string& user_id);
+  std::string driver() const;
+  // A member's session role or team role changed (or they were removed:
+  // nullopt): connected clients follow at once; a removed member is closed.
+  void member_changed(const std::string& user_id, std::optional<SessionRole> role,
+                      const std::string& team_role);
+  // The scenario the session runs, for team-role checks of actions.
+  void set_scenario(std::shared_ptr<const scenario::ScenarioDef> def);
+  // How many connected clients hold each team role.
+  int team_role_count(const std::string& team_role);
   // An instructor's control: pause/resume/cue are queued for the next tick,
   // an observation is stored before this returns. The caller checks the
   // caller may instruct this session.
@@ -78,8 +105,9 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
     int number;
     std::string user_id;
     std::string username;
-    std::string role;
+    std::string role;  // session role
     bool present;
+    std::string team_role;
   };
   std::vector<ParticipantInfo> participants();
   std::uint64_t tick();
@@ -88,6 +116,9 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   struct ClientSlot {
     std::weak_ptr<SessionClient> client;
     int participant = 0;
+    std::string user_id;
+    SessionRole role = SessionRole::observer;
+    std::string team_role;
     bool need_keyframe = true;
     std::uint32_t seq = 0;
     std::uint32_t ack = 0;
@@ -117,6 +148,11 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
                     std::vector<std::shared_ptr<SessionClient>>* to_close);
   Status store_report_locked();
   std::string join_context_locked() const;
+  ClientSlot* slot_of_locked(int participant);
+  // The whole stored log but inputs, read in pages (what the assessment and
+  // the report project).
+  Result<std::vector<Event>> stored_log_locked();
+  void keep_in_window_locked(Event e);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
@@ -124,7 +160,7 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   SessionRecord record_;
   LiveSessionSettings settings_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   Session session_;
   FixedStepClock clock_;
   std::chrono::steady_clock::time_point started_;
@@ -137,10 +173,15 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   // the deltas of one client's snapshot: reused every frame.
   std::vector<std::vector<std::uint16_t>> mesh_now_;
   std::vector<wire::MeshDelta> deltas_;
-  // Every stored event except inputs: what modules score, reports project and
-  // clients are shown (EVENTS frames).
-  std::vector<Event> log_;
-  std::size_t last_vitals_ = SIZE_MAX;  // index in log_ of the latest `vitals`
+  // The latest stored events except inputs (at most settings_.event_window):
+  // what a late joiner is shown (EVENTS frames).
+  std::deque<Event> log_;
+  std::optional<Event> last_vitals_;  // the latest `vitals`, which a late joiner needs
+  std::string driver_user_id_;
+  std::shared_ptr<const scenario::ScenarioDef> scenario_;
+  std::chrono::steady_clock::time_point empty_since_;  // when the last client left
+  std::uint64_t dropped_inputs_ = 0;
+  std::string idle_reason_;
   std::string outbox_;  // JSON array elements stored since the last fan-out, comma-separated
   bool has_module_ = false;
   bool ended_ = false;
@@ -161,6 +202,7 @@ class SessionHub {
   Status end(const std::string& id, const std::string& reason);
   void end_all(const std::string& reason);
   std::size_t size();
+  std::vector<std::shared_ptr<LiveSession>> all();
 
  private:
   boost::asio::io_context& io_;
@@ -170,10 +212,6 @@ class SessionHub {
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<LiveSession>> sessions_;
 };
-
-// After a crash, sessions left `running` in the store are closed: their log
-// gets a final `session_ended` event and their status becomes ended_abnormally.
-Result<int> close_abandoned_sessions(RecordStore& store);
 
 std::vector<EventRecord> to_records(const std::string& session_id,
                                     const std::vector<Event>& events);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
+
 namespace medvision::wire {
 namespace {
 
@@ -225,7 +227,7 @@ Result<ActionRequest> parse_action_request(std::string_view text) {
     return malformed("an action needs a string field 'name'");
   out.name = name->get<std::string>();
   if (!is_identifier(out.name)) {
-    return malformed("action name '" + out.name.substr(0, 64) +
+    return malformed("action name '" + utf8_prefix(out.name, 64, true) +
                      "' must be 1 to 64 of a-z, 0-9 and _");
   }
   if (const auto params = j->find("params"); params != j->end() && !params->is_null()) {
@@ -234,7 +236,7 @@ Result<ActionRequest> parse_action_request(std::string_view text) {
   }
   for (const auto& [key, value] : j->items()) {
     if (key != "name" && key != "params")
-      return malformed("an action has no field '" + key.substr(0, 40) + "'");
+      return malformed("an action has no field '" + utf8_prefix(key, 40, true) + "'");
   }
   return out;
 }
@@ -250,7 +252,7 @@ Result<ControlRequest> parse_control_request(std::string_view text) {
   out.control = control->get<std::string>();
   if (out.control != "pause" && out.control != "resume" && out.control != "cue" &&
       out.control != "observation") {
-    return malformed("control '" + out.control.substr(0, 40) +
+    return malformed("control '" + utf8_prefix(out.control, 40, true) +
                      "' is not one of pause, resume, cue, observation");
   }
   if (const auto t = j->find("text"); t != j->end() && !t->is_null()) {
@@ -266,7 +268,7 @@ Result<ControlRequest> parse_control_request(std::string_view text) {
   }
   for (const auto& [key, value] : j->items()) {
     if (key != "control" && key != "text")
-      return malformed("a control has no field '" + key.substr(0, 40) + "'");
+      return malformed("a control has no field '" + utf8_prefix(key, 40, true) + "'");
   }
   return out;
 }

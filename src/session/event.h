@@ -18,6 +18,7 @@ inline constexpr const char* action = "action";
 inline constexpr const char* action_refused = "action_refused";
 inline constexpr const char* instructor = "instructor";
 inline constexpr const char* session_ended = "session_ended";
+inline constexpr const char* driver_changed = "driver_changed";
 }  // namespace event_type
 
 }  // namespace medvision

@@ -33,7 +33,7 @@ std::string input_to_json(int number, const InputFrame& input, std::uint32_t cli
               {"head", pose_array(input.head)},
               {"left", pose_array(input.hands[0].pose, input.hands[0].buttons)},
               {"right", pose_array(input.hands[1].pose, input.hands[1].buttons)}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool input_from_json(const std::string& text, int* number, InputFrame* input,
@@ -96,7 +96,7 @@ Session::Session(SessionSetup setup, std::function<std::int64_t()> wall_clock,
       module_(std::move(module)) {
   append(event_type::session_started,
          json{{"kind", setup_.kind}, {"seed", setup_.seed}, {"tick_rate_hz", setup_.tick_rate_hz}}
-             .dump());
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   sink_ = [this](std::string_view type, std::string payload) { append(type, std::move(payload)); };
   if (own_scene()) {
     // The module shows its own world: no sandbox bodies to step or grab.
@@ -120,6 +120,11 @@ void Session::apply_queue() {
           if constexpr (std::is_same_v<T, QueuedInput>) apply_input(q);
           if constexpr (std::is_same_v<T, QueuedAction>) apply_action(q);
           if constexpr (std::is_same_v<T, QueuedControl>) apply_control(q);
+          if constexpr (std::is_same_v<T, QueuedHandOver>) {
+            append(event_type::driver_changed, json{{"participant", q.number}}.dump(
+                                                   -1, ' ', false, json::error_handler_t::replace));
+            if (module_) module_->hand_over(q.number);
+          }
         },
         queue_[i]);
   }
@@ -132,6 +137,11 @@ void Session::act(int number, const std::string& name, const std::string& params
   queue_.push_back(QueuedAction{number, name, params_json});
 }
 
+void Session::hand_over(int number) {
+  if (ended_ || participant(number) == nullptr) return;
+  queue_.push_back(QueuedHandOver{number});
+}
+
 void Session::instruct(InstructorControl control, const std::string& text, const std::string& by) {
   if (ended_) return;
   queue_.push_back(QueuedControl{control, text, by});
@@ -142,25 +152,33 @@ void Session::apply_action(const QueuedAction& q) {
   json params = json::parse(q.params_json, nullptr, false);
   if (!params.is_object()) params = json::object();
   append(event_type::action,
-         json{{"participant", q.number}, {"action", q.name}, {"params", params}}.dump());
+         json{{"participant", q.number}, {"action", q.name}, {"params", params}}.dump(
+             -1, ' ', false, nlohmann::json::error_handler_t::replace));
   const Status done =
-      module_ ? module_->act(ModuleAction{q.number, q.name, params.dump()}, sink_)
-              : Status(make_error(ErrorCode::invalid_input, "this session has no clinical module"));
+      module_
+          ? module_->act(
+                ModuleAction{q.number, q.name,
+                             params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+                sink_)
+          : Status(make_error(ErrorCode::invalid_input, "this session has no clinical module"));
   if (!done.ok()) {
-    append(event_type::action_refused,
-           json{{"participant", q.number}, {"action", q.name}, {"reason", done.error().message}}
-               .dump());
+    append(
+        event_type::action_refused,
+        json{{"participant", q.number}, {"action", q.name}, {"reason", done.error().message}}.dump(
+            -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
 void Session::apply_control(const QueuedControl& q) {
   append(event_type::instructor,
-         json{{"control", to_string(q.control)}, {"text", q.text}, {"by", q.by}}.dump());
+         json{{"control", to_string(q.control)}, {"text", q.text}, {"by", q.by}}.dump(
+             -1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (!module_) return;
   const Status done = module_->instruct(q.control, q.text, sink_);
   if (!done.ok()) {
     append(event_type::action_refused,
-           json{{"control", to_string(q.control)}, {"reason", done.error().message}}.dump());
+           json{{"control", to_string(q.control)}, {"reason", done.error().message}}.dump(
+               -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
@@ -175,7 +193,7 @@ int Session::add_participant(const std::string& user_id, const std::string& user
   append(
       event_type::participant_joined,
       json{{"participant", p.number}, {"user_id", user_id}, {"username", username}, {"role", role}}
-          .dump());
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return p.number;
 }
 
@@ -191,7 +209,9 @@ void Session::remove_participant(int number) {
   release_held_by(number, 0);
   release_held_by(number, 1);
   participants_[static_cast<std::size_t>(number - 1)].present = false;
-  append(event_type::participant_left, json{{"participant", number}}.dump());
+  append(
+      event_type::participant_left,
+      json{{"participant", number}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void Session::submit_input(int number, const InputFrame& input, std::uint32_t client_seq) {
@@ -212,11 +232,12 @@ void Session::release_held_by(int number, int hand) {
     body.resting = false;
     const double speed = body.velocity.norm();
     if (speed > kMaxReleaseSpeed) body.velocity *= kMaxReleaseSpeed / speed;
-    append(event_type::release, json{{"participant", number},
-                                     {"hand", hand},
-                                     {"body", model_.bodies[i].id},
-                                     {"position", pose_array(body.pose)}}
-                                    .dump());
+    append(event_type::release,
+           json{{"participant", number},
+                {"hand", hand},
+                {"body", model_.bodies[i].id},
+                {"position", pose_array(body.pose)}}
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
@@ -242,7 +263,7 @@ void Session::apply_input(const QueuedInput& q) {
       append(event_type::grab, json{{"participant", q.number},
                                     {"hand", h},
                                     {"body", model_.bodies[static_cast<std::size_t>(i)].id}}
-                                   .dump());
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (was && !now) {
       release_held_by(q.number, h);
     }
@@ -276,7 +297,8 @@ void Session::step() {
 void Session::end(const std::string& reason) {
   if (ended_) return;
   apply_queue();
-  append(event_type::session_ended, json{{"reason", reason}}.dump());
+  append(event_type::session_ended,
+         json{{"reason", reason}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   ended_ = true;
 }
 
@@ -351,7 +373,8 @@ std::optional<Session> Session::replay(const SessionSetup& setup, const std::vec
     } else if (e.type == event_type::action) {
       if (!payload.is_object() || !payload.contains("action")) return fail(e, "malformed action");
       const json params = payload.contains("params") ? payload["params"] : json::object();
-      s.act(payload.value("participant", 0), payload.value("action", ""), params.dump());
+      s.act(payload.value("participant", 0), payload.value("action", ""),
+            params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (e.type == event_type::instructor) {
       if (!payload.is_object()) return fail(e, "payload is not a JSON object");
       const std::string control = payload.value("control", "");
@@ -361,6 +384,9 @@ std::optional<Session> Session::replay(const SessionSetup& setup, const std::vec
                                               : std::nullopt;
       if (!kind) return fail(e, "unknown instructor control '" + control + "'");
       s.instruct(*kind, payload.value("text", ""), payload.value("by", ""));
+    } else if (e.type == event_type::driver_changed) {
+      if (!payload.is_object()) return fail(e, "payload is not a JSON object");
+      s.hand_over(payload.value("participant", 0));
     } else if (e.type == event_type::session_ended) {
       s.end(payload.is_object() ? payload.value("reason", "") : "");
     } else if (e.type == event_type::observation) {

@@ -57,6 +57,9 @@ class Session {
   // next tick boundary in submission order; logged as `action`, and as
   // `action_refused` with the module's reason when it cannot be taken.
   void act(int number, const std::string& name, const std::string& params_json);
+  // The driver changed: from the next tick boundary the module's instruments
+  // follow `number`; logged as `driver_changed`.
+  void hand_over(int number);
   // An instructor's control (pause, resume, cue), applied at the next tick boundary.
   void instruct(InstructorControl control, const std::string& text, const std::string& by);
 
@@ -112,7 +115,10 @@ class Session {
     std::string text;
     std::string by;
   };
-  using Queued = std::variant<QueuedInput, QueuedAction, QueuedControl>;
+  struct QueuedHandOver {
+    int number;
+  };
+  using Queued = std::variant<QueuedInput, QueuedAction, QueuedControl, QueuedHandOver>;
 
   void append(std::string_view type, std::string payload);
   void apply_queue();

@@ -101,6 +101,10 @@ class SessionModule {
     (void)input;
     (void)sink;
   }
+  // From now on `participant` holds the instruments (the session's driver
+  // changed, or reconnected under a new number). Modules without instruments
+  // ignore it.
+  virtual void hand_over(int participant) { (void)participant; }
   // The module's own scene, shown instead of the sandbox table; null keeps
   // the sandbox (whose bodies participants can pick up). A module returns
   // the same answer for its whole life.

@@ -64,7 +64,8 @@ Status apply_entry(Session& s, const Trace& trace, const TraceEntry& e,
     if (it == people.end()) return at(trace, e.line, "`by` must name someone who joined earlier");
     const json params = j.contains("params") ? j["params"] : json::object();
     if (!params.is_object()) return at(trace, e.line, "`params` must be an object");
-    s.act(it->second, j["action"].get<std::string>(), params.dump());
+    s.act(it->second, j["action"].get<std::string>(),
+          params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
   }
   if (j.contains("cue")) {
@@ -77,7 +78,8 @@ Status apply_entry(Session& s, const Trace& trace, const TraceEntry& e,
   } else if (j.contains("observation")) {
     if (!j["observation"].is_string()) return at(trace, e.line, "`observation` must be a string");
     s.record("observation",
-             json{{"text", j["observation"].get<std::string>()}, {"by", "instructor"}}.dump());
+             json{{"text", j["observation"].get<std::string>()}, {"by", "instructor"}}.dump(
+                 -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return {};
 }

@@ -284,6 +284,149 @@ CREATE INDEX models_series_id ON models(series_id);
 CREATE INDEX models_status ON models(status);
 )sql",
     },
+    Migration{
+        4,
+        "session members, invites, modes and owning instances; token kinds; instance leases; "
+        "patients, care teams and emergency access",
+        // ---- SQLite ----
+        R"sql(
+CREATE TABLE session_members (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  team_role TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_us INTEGER NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+);
+CREATE INDEX session_members_user_id ON session_members(user_id);
+INSERT INTO session_members (session_id, user_id, role, team_role, added_by, added_us)
+  SELECT session_id, user_id, 'instructor', '', '', added_us FROM session_instructors;
+INSERT INTO session_members (session_id, user_id, role, team_role, added_by, added_us)
+  SELECT id, created_by, 'driver', '', created_by, created_us FROM sessions
+  WHERE created_by IN (SELECT id FROM users)
+  ON CONFLICT (session_id, user_id) DO NOTHING;
+DROP TABLE session_instructors;
+CREATE TABLE session_invites (
+  code_hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL,
+  max_uses INTEGER NOT NULL,
+  uses INTEGER NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'practice';
+ALTER TABLE sessions ADD COLUMN instance_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'user';
+ALTER TABLE studies ADD COLUMN patient_record_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE instances (
+  id TEXT PRIMARY KEY,
+  public_url TEXT NOT NULL,
+  started_us INTEGER NOT NULL,
+  heartbeat_us INTEGER NOT NULL,
+  lease_expires_us INTEGER NOT NULL
+);
+CREATE TABLE patients (
+  id TEXT PRIMARY KEY,
+  alias TEXT NOT NULL,
+  name TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  identifiers TEXT NOT NULL,
+  user_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+  created_by TEXT NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE INDEX patients_user_id ON patients(user_id);
+CREATE TABLE care_team (
+  patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  added_by TEXT NOT NULL,
+  added_us INTEGER NOT NULL,
+  PRIMARY KEY (patient_id, user_id)
+);
+CREATE INDEX care_team_user_id ON care_team(user_id);
+CREATE TABLE emergency_access (
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  reason TEXT NOT NULL,
+  started_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL
+);
+CREATE INDEX emergency_access_patient_id ON emergency_access(patient_id);
+)sql",
+        // ---- PostgreSQL ----
+        R"sql(
+CREATE TABLE session_members (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  team_role TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_us BIGINT NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+);
+CREATE INDEX session_members_user_id ON session_members(user_id);
+INSERT INTO session_members (session_id, user_id, role, team_role, added_by, added_us)
+  SELECT session_id, user_id, 'instructor', '', '', added_us FROM session_instructors;
+INSERT INTO session_members (session_id, user_id, role, team_role, added_by, added_us)
+  SELECT id, created_by, 'driver', '', created_by, created_us FROM sessions
+  WHERE created_by IN (SELECT id FROM users)
+  ON CONFLICT (session_id, user_id) DO NOTHING;
+DROP TABLE session_instructors;
+CREATE TABLE session_invites (
+  code_hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  expires_us BIGINT NOT NULL,
+  max_uses BIGINT NOT NULL,
+  uses BIGINT NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'practice';
+ALTER TABLE sessions ADD COLUMN instance_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'user';
+ALTER TABLE studies ADD COLUMN patient_record_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE instances (
+  id TEXT PRIMARY KEY,
+  public_url TEXT NOT NULL,
+  started_us BIGINT NOT NULL,
+  heartbeat_us BIGINT NOT NULL,
+  lease_expires_us BIGINT NOT NULL
+);
+CREATE TABLE patients (
+  id TEXT PRIMARY KEY,
+  alias TEXT NOT NULL,
+  name TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  identifiers TEXT NOT NULL,
+  user_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+  created_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE INDEX patients_user_id ON patients(user_id);
+CREATE TABLE care_team (
+  patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  added_by TEXT NOT NULL,
+  added_us BIGINT NOT NULL,
+  PRIMARY KEY (patient_id, user_id)
+);
+CREATE INDEX care_team_user_id ON care_team(user_id);
+CREATE TABLE emergency_access (
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  reason TEXT NOT NULL,
+  started_us BIGINT NOT NULL,
+  expires_us BIGINT NOT NULL
+);
+CREATE INDEX emergency_access_patient_id ON emergency_access(patient_id);
+)sql",
+    },
 };
 
 }  // namespace

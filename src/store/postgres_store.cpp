@@ -11,6 +11,7 @@
 #include "store/event_batch.h"
 #include "store/migrations.h"
 #include "store/postgres_url.h"
+#include "store/sql_record_store.h"
 
 namespace medvision::store {
 namespace {
@@ -20,8 +21,6 @@ constexpr std::int64_t kMigrationLockKey = 0x4d6564566973696f;  // "MedVisio"
 
 constexpr const char* kUserColumns =
     "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
-constexpr const char* kSessionColumns =
-    "id, title, kind, created_by, status, seed, created_us, ended_us";
 
 std::int64_t as_bigint(std::uint64_t value) { return static_cast<std::int64_t>(value); }
 std::uint64_t from_bigint(const pqxx::field& field) {
@@ -85,28 +84,6 @@ Result<UserRecord> read_user(const pqxx::row& row) {
   return user;
 }
 
-Result<SessionRecord> read_session(const pqxx::row& row) {
-  SessionRecord session;
-  session.id = row[0].c_str();
-  session.title = row[1].c_str();
-  session.kind = row[2].c_str();
-  session.created_by = row[3].c_str();
-  const std::string status = row[4].c_str();
-  const auto parsed = parse_session_status(status);
-  if (!parsed) {
-    return make_error(ErrorCode::internal, "session '" + session.id + "' has an unknown status '" +
-                                               status + "' in the store");
-  }
-  session.status = *parsed;
-  session.seed = from_bigint(row[5]);
-  session.created_us = row[6].as<std::int64_t>();
-  session.ended_us = row[7].as<std::int64_t>();
-  return session;
-}
-
-constexpr const char* kStudyColumns =
-    "id, title, description, library, modality, source, patient_id, bundle, created_by, "
-    "created_us";
 constexpr const char* kSeriesColumns =
     "id, study_id, description, modality, nx, ny, nz, spacing_x, spacing_y, spacing_z, unit, "
     "created_us";
@@ -115,12 +92,6 @@ constexpr const char* kModelColumns =
     "triangles, created_by, created_us, updated_us";
 
 std::string text_of(const pqxx::field& field);
-
-StudyRecord read_study(const pqxx::row& row) {
-  return StudyRecord{text_of(row[0]), text_of(row[1]),          text_of(row[2]), text_of(row[3]),
-                     text_of(row[4]), text_of(row[5]),          text_of(row[6]), text_of(row[7]),
-                     text_of(row[8]), row[9].as<std::int64_t>()};
-}
 
 SeriesRecord read_series(const pqxx::row& row) {
   SeriesRecord series;
@@ -202,7 +173,83 @@ std::int64_t now_us() {
       .count();
 }
 
-class PostgresStore final : public RecordStore {
+// The driver's statements inside one pqxx transaction. Constraint and data
+// errors come back as values (the transaction is then spent, and the caller
+// returns); a lost connection is thrown on, so that run() reconnects and
+// retries the whole transaction.
+class PostgresTx final : public SqlTx {
+ public:
+  PostgresTx(pqxx::work& tx, const std::string& what) : tx_(tx), what_(what) {}
+  Result<SqlRows> query(const std::string& sql, const SqlParams& params) override {
+    auto result = run(sql, params);
+    if (!result.ok()) return result.error();
+    SqlRows rows;
+    rows.reserve(result->size());
+    for (const auto& row : *result) {
+      std::vector<std::optional<std::string>> cells;
+      cells.reserve(row.size());
+      for (const auto& field : row) {
+        if (field.is_null()) {
+          cells.emplace_back();
+        } else {
+          cells.emplace_back(std::string(field.c_str(), field.size()));
+        }
+      }
+      rows.emplace_back(std::move(cells));
+    }
+    return rows;
+  }
+  Result<std::int64_t> exec(const std::string& sql, const SqlParams& params) override {
+    auto result = run(sql, params);
+    if (!result.ok()) return result.error();
+    return static_cast<std::int64_t>(result->affected_rows());
+  }
+
+ private:
+  Result<pqxx::result> run(const std::string& sql, const SqlParams& params) {
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) {
+              return;
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+              texts[i] = std::to_string(v);
+            } else if constexpr (std::is_same_v<T, double>) {
+              char buf[40];
+              std::snprintf(buf, sizeof buf, "%.17g", v);
+              texts[i] = buf;
+            } else if constexpr (std::is_same_v<T, SqlBlob>) {
+              // BYTEA's hex input format.
+              static constexpr char kHex[] = "0123456789abcdef";
+              texts[i] = "\\x";
+              texts[i].reserve(2 + 2 * v.bytes.size());
+              for (const char ch : v.bytes) {
+                const auto b = static_cast<unsigned char>(ch);
+                texts[i] += kHex[b >> 4];
+                texts[i] += kHex[b & 15];
+              }
+            } else {
+              texts[i] = v;
+            }
+            values[i] = texts[i].c_str();
+          },
+          params[i]);
+    }
+    try {
+      return tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+    } catch (const pqxx::sql_error& e) {
+      if (connection_lost(e)) throw;
+      return make_error(code_for(e), what_ + ": " + one_line(e.what()));
+    }
+  }
+  pqxx::work& tx_;
+  const std::string& what_;
+};
+
+class PostgresStore final : public SqlRecordStore, private SqlDriver {
  public:
   PostgresStore(std::string url, PostgresEndpoint endpoint)
       : url_(std::move(url)), endpoint_(std::move(endpoint)) {}
@@ -312,212 +359,6 @@ class PostgresStore final : public RecordStore {
       pqxx::work tx(c);
       return tx.exec1("SELECT count(*) FROM users")[0].as<std::int64_t>();
     });
-  }
-
-  Status put_token(const TokenRecord& token) override {
-    if (token.token_hash.empty()) {
-      return make_error(ErrorCode::invalid_input, "a token needs a non-empty hash");
-    }
-    // The hash is a credential in its own right, so it is not quoted.
-    return run(
-        "cannot store token for user '" + token.user_id + "'", [&](pqxx::connection& c) -> Status {
-          pqxx::work tx(c);
-          try {
-            tx.exec_params(
-                "INSERT INTO tokens (token_hash, user_id, created_us, expires_us)"
-                " VALUES ($1, $2, $3, $4)",
-                token.token_hash, token.user_id, token.created_us, token.expires_us);
-          } catch (const pqxx::foreign_key_violation&) {
-            return make_error(ErrorCode::not_found,
-                              "cannot store token: user with id '" + token.user_id + "' not found");
-          }
-          tx.commit();
-          return {};
-        });
-  }
-
-  Result<TokenRecord> find_token(const std::string& token_hash) override {
-    return run("cannot look up token", [&](pqxx::connection& c) -> Result<TokenRecord> {
-      pqxx::work tx(c);
-      const pqxx::result rows = tx.exec_params(
-          "SELECT token_hash, user_id, created_us, expires_us FROM tokens WHERE token_hash = $1",
-          token_hash);
-      if (rows.empty()) return make_error(ErrorCode::not_found, "token not found");
-      const pqxx::row row = rows[0];
-      return TokenRecord{row[0].c_str(), row[1].c_str(), row[2].as<std::int64_t>(),
-                         row[3].as<std::int64_t>()};
-    });
-  }
-
-  Status delete_token(const std::string& token_hash) override {
-    return run("cannot delete token", [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      const pqxx::result deleted =
-          tx.exec_params("DELETE FROM tokens WHERE token_hash = $1", token_hash);
-      tx.commit();
-      if (deleted.affected_rows() == 0) return make_error(ErrorCode::not_found, "token not found");
-      return {};
-    });
-  }
-
-  Status delete_tokens_of_user(const std::string& user_id) override {
-    return run("cannot delete tokens of user '" + user_id + "'",
-               [&](pqxx::connection& c) -> Status {
-                 pqxx::work tx(c);
-                 tx.exec_params("DELETE FROM tokens WHERE user_id = $1", user_id);
-                 tx.commit();
-                 return {};
-               });
-  }
-
-  Result<std::int64_t> purge_expired_tokens(std::int64_t now) override {
-    return run("cannot purge expired tokens", [&](pqxx::connection& c) -> Result<std::int64_t> {
-      pqxx::work tx(c);
-      const pqxx::result deleted = tx.exec_params("DELETE FROM tokens WHERE expires_us <= $1", now);
-      tx.commit();
-      return static_cast<std::int64_t>(deleted.affected_rows());
-    });
-  }
-
-  Status create_session(const SessionRecord& session) override {
-    if (session.id.empty()) {
-      return make_error(ErrorCode::invalid_input, "a session needs a non-empty id");
-    }
-    return run("cannot create session '" + session.id + "'", [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      try {
-        tx.exec_params(std::string("INSERT INTO sessions (") + kSessionColumns +
-                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                       session.id, session.title, session.kind, session.created_by,
-                       to_string(session.status), as_bigint(session.seed), session.created_us,
-                       session.ended_us);
-      } catch (const pqxx::unique_violation&) {
-        return make_error(ErrorCode::conflict, "session '" + session.id + "' already exists");
-      }
-      tx.commit();
-      return {};
-    });
-  }
-
-  Result<SessionRecord> get_session(const std::string& id) override {
-    return run("cannot read session '" + id + "'",
-               [&](pqxx::connection& c) -> Result<SessionRecord> {
-                 pqxx::work tx(c);
-                 const pqxx::result rows = tx.exec_params(
-                     std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = $1", id);
-                 if (rows.empty()) {
-                   return make_error(ErrorCode::not_found, "session '" + id + "' not found");
-                 }
-                 return read_session(rows[0]);
-               });
-  }
-
-  Result<std::vector<SessionRecord>> list_sessions() override {
-    return run(
-        "cannot list sessions", [&](pqxx::connection& c) -> Result<std::vector<SessionRecord>> {
-          pqxx::work tx(c);
-          std::vector<SessionRecord> sessions;
-          for (const pqxx::row& row : tx.exec(std::string("SELECT ") + kSessionColumns +
-                                              " FROM sessions ORDER BY created_us DESC, id DESC")) {
-            auto session = read_session(row);
-            if (!session.ok()) return session.error();
-            sessions.push_back(std::move(session).value());
-          }
-          return sessions;
-        });
-  }
-
-  Status end_session(const std::string& id, SessionStatus status, std::int64_t ended_us) override {
-    if (status == SessionStatus::running) {
-      return make_error(ErrorCode::invalid_input,
-                        "end_session needs an ended status, not 'running'");
-    }
-    return run("cannot end session '" + id + "'", [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      auto current = session_status(tx, id, true);
-      if (!current.ok()) return current.error();
-      if (*current != SessionStatus::running) {
-        return make_error(ErrorCode::conflict,
-                          "session '" + id + "' has already ended (" + to_string(*current) + ")");
-      }
-      tx.exec_params("UPDATE sessions SET status = $1, ended_us = $2 WHERE id = $3",
-                     to_string(status), ended_us, id);
-      tx.commit();
-      return {};
-    });
-  }
-
-  Result<std::int64_t> mark_running_sessions_abnormal(std::int64_t ended_us) override {
-    return run("cannot mark running sessions as ended abnormally",
-               [&](pqxx::connection& c) -> Result<std::int64_t> {
-                 pqxx::work tx(c);
-                 const pqxx::result updated = tx.exec_params(
-                     "UPDATE sessions SET status = $1, ended_us = $2 WHERE status = $3",
-                     to_string(SessionStatus::ended_abnormally), ended_us,
-                     to_string(SessionStatus::running));
-                 tx.commit();
-                 return static_cast<std::int64_t>(updated.affected_rows());
-               });
-  }
-
-  Status add_session_instructor(const std::string& session_id, const std::string& user_id,
-                                std::int64_t added_us) override {
-    const std::string what =
-        "cannot add instructor '" + user_id + "' to session '" + session_id + "'";
-    return run(what, [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      // Looked up first so that the error names what is missing; the foreign
-      // keys still guard the insert against a concurrent delete.
-      const pqxx::row exists = tx.exec_params1(
-          "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1),"
-          " EXISTS (SELECT 1 FROM users WHERE id = $2)",
-          session_id, user_id);
-      if (!exists[0].as<bool>()) {
-        return make_error(ErrorCode::not_found, what + ": session '" + session_id + "' not found");
-      }
-      if (!exists[1].as<bool>()) {
-        return make_error(ErrorCode::not_found,
-                          what + ": user with id '" + user_id + "' not found");
-      }
-      tx.exec_params(
-          "INSERT INTO session_instructors (session_id, user_id, added_us) VALUES ($1, $2, $3)"
-          " ON CONFLICT (session_id, user_id) DO NOTHING",
-          session_id, user_id, added_us);
-      tx.commit();
-      return {};
-    });
-  }
-
-  Result<std::vector<std::string>> list_session_instructors(
-      const std::string& session_id) override {
-    return run("cannot list instructors of session '" + session_id + "'",
-               [&](pqxx::connection& c) -> Result<std::vector<std::string>> {
-                 pqxx::work tx(c);
-                 std::vector<std::string> user_ids;
-                 // COLLATE "C" orders ids byte by byte, as SQLite does,
-                 // whatever the database's locale.
-                 for (const pqxx::row& row :
-                      tx.exec_params("SELECT user_id FROM session_instructors WHERE session_id = $1"
-                                     " ORDER BY added_us, user_id COLLATE \"C\"",
-                                     session_id)) {
-                   user_ids.emplace_back(row[0].c_str());
-                 }
-                 return user_ids;
-               });
-  }
-
-  Result<bool> is_session_instructor(const std::string& session_id,
-                                     const std::string& user_id) override {
-    return run("cannot look up instructor '" + user_id + "' of session '" + session_id + "'",
-               [&](pqxx::connection& c) -> Result<bool> {
-                 pqxx::work tx(c);
-                 return tx
-                     .exec_params1(
-                         "SELECT EXISTS (SELECT 1 FROM session_instructors"
-                         " WHERE session_id = $1 AND user_id = $2)",
-                         session_id, user_id)[0]
-                     .as<bool>();
-               });
   }
 
   Status append_events(const std::vector<EventRecord>& events) override {
@@ -638,36 +479,6 @@ class PostgresStore final : public RecordStore {
                  }
                  return artifacts;
                });
-  }
-
-  Status create_study(const StudyRecord& study) override {
-    if (study.id.empty()) return make_error(ErrorCode::invalid_input, "a study needs an id");
-    return insert("study '" + study.id + "'", "",
-                  std::string("INSERT INTO studies (") + kStudyColumns +
-                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                  study.id, study.title, study.description, study.library, study.modality,
-                  study.source, study.patient_id, study.bundle, study.created_by, study.created_us);
-  }
-
-  Result<StudyRecord> get_study(const std::string& id) override {
-    return run("cannot read study '" + id + "'", [&](pqxx::connection& c) -> Result<StudyRecord> {
-      pqxx::work tx(c);
-      const pqxx::result rows = tx.exec_params(
-          std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = $1", id);
-      if (rows.empty()) return make_error(ErrorCode::not_found, "study '" + id + "' not found");
-      return read_study(rows[0]);
-    });
-  }
-
-  Result<std::vector<StudyRecord>> list_studies() override {
-    return run("cannot list studies", [&](pqxx::connection& c) -> Result<std::vector<StudyRecord>> {
-      pqxx::work tx(c);
-      std::vector<StudyRecord> studies;
-      for (const pqxx::row& row : tx.exec(std::string("SELECT ") + kStudyColumns +
-                                          " FROM studies ORDER BY created_us, id"))
-        studies.push_back(read_study(row));
-      return studies;
-    });
   }
 
   Status create_series(const SeriesRecord& series) override {
@@ -800,7 +611,21 @@ class PostgresStore final : public RecordStore {
         });
   }
 
+  std::string dialect() const override { return "postgres"; }
+
+  Status transact(const std::string& what, const std::function<Status(SqlTx&)>& body) override {
+    return run(what, [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      PostgresTx statements(tx, what);
+      MV_TRY(body(statements));
+      tx.commit();
+      return {};
+    });
+  }
+
  private:
+  SqlDriver& sql() override { return *this; }
+
   // An INSERT: a duplicate id is a conflict, a missing parent (foreign key)
   // is not_found naming `parent`.
   template <class... Args>

@@ -48,6 +48,50 @@ std::optional<SessionStatus> parse_session_status(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(TokenKind kind) { return kind == TokenKind::device ? "device" : "user"; }
+
+std::optional<TokenKind> parse_token_kind(std::string_view text) {
+  if (text == "user") return TokenKind::user;
+  if (text == "device") return TokenKind::device;
+  return std::nullopt;
+}
+
+const char* to_string(SessionMode mode) {
+  return mode == SessionMode::assessed ? "assessed" : "practice";
+}
+
+std::optional<SessionMode> parse_session_mode(std::string_view text) {
+  if (text == "practice") return SessionMode::practice;
+  if (text == "assessed") return SessionMode::assessed;
+  return std::nullopt;
+}
+
+const char* to_string(SessionRole role) {
+  switch (role) {
+    case SessionRole::driver:
+      return "driver";
+    case SessionRole::participant:
+      return "participant";
+    case SessionRole::instructor:
+      return "instructor";
+    case SessionRole::observer:
+      return "observer";
+    case SessionRole::patient:
+      return "patient";
+    case SessionRole::clinician:
+      return "clinician";
+  }
+  return "observer";
+}
+
+std::optional<SessionRole> parse_session_role(std::string_view text) {
+  for (SessionRole role : {SessionRole::driver, SessionRole::participant, SessionRole::instructor,
+                           SessionRole::observer, SessionRole::patient, SessionRole::clinician}) {
+    if (text == to_string(role)) return role;
+  }
+  return std::nullopt;
+}
+
 const char* to_string(ModelStatus status) {
   switch (status) {
     case ModelStatus::building:

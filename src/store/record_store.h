@@ -37,16 +37,29 @@ struct UserRecord {
   std::int64_t created_us = 0;  // wall time, microseconds since the Unix epoch
 };
 
+// What a token was issued for: a login (user) or a paired headset (device,
+// limited to its patient's own routes; comes with the rehabilitation work).
+enum class TokenKind { user, device };
+const char* to_string(TokenKind kind);
+std::optional<TokenKind> parse_token_kind(std::string_view text);
+
 struct TokenRecord {
   std::string token_hash;  // hex SHA-256 of the bearer token; the token itself is never stored
   std::string user_id;
   std::int64_t created_us = 0;
   std::int64_t expires_us = 0;
+  TokenKind kind = TokenKind::user;
 };
 
 enum class SessionStatus { running, ended, ended_abnormally };
 const char* to_string(SessionStatus status);
 std::optional<SessionStatus> parse_session_status(std::string_view text);
+
+// Practice sessions are a trainee's own; in assessed ones the server picks the
+// seed (only instructors may fix it) and hides it from trainees until the end.
+enum class SessionMode { practice, assessed };
+const char* to_string(SessionMode mode);
+std::optional<SessionMode> parse_session_mode(std::string_view text);
 
 struct SessionRecord {
   std::string id;
@@ -57,6 +70,80 @@ struct SessionRecord {
   std::uint64_t seed = 0;
   std::int64_t created_us = 0;
   std::int64_t ended_us = 0;  // 0 while running
+  SessionMode mode = SessionMode::practice;
+  std::string instance_id;  // the server instance that runs (or ran) it; "" before leases
+};
+
+// A member's place in one session (docs/security.md): the driver holds the
+// instruments or the patient-facing controls; participants are the team;
+// instructors steer; observers watch; patient and clinician are the two sides
+// of a patient-facing session.
+enum class SessionRole { driver, participant, instructor, observer, patient, clinician };
+const char* to_string(SessionRole role);
+std::optional<SessionRole> parse_session_role(std::string_view text);
+
+struct SessionMember {
+  std::string session_id;
+  std::string user_id;
+  SessionRole role = SessionRole::participant;
+  std::string team_role;  // the scenario role claimed or assigned ("" for none)
+  std::string added_by;   // user id
+  std::int64_t added_us = 0;
+};
+
+// An invitation to a session: single use (max_uses 1) or shared with a cap.
+struct SessionInvite {
+  std::string code_hash;  // hex SHA-256 of the code; the code itself is never stored
+  std::string session_id;
+  SessionRole role = SessionRole::participant;
+  std::string created_by;
+  std::int64_t created_us = 0;
+  std::int64_t expires_us = 0;
+  std::int64_t max_uses = 1;
+  std::int64_t uses = 0;
+};
+
+// One running server instance's lease on the store (several instances may
+// share one PostgreSQL). Sessions whose instance's lease has expired are the
+// ones a starting instance may close as abnormal.
+struct InstanceLease {
+  std::string id;
+  std::string public_url;
+  std::int64_t started_us = 0;
+  std::int64_t heartbeat_us = 0;
+  std::int64_t expires_us = 0;
+};
+
+// A patient (src/care): an alias anyone on the care team may read; name,
+// contact and hospital identifiers are optional and stored sealed (the care
+// layer encrypts them; the store keeps whatever text it is given).
+struct PatientRecord {
+  std::string id;
+  std::string alias;
+  std::string name_sealed;
+  std::string contact_sealed;
+  std::string identifiers_sealed;
+  std::string user_id;  // the patient's own account, "" if none
+  std::string created_by;
+  std::int64_t created_us = 0;
+};
+
+struct CareTeamMember {
+  std::string patient_id;
+  std::string user_id;
+  std::string added_by;
+  std::int64_t added_us = 0;
+};
+
+// Break-the-glass access to a patient outside the care team: with a reason,
+// for a limited time, audited and shown to the care team.
+struct EmergencyAccess {
+  std::string id;
+  std::string patient_id;
+  std::string user_id;
+  std::string reason;
+  std::int64_t started_us = 0;
+  std::int64_t expires_us = 0;
 };
 
 struct EventRecord {
@@ -105,6 +192,7 @@ struct StudyRecord {
   std::string bundle;      // key of bundled content ("colin27-aal"), "" otherwise
   std::string created_by;  // user id, "" for the server itself
   std::int64_t created_us = 0;
+  std::string patient_record_id;  // the care layer's patient (library "patient"), "" if none
 };
 
 struct SeriesRecord {
@@ -162,6 +250,9 @@ class RecordStore {
   virtual Status delete_token(const std::string& token_hash) = 0;
   virtual Status delete_tokens_of_user(const std::string& user_id) = 0;
   virtual Result<std::int64_t> purge_expired_tokens(std::int64_t now_us) = 0;
+  // The hashes of the user's tokens (to close what was opened with them).
+  virtual Result<std::vector<std::string>> list_token_hashes_of_user(
+      const std::string& user_id) = 0;
 
   // Sessions.
   virtual Status create_session(const SessionRecord& session) = 0;
@@ -172,6 +263,75 @@ class RecordStore {
   // Marks every session still `running` as ended_abnormally (used at start-up
   // after a crash); returns how many were marked.
   virtual Result<std::int64_t> mark_running_sessions_abnormal(std::int64_t ended_us) = 0;
+  // The running sessions whose instance holds no live lease at `now_us`
+  // (expired, unknown, or none recorded) and those of `restarting_instance`
+  // (an instance starting again: they died with its previous process; ""
+  // for none), oldest first. The server closes them as ended_abnormally.
+  virtual Result<std::vector<SessionRecord>> list_orphaned_sessions(
+      const std::string& restarting_instance, std::int64_t now_us) = 0;
+  // Sessions the user is a member of, newest first.
+  virtual Result<std::vector<SessionRecord>> list_sessions_of_member(
+      const std::string& user_id) = 0;
+
+  // Session members. put_session_member adds the member or changes its role
+  // and team role (keeping added_by and added_us); not_found for an unknown
+  // session or user.
+  virtual Status put_session_member(const SessionMember& member) = 0;
+  virtual Result<std::optional<SessionMember>> find_session_member(const std::string& session_id,
+                                                                   const std::string& user_id) = 0;
+  // Ordered by added_us, then user id.
+  virtual Result<std::vector<SessionMember>> list_session_members(
+      const std::string& session_id) = 0;
+  virtual Status remove_session_member(const std::string& session_id,
+                                       const std::string& user_id) = 0;
+
+  // Session invitations. use_session_invite takes one use atomically and
+  // returns the invite: not_found for an unknown code, conflict once it has
+  // expired or its uses are spent.
+  virtual Status put_session_invite(const SessionInvite& invite) = 0;
+  virtual Result<SessionInvite> use_session_invite(const std::string& code_hash,
+                                                   std::int64_t now_us) = 0;
+
+  // Instance leases.
+  virtual Status renew_instance_lease(const InstanceLease& lease) = 0;  // insert or update
+  virtual Result<std::optional<InstanceLease>> find_instance_lease(const std::string& id) = 0;
+  virtual Status set_session_instance(const std::string& session_id,
+                                      const std::string& instance_id) = 0;
+
+  // Patients and care teams (src/care). Lists are ordered by created_us / added_us, then id.
+  virtual Status create_patient(const PatientRecord& patient) = 0;
+  virtual Result<PatientRecord> get_patient(const std::string& id) = 0;
+  virtual Status update_patient(const PatientRecord& patient) = 0;  // by id
+  virtual Result<std::vector<PatientRecord>> list_patients() = 0;
+  // Adding a member twice keeps the first; not_found for an unknown patient or user.
+  virtual Status add_care_team_member(const CareTeamMember& member) = 0;
+  virtual Status remove_care_team_member(const std::string& patient_id,
+                                         const std::string& user_id) = 0;
+  virtual Result<std::vector<CareTeamMember>> list_care_team(const std::string& patient_id) = 0;
+  virtual Result<bool> is_on_care_team(const std::string& patient_id,
+                                       const std::string& user_id) = 0;
+  virtual Result<std::vector<std::string>> patients_cared_for_by(const std::string& user_id) = 0;
+  virtual Status grant_emergency_access(const EmergencyAccess& access) = 0;
+  // Grants for the patient, newest first (the care team sees them).
+  virtual Result<std::vector<EmergencyAccess>> list_emergency_access(
+      const std::string& patient_id) = 0;
+  virtual Status set_study_patient(const std::string& study_id,
+                                   const std::string& patient_record_id) = 0;
+
+  // Key rotation (`medvision keys rotate`): replaces one sealed value, found
+  // by its row's id, in place; not_found if the row is absent.
+  enum class SealedColumn {
+    patient_name,
+    patient_contact,
+    patient_identifiers,
+    study_title,
+    study_description,
+    study_patient_id,
+    series_description,
+    artifact_data,
+  };
+  virtual Status replace_sealed(SealedColumn column, const std::string& id,
+                                const std::string& value) = 0;
 
   // Session instructors: which users teach which session. Adding a pair that
   // is already there succeeds and keeps the first added_us; not_found if the

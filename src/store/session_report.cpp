@@ -67,7 +67,9 @@ std::string describe(const std::string& type, const json& p) {
   if (p.is_object()) {
     for (const auto& [k, v] : p.items()) {
       if (k == "participant" || k == "by" || v.is_object() || v.is_array() || v.is_null()) continue;
-      std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+      std::string value = v.is_string()
+                              ? v.get<std::string>()
+                              : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       parts.push_back(k + " " + value);
     }
   }

@@ -14,6 +14,7 @@
 
 #include "store/event_batch.h"
 #include "store/migrations.h"
+#include "store/sql_record_store.h"
 
 namespace medvision::store {
 namespace {
@@ -96,6 +97,10 @@ class Query {
              : sqlite3_bind_blob64(stmt_, next_++, bytes.data(), bytes.size(), kTransient));
     return *this;
   }
+  Query& null() {
+    if (stmt_ != nullptr) note(sqlite3_bind_null(stmt_, next_++));
+    return *this;
+  }
   Query& integer(std::int64_t value) {
     if (stmt_ != nullptr) note(sqlite3_bind_int64(stmt_, next_++, value));
     return *this;
@@ -146,6 +151,20 @@ class Query {
     if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
     return column_double(column);
   }
+  // The current row as the SQL driver's text cells.
+  SqlRow row() const {
+    const int n = sqlite3_column_count(stmt_);
+    std::vector<std::optional<std::string>> cells;
+    cells.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      if (sqlite3_column_type(stmt_, i) == SQLITE_NULL) {
+        cells.emplace_back();
+      } else {
+        cells.emplace_back(column_text(i));
+      }
+    }
+    return SqlRow(std::move(cells));
+  }
   std::uint64_t column_uint(int column) const {
     return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
   }
@@ -190,31 +209,6 @@ Result<UserRecord> read_user(const Query& q) {
   return user;
 }
 
-Result<SessionRecord> read_session(const Query& q) {
-  SessionRecord session;
-  session.id = q.column_text(0);
-  session.title = q.column_text(1);
-  session.kind = q.column_text(2);
-  session.created_by = q.column_text(3);
-  const std::string status = q.column_text(4);
-  const auto parsed = parse_session_status(status);
-  if (!parsed) {
-    return make_error(ErrorCode::internal, "session '" + session.id + "' has an unknown status '" +
-                                               status + "' in the store");
-  }
-  session.status = *parsed;
-  session.seed = q.column_uint(5);
-  session.created_us = q.column_int(6);
-  session.ended_us = q.column_int(7);
-  return session;
-}
-
-StudyRecord read_study(const Query& q) {
-  return StudyRecord{q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3),
-                     q.column_text(4), q.column_text(5), q.column_text(6), q.column_text(7),
-                     q.column_text(8), q.column_int(9)};
-}
-
 SeriesRecord read_series(const Query& q) {
   SeriesRecord series;
   series.id = q.column_text(0);
@@ -253,9 +247,6 @@ Result<ModelRecord> read_model(const Query& q) {
   return model;
 }
 
-constexpr const char* kStudyColumns =
-    "id, title, description, library, modality, source, patient_id, bundle, created_by, "
-    "created_us";
 constexpr const char* kSeriesColumns =
     "id, study_id, description, modality, nx, ny, nz, spacing_x, spacing_y, spacing_z, unit, "
     "created_us";
@@ -265,11 +256,21 @@ constexpr const char* kModelColumns =
 
 constexpr const char* kUserColumns =
     "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
-constexpr const char* kSessionColumns =
-    "id, title, kind, created_by, status, seed, created_us, ended_us";
 
-class SqliteStore final : public RecordStore {
+class SqliteStore final : public SqlRecordStore, private SqlDriver {
  public:
+  std::string dialect() const override { return "sqlite"; }
+
+  Status transact(const std::string& what, const std::function<Status(SqlTx&)>& body) override {
+    return locked([&]() -> Status {
+      Transaction tx(*this);
+      MV_TRY(tx.begin());
+      SqliteTx statements(*this, what);
+      MV_TRY(body(statements));
+      return tx.commit();
+    });
+  }
+
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteStore() override {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
@@ -379,218 +380,6 @@ class SqliteStore final : public RecordStore {
   Result<std::int64_t> count_users() override {
     return locked(
         [&] { return single_integer("SELECT count(*) FROM users", "cannot count users"); });
-  }
-
-  Status put_token(const TokenRecord& token) override {
-    return locked([&]() -> Status {
-      if (token.token_hash.empty()) {
-        return make_error(ErrorCode::invalid_input, "a token needs a non-empty hash");
-      }
-      auto q = query(
-          "INSERT INTO tokens (token_hash, user_id, created_us, expires_us) VALUES (?, ?, ?, ?)");
-      q.text(token.token_hash)
-          .text(token.user_id)
-          .integer(token.created_us)
-          .integer(token.expires_us);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE) return {};
-      if (code_for(rc) == ErrorCode::not_found) {
-        return make_error(ErrorCode::not_found,
-                          "cannot store token: user with id '" + token.user_id + "' not found");
-      }
-      // The hash is a credential in its own right, so it is not quoted.
-      return q.failure(rc, "cannot store token for user '" + token.user_id + "'");
-    });
-  }
-
-  Result<TokenRecord> find_token(const std::string& token_hash) override {
-    return locked([&]() -> Result<TokenRecord> {
-      auto q = query(
-          "SELECT token_hash, user_id, created_us, expires_us FROM tokens WHERE token_hash = ?");
-      q.text(token_hash);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE) return make_error(ErrorCode::not_found, "token not found");
-      if (rc != SQLITE_ROW) return q.failure(rc, "cannot look up token");
-      return TokenRecord{q.column_text(0), q.column_text(1), q.column_int(2), q.column_int(3)};
-    });
-  }
-
-  Status delete_token(const std::string& token_hash) override {
-    return locked([&]() -> Status {
-      auto q = query("DELETE FROM tokens WHERE token_hash = ?");
-      q.text(token_hash);
-      MV_TRY(q.run("cannot delete token"));
-      if (sqlite3_changes(db_) == 0) return make_error(ErrorCode::not_found, "token not found");
-      return {};
-    });
-  }
-
-  Status delete_tokens_of_user(const std::string& user_id) override {
-    return locked([&]() -> Status {
-      auto q = query("DELETE FROM tokens WHERE user_id = ?");
-      q.text(user_id);
-      return q.run("cannot delete tokens of user '" + user_id + "'");
-    });
-  }
-
-  Result<std::int64_t> purge_expired_tokens(std::int64_t now_us) override {
-    return locked([&]() -> Result<std::int64_t> {
-      auto q = query("DELETE FROM tokens WHERE expires_us <= ?");
-      q.integer(now_us);
-      MV_TRY(q.run("cannot purge expired tokens"));
-      return static_cast<std::int64_t>(sqlite3_changes64(db_));
-    });
-  }
-
-  Status create_session(const SessionRecord& session) override {
-    return locked([&]() -> Status {
-      if (session.id.empty()) {
-        return make_error(ErrorCode::invalid_input, "a session needs a non-empty id");
-      }
-      auto q = query(std::string("INSERT INTO sessions (") + kSessionColumns +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      q.text(session.id)
-          .text(session.title)
-          .text(session.kind)
-          .text(session.created_by)
-          .text(to_string(session.status))
-          .unsigned_integer(session.seed)
-          .integer(session.created_us)
-          .integer(session.ended_us);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE) return {};
-      if (code_for(rc) == ErrorCode::conflict) {
-        return make_error(ErrorCode::conflict, "session '" + session.id + "' already exists");
-      }
-      return q.failure(rc, "cannot create session '" + session.id + "'");
-    });
-  }
-
-  Result<SessionRecord> get_session(const std::string& id) override {
-    return locked([&]() -> Result<SessionRecord> {
-      auto q = query(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
-      q.text(id);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE)
-        return make_error(ErrorCode::not_found, "session '" + id + "' not found");
-      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read session '" + id + "'");
-      return read_session(q);
-    });
-  }
-
-  Result<std::vector<SessionRecord>> list_sessions() override {
-    return locked([&]() -> Result<std::vector<SessionRecord>> {
-      auto q = query(std::string("SELECT ") + kSessionColumns +
-                     " FROM sessions ORDER BY created_us DESC, id DESC");
-      std::vector<SessionRecord> sessions;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) {
-        auto session = read_session(q);
-        if (!session.ok()) return session.error();
-        sessions.push_back(std::move(session).value());
-      }
-      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list sessions");
-      return sessions;
-    });
-  }
-
-  Status end_session(const std::string& id, SessionStatus status, std::int64_t ended_us) override {
-    return locked([&]() -> Status {
-      if (status == SessionStatus::running) {
-        return make_error(ErrorCode::invalid_input,
-                          "end_session needs an ended status, not 'running'");
-      }
-      Transaction tx(*this);
-      MV_TRY(tx.begin());
-      auto current = session_status(id);
-      if (!current.ok()) return current.error();
-      if (*current != SessionStatus::running) {
-        return make_error(ErrorCode::conflict,
-                          "session '" + id + "' has already ended (" + to_string(*current) + ")");
-      }
-      auto q = query("UPDATE sessions SET status = ?, ended_us = ? WHERE id = ?");
-      q.text(to_string(status)).integer(ended_us).text(id);
-      MV_TRY(q.run("cannot end session '" + id + "'"));
-      return tx.commit();
-    });
-  }
-
-  Result<std::int64_t> mark_running_sessions_abnormal(std::int64_t ended_us) override {
-    return locked([&]() -> Result<std::int64_t> {
-      auto q = query("UPDATE sessions SET status = ?, ended_us = ? WHERE status = ?");
-      q.text(to_string(SessionStatus::ended_abnormally))
-          .integer(ended_us)
-          .text(to_string(SessionStatus::running));
-      MV_TRY(q.run("cannot mark running sessions as ended abnormally"));
-      return static_cast<std::int64_t>(sqlite3_changes64(db_));
-    });
-  }
-
-  Status add_session_instructor(const std::string& session_id, const std::string& user_id,
-                                std::int64_t added_us) override {
-    return locked([&]() -> Status {
-      const std::string what =
-          "cannot add instructor '" + user_id + "' to session '" + session_id + "'";
-      Transaction tx(*this);
-      MV_TRY(tx.begin());
-      {
-        // Looked up first so that the error names what is missing; the
-        // foreign keys still guard the insert. The block resets the statement
-        // before the write.
-        auto exists = query(
-            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?),"
-            " EXISTS (SELECT 1 FROM users WHERE id = ?)");
-        exists.text(session_id).text(user_id);
-        const int rc = exists.step();
-        if (rc != SQLITE_ROW) return exists.failure(rc, what);
-        if (exists.column_int(0) == 0) {
-          return make_error(ErrorCode::not_found,
-                            what + ": session '" + session_id + "' not found");
-        }
-        if (exists.column_int(1) == 0) {
-          return make_error(ErrorCode::not_found,
-                            what + ": user with id '" + user_id + "' not found");
-        }
-      }
-      auto q = query(
-          "INSERT INTO session_instructors (session_id, user_id, added_us) VALUES (?, ?, ?)"
-          " ON CONFLICT (session_id, user_id) DO NOTHING");
-      q.text(session_id).text(user_id).integer(added_us);
-      MV_TRY(q.run(what));
-      return tx.commit();
-    });
-  }
-
-  Result<std::vector<std::string>> list_session_instructors(
-      const std::string& session_id) override {
-    return locked([&]() -> Result<std::vector<std::string>> {
-      auto q = query(
-          "SELECT user_id FROM session_instructors WHERE session_id = ?"
-          " ORDER BY added_us, user_id");
-      q.text(session_id);
-      std::vector<std::string> user_ids;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) user_ids.push_back(q.column_text(0));
-      if (rc != SQLITE_DONE) {
-        return q.failure(rc, "cannot list instructors of session '" + session_id + "'");
-      }
-      return user_ids;
-    });
-  }
-
-  Result<bool> is_session_instructor(const std::string& session_id,
-                                     const std::string& user_id) override {
-    return locked([&]() -> Result<bool> {
-      auto q = query(
-          "SELECT EXISTS (SELECT 1 FROM session_instructors WHERE session_id = ? AND user_id = ?)");
-      q.text(session_id).text(user_id);
-      const int rc = q.step();
-      if (rc != SQLITE_ROW) {
-        return q.failure(
-            rc, "cannot look up instructor '" + user_id + "' of session '" + session_id + "'");
-      }
-      return q.column_int(0) != 0;
-    });
   }
 
   Status append_events(const std::vector<EventRecord>& events) override {
@@ -712,49 +501,6 @@ class SqliteStore final : public RecordStore {
         return q.failure(rc, "cannot list artifacts of session '" + session_id + "'");
       }
       return artifacts;
-    });
-  }
-
-  Status create_study(const StudyRecord& study) override {
-    return locked([&]() -> Status {
-      if (study.id.empty()) return make_error(ErrorCode::invalid_input, "a study needs an id");
-      auto q = query(std::string("INSERT INTO studies (") + kStudyColumns +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      q.text(study.id)
-          .text(study.title)
-          .text(study.description)
-          .text(study.library)
-          .text(study.modality)
-          .text(study.source)
-          .text(study.patient_id)
-          .text(study.bundle)
-          .text(study.created_by)
-          .integer(study.created_us);
-      return insert_result(q, "study '" + study.id + "'", "");
-    });
-  }
-
-  Result<StudyRecord> get_study(const std::string& id) override {
-    return locked([&]() -> Result<StudyRecord> {
-      auto q = query(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = ?");
-      q.text(id);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE)
-        return make_error(ErrorCode::not_found, "study '" + id + "' not found");
-      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read study '" + id + "'");
-      return read_study(q);
-    });
-  }
-
-  Result<std::vector<StudyRecord>> list_studies() override {
-    return locked([&]() -> Result<std::vector<StudyRecord>> {
-      auto q =
-          query(std::string("SELECT ") + kStudyColumns + " FROM studies ORDER BY created_us, id");
-      std::vector<StudyRecord> studies;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) studies.push_back(read_study(q));
-      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list studies");
-      return studies;
     });
   }
 
@@ -1122,6 +868,55 @@ class SqliteStore final : public RecordStore {
                std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
+
+  SqlDriver& sql() override { return *this; }
+
+  // The driver's statements: run on the store's connection, inside the
+  // transaction that transact() opened.
+  class SqliteTx final : public SqlTx {
+   public:
+    SqliteTx(SqliteStore& store, const std::string& what) : store_(store), what_(what) {}
+    Result<SqlRows> query(const std::string& sql, const SqlParams& params) override {
+      auto q = store_.query(sqlite_placeholders(sql));
+      bind(q, params);
+      SqlRows rows;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) rows.push_back(q.row());
+      if (rc != SQLITE_DONE) return q.failure(rc, what_);
+      return rows;
+    }
+    Result<std::int64_t> exec(const std::string& sql, const SqlParams& params) override {
+      auto q = store_.query(sqlite_placeholders(sql));
+      bind(q, params);
+      const int rc = q.step();
+      if (rc != SQLITE_DONE && rc != SQLITE_ROW) return q.failure(rc, what_);
+      return static_cast<std::int64_t>(sqlite3_changes64(store_.db_));
+    }
+
+   private:
+    static void bind(Query& q, const SqlParams& params) {
+      for (const SqlParam& p : params) {
+        std::visit(
+            [&](const auto& v) {
+              using T = std::decay_t<decltype(v)>;
+              if constexpr (std::is_same_v<T, std::nullptr_t>) {
+                q.null();
+              } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                q.integer(v);
+              } else if constexpr (std::is_same_v<T, double>) {
+                q.real(v);
+              } else if constexpr (std::is_same_v<T, SqlBlob>) {
+                q.blob(v.bytes);
+              } else {
+                q.text(v);
+              }
+            },
+            p);
+      }
+    }
+    SqliteStore& store_;
+    const std::string& what_;
+  };
 
   sqlite3* db_;
   std::string path_;

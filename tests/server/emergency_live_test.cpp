@@ -286,9 +286,13 @@ TEST_F(EmergencyLiveTest, ATriageTeamTagsEveryCasualtyAndTheSessionEndsScoredWit
 
 TEST_F(EmergencyLiveTest, OnlyTheSessionsInstructorsAndAdminsMaySteerIt) {
   const std::string ida = user("ida", "instructor");  // creates, so teaches
-  const std::string vic = user("vic", "instructor");  // does not teach it
+  const std::string vic = user("vic", "instructor");  // watches it, does not teach it
   const std::string tess = user("tess", "trainee");
-  const auto created = create(ida, {{"title", "megacode"}, {"kind", "emergency/acls-vf"}});
+  const auto created = create(ida, {{"title", "megacode"},
+                                    {"kind", "emergency/acls-vf"},
+                                    {"members",
+                                     {{{"username", "tess"}, {"role", "participant"}},
+                                      {{"username", "vic"}, {"role", "observer"}}}}});
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["id"];
   const std::string control = "/api/sessions/" + id + "/control";
@@ -362,7 +366,9 @@ TEST_F(EmergencyLiveTest, OnlyTheSessionsInstructorsAndAdminsMaySteerIt) {
 TEST_F(EmergencyLiveTest, VitalSignsReachEveryClientAndALateJoinerSeesThePatientAtOnce) {
   const std::string tess = user("tess", "trainee");
   const std::string cam = user("cam", "trainee");
-  const auto created = create(tess, {{"title", "megacode"}, {"kind", "emergency/acls-vf"}});
+  const auto created = create(
+      tess,
+      {{"title", "megacode"}, {"kind", "emergency/acls-vf"}, {"members", {{{"username", "cam"}}}}});
   ASSERT_EQ(created.status, 201);
   const std::string id = created.json()["id"];
 

@@ -99,6 +99,15 @@ class LibraryTest : public ::testing::Test {
     create_user(port(), admin_, name, role);
     return login(port(), name, "correct horse");
   }
+  // A patient record created by `clinician`, who is then on its care team.
+  std::string new_patient(const std::string& clinician) {
+    const auto res =
+        http_request(port(), "POST", "/api/patients",
+                     json{{"alias", "Patient " + std::to_string(++patients_)}}.dump(), clinician);
+    EXPECT_EQ(res.status, 201) << res.body;
+    return res.json().value("id", "");
+  }
+  int patients_ = 0;
   // Polls the model until it is no longer building.
   json wait_for_model(const std::string& id, const std::string& token, double timeout_s) {
     const auto deadline =
@@ -126,12 +135,21 @@ TEST_F(LibraryTest, RolesDecideWhoSeesTeachingAndPatientStudiesAndPatientReadsAr
   const std::string nifti = dir_.path() + "/ball.nii.gz";
   write_ball_nifti(nifti);
   const Imported teaching = import_study(dir_.path(), nifti, "--title 'Ball phantom'");
-  const Imported patient =
-      import_study(dir_.path(), nifti, "--keep-identity --patient P-00042 --title 'Doe^Jane CT'");
   start();
   const std::string trainee = user("tina", "trainee");
   const std::string clinician = user("carl", "clinician");
+  const std::string outsider = user("olive", "clinician");
   const std::string patient_role = user("pat", "patient");
+  // The study is filed into a patient record whose care team carl is on.
+  const std::string record = new_patient(clinician);
+  const Imported patient = import_study(
+      dir_.path(), nifti,
+      "--keep-identity --patient P-00042 --patient-record " + record + " --title 'Doe^Jane CT'");
+  // A clinician outside the care team sees only the teaching library.
+  const auto seen_by_outsider = http_request(port(), "GET", "/api/studies", "", outsider);
+  ASSERT_EQ(seen_by_outsider.status, 200);
+  EXPECT_EQ(seen_by_outsider.json().size(), 1u);
+  EXPECT_EQ(http_request(port(), "GET", "/api/studies/" + patient.study, "", outsider).status, 403);
 
   const auto seen_by_trainee = http_request(port(), "GET", "/api/studies", "", trainee);
   ASSERT_EQ(seen_by_trainee.status, 200) << seen_by_trainee.body;
@@ -160,11 +178,12 @@ TEST_F(LibraryTest, RolesDecideWhoSeesTeachingAndPatientStudiesAndPatientReadsAr
   const auto seen_by_clinician = http_request(port(), "GET", "/api/studies", "", clinician);
   ASSERT_EQ(seen_by_clinician.status, 200);
   ASSERT_EQ(seen_by_clinician.json().size(), 2u);
-  const auto record = http_request(port(), "GET", "/api/studies/" + patient.study, "", clinician);
-  ASSERT_EQ(record.status, 200) << record.body;
-  EXPECT_EQ(record.json()["library"], "patient");
-  EXPECT_EQ(record.json()["patient_id"], "P-00042");
-  EXPECT_EQ(record.json()["title"], "Doe^Jane CT");
+  const auto read = http_request(port(), "GET", "/api/studies/" + patient.study, "", clinician);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json()["library"], "patient");
+  EXPECT_EQ(read.json()["patient_id"], "P-00042");
+  EXPECT_EQ(read.json()["patient_record_id"], record);
+  EXPECT_EQ(read.json()["title"], "Doe^Jane CT");
 
   const auto audit = http_request(port(), "GET", "/api/audit?limit=1000", "", admin_);
   ASSERT_EQ(audit.status, 200) << audit.body;
@@ -180,9 +199,11 @@ TEST_F(LibraryTest, RolesDecideWhoSeesTeachingAndPatientStudiesAndPatientReadsAr
 TEST_F(LibraryTest, VolumeHeaderAndRawAgreeAndPatientBlobsAreCiphertextInTheStore) {
   const std::string nifti = dir_.path() + "/ball.nii.gz";
   write_ball_nifti(nifti);
-  const Imported patient = import_study(dir_.path(), nifti, "--keep-identity --patient P-7");
   start();
   const std::string clinician = user("carl", "clinician");
+  const Imported patient =
+      import_study(dir_.path(), nifti,
+                   "--keep-identity --patient P-7 --patient-record " + new_patient(clinician));
   const auto header =
       http_request(port(), "GET", "/api/series/" + patient.series + "/volume.json", "", clinician);
   ASSERT_EQ(header.status, 200) << header.body;
@@ -208,8 +229,9 @@ TEST_F(LibraryTest, VolumeHeaderAndRawAgreeAndPatientBlobsAreCiphertextInTheStor
   ASSERT_EQ(status, 0) << output;
   std::ifstream in(out, std::ios::binary);
   const std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_EQ(stored.size(), raw.body.size() + 4 + 24 + 16);
-  EXPECT_EQ(stored.substr(0, 4), "MVE1");
+  // Magic, key id, nonce, ciphertext, tag (store/record_cipher.h).
+  ASSERT_EQ(stored.size(), raw.body.size() + 4 + 8 + 24 + 16);
+  EXPECT_EQ(stored.substr(0, 4), "MVE2");
   EXPECT_EQ(stored.find(raw.body.substr(raw.body.size() / 2, 64)), std::string::npos);
 }
 

@@ -335,8 +335,12 @@ class MembraneSession : public ::testing::Test {
     record_.kind = "test/membrane";
     record_.created_by = "usr_1";
     ASSERT_TRUE(store_->create_session(record_).ok());
-    live_ = std::make_shared<LiveSession>(io_, *store_, record_, LiveSessionSettings{1000.0, 90.0},
+    LiveSessionSettings settings;
+    settings.tick_rate_hz = 1000.0;
+    settings.snapshot_rate_hz = 90.0;
+    live_ = std::make_shared<LiveSession>(io_, *store_, record_, settings,
                                           std::make_unique<MembraneModule>());
+    live_->set_driver("usr_1");  // the test's hand drives the module
     acceptor_.open(tcp::v4());
     acceptor_.bind(tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     acceptor_.listen();
@@ -348,7 +352,7 @@ class MembraneSession : public ::testing::Test {
       UserRecord user;
       user.id = "usr_1";
       user.username = "tess";
-      ASSERT_TRUE(live_->join(connection_, user).ok());
+      ASSERT_TRUE(live_->join(connection_, user, SessionRole::driver, "").ok());
       ASSERT_TRUE(live_->start().ok());
     });
     io_thread_ = std::thread([this] { io_.run(); });

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -214,6 +215,67 @@ WsClient::WsClient(int port, const std::string& session_id, const std::string& t
   }));
   ws_->handshake("127.0.0.1", "/ws?session=" + session_id);
   ws_->binary(true);
+}
+
+WsClient::WsClient(int port, const std::string& session_id,
+                   const std::map<std::string, std::string>& headers) {
+  tcp::socket socket(io_);
+  socket.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  ws_ = std::make_unique<websocket::stream<tcp::socket>>(std::move(socket));
+  ws_->set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+    for (const auto& [k, v] : headers) req.set(k, v);
+  }));
+  ws_->handshake("127.0.0.1", "/ws?session=" + session_id);
+  ws_->binary(true);
+}
+
+RawResult raw_http(int port, const std::string& bytes, double timeout_s) {
+  net::io_context io;
+  tcp::socket socket(io);
+  socket.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  beast::error_code ec;
+  net::write(socket, net::buffer(bytes), ec);
+  RawResult out;
+  std::array<char, 4096> chunk;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(timeout_s));
+  socket.non_blocking(true);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::size_t n = socket.read_some(net::buffer(chunk), ec);
+    if (ec == net::error::would_block) {
+      // A whole answer (headers and a Content-Length body) ends the wait.
+      const auto head_end = out.text.find("\r\n\r\n");
+      if (head_end != std::string::npos && out.text.rfind("HTTP/1.1 101", 0) == 0) break;
+      if (head_end != std::string::npos) {
+        const auto cl = out.text.find("Content-Length: ");
+        if (cl != std::string::npos && cl < head_end) {
+          const std::size_t length = std::stoul(out.text.substr(cl + 16));
+          if (out.text.size() >= head_end + 4 + length) break;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (ec) break;
+    out.text.append(chunk.data(), n);
+  }
+  if (out.text.rfind("HTTP/1.1 ", 0) == 0 && out.text.size() >= 12)
+    out.status = std::atoi(out.text.substr(9, 3).c_str());
+  socket.close(ec);
+  return out;
+}
+
+int ws_upgrade_status(int port, const std::string& target,
+                      const std::map<std::string, std::string>& headers) {
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  req += "\r\n";
+  return raw_http(port, req, 2.0).status;
 }
 
 WsClient::~WsClient() {

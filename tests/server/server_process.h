@@ -75,10 +75,27 @@ std::string login(int port, const std::string& username, const std::string& pass
 std::string create_user(int port, const std::string& admin_token, const std::string& username,
                         const std::string& role, const std::string& password = "correct horse");
 
+// Sends `bytes` as they are (any request, well-formed or not) and returns
+// what the server answered until it closed or `timeout_s` passed; status is
+// the status line's code (0 when there was none).
+struct RawResult {
+  int status = 0;
+  std::string text;  // the whole answer, headers and body
+};
+RawResult raw_http(int port, const std::string& bytes, double timeout_s = 3.0);
+
+// A WebSocket upgrade of `target` with `headers`; the status the server
+// answered with (101 when it upgraded).
+int ws_upgrade_status(int port, const std::string& target,
+                      const std::map<std::string, std::string>& headers);
+
 // A WebSocket participant using protocol v2.
 class WsClient {
  public:
   WsClient(int port, const std::string& session_id, const std::string& token);
+  // With extra handshake headers (Origin, Cookie) instead of the bearer token.
+  WsClient(int port, const std::string& session_id,
+           const std::map<std::string, std::string>& headers);
   ~WsClient();
 
   void send_binary(const std::string& frame);

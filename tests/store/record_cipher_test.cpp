@@ -3,6 +3,7 @@
 #include "store/record_cipher.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,10 +50,11 @@ TEST_F(RecordCipherTest, SealedBytesHoldNoPlaintextAndDecryptBack) {
   std::string voxels(100000, '\0');
   for (std::size_t i = 0; i < voxels.size(); ++i) voxels[i] = static_cast<char>(i * 7 % 251);
   const std::string sealed = cipher->seal(voxels, "ser_1.volume.raw");
-  // Magic, 24-byte nonce, 16-byte tag around a ciphertext of the same size.
-  EXPECT_EQ(sealed.size(), voxels.size() + 4 + 24 + 16);
+  // Magic, 8-byte key id, 24-byte nonce, 16-byte tag around a ciphertext of
+  // the same size.
+  EXPECT_EQ(sealed.size(), voxels.size() + 4 + 8 + 24 + 16);
   EXPECT_EQ(sealed.find(voxels.substr(5000, 32)), std::string::npos);
-  EXPECT_NE(sealed.substr(28, 64), voxels.substr(0, 64));
+  EXPECT_NE(sealed.substr(36, 64), voxels.substr(0, 64));
   // Two seals of the same plaintext differ (random nonces).
   EXPECT_NE(cipher->seal(voxels, "ser_1.volume.raw"), sealed);
   auto back = cipher->open_sealed(sealed, "ser_1.volume.raw");
@@ -97,6 +99,53 @@ TEST_F(RecordCipherTest, EnvironmentKeyIsUsedAndAMalformedOneIsRefused) {
   auto bad = RecordCipher::open(dir_ / "unused.key", "abc");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("MEDVISION_RECORD_KEY"), std::string::npos);
+}
+
+TEST_F(RecordCipherTest, ASealedRecordNamesItsKeyAndOpensWhileThatKeyIsLoaded) {
+  auto old_key = RecordCipher::key_from_file(dir_ / "old.key");
+  auto new_key = RecordCipher::key_from_file(dir_ / "new.key");
+  ASSERT_TRUE(old_key.ok() && new_key.ok());
+  const RecordCipher old_cipher(*old_key);
+  RecordCipher rotating(*new_key);
+  const std::string sealed = old_cipher.seal_text("Jane Doe", "patient:p1:name");
+  EXPECT_EQ(RecordCipher::sealed_key_id(sealed), old_cipher.key_id());
+  EXPECT_EQ(old_cipher.key_id().size(), 16u);
+  EXPECT_NE(old_cipher.key_id(), rotating.key_id());
+  // The new key alone says which key is missing; with the old one loaded it opens.
+  const auto missing = rotating.open_text(sealed, "patient:p1:name");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find(old_cipher.key_id()), std::string::npos);
+  rotating.add_opening_key(*old_key);
+  auto opened = rotating.open_text(sealed, "patient:p1:name");
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ(*opened, "Jane Doe");
+  // New seals name the new key.
+  EXPECT_EQ(RecordCipher::sealed_key_id(rotating.seal("x", "r")), rotating.key_id());
+  EXPECT_FALSE(RecordCipher::sealed_key_id("plain text").has_value());
+}
+
+TEST_F(RecordCipherTest, RecordsSealedBeforeKeyIdsStillOpen) {
+  // An "MVE1" record as earlier versions wrote it: magic, nonce, ciphertext
+  // and tag, made here with libsodium itself.
+  auto key = RecordCipher::key_from_file(dir_ / "record.key");
+  ASSERT_TRUE(key.ok());
+  const std::string plain = "Doe^John", ad = "stu_9.title";
+  std::string legacy = "MVE1";
+  unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+  randombytes_buf(nonce, sizeof nonce);
+  legacy.append(reinterpret_cast<const char*>(nonce), sizeof nonce);
+  std::string ct(plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long length = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      reinterpret_cast<unsigned char*>(ct.data()), &length,
+      reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce, key->data());
+  legacy += ct;
+  const RecordCipher cipher(*key);
+  EXPECT_EQ(RecordCipher::sealed_key_id(legacy), std::string());
+  auto opened = cipher.open_sealed(legacy, ad);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ(*opened, plain);
 }
 
 TEST_F(RecordCipherTest, KeyFileReadableByOthersIsRefused) {

@@ -824,7 +824,7 @@ TEST_P(RecordStoreTest, MissingArtifactIsNotFound) {
 
 StudyRecord make_study(const std::string& id, std::int64_t created_us) {
   return StudyRecord{id, "Colin27 brain MRI", "T1, 1 mm",  "teaching", "MR", "bundled",
-                     "", "colin27",           "usr_alice", created_us};
+                     "", "colin27",           "usr_alice", created_us, ""};
 }
 
 SeriesRecord make_series(const std::string& id, const std::string& study_id,
@@ -969,6 +969,151 @@ TEST_P(RecordStoreTest, FailBuildingModelsMarksOnlyBuildingOnesAndCountsThem) {
 
 // ---- audit ----
 
+// ---- session members, invites, instances ----
+
+TEST_P(RecordStoreTest, SessionMembersHaveARoleAndATeamRoleAndAreListedInOrder) {
+  add_people_and_a_session();
+  ASSERT_OK(store_->put_session_member(
+      SessionMember{"ses_a", "usr_bob", SessionRole::driver, "", "usr_alice", 20}));
+  ASSERT_OK(store_->add_session_instructor("ses_a", "usr_alice", 10));
+  auto members = store_->list_session_members("ses_a");
+  ASSERT_OK(members);
+  ASSERT_EQ(members->size(), 2u);
+  EXPECT_EQ((*members)[0].user_id, "usr_alice");
+  EXPECT_EQ((*members)[0].role, SessionRole::instructor);
+  EXPECT_EQ((*members)[1].role, SessionRole::driver);
+  // A second put changes the roles, keeping who added the member and when.
+  ASSERT_OK(store_->put_session_member(
+      SessionMember{"ses_a", "usr_bob", SessionRole::participant, "compressor", "usr_x", 99}));
+  auto bob = store_->find_session_member("ses_a", "usr_bob");
+  ASSERT_OK(bob);
+  ASSERT_TRUE(bob->has_value());
+  EXPECT_EQ((*bob)->role, SessionRole::participant);
+  EXPECT_EQ((*bob)->team_role, "compressor");
+  EXPECT_EQ((*bob)->added_by, "usr_alice");
+  EXPECT_EQ((*bob)->added_us, 20);
+  auto sessions = store_->list_sessions_of_member("usr_bob");
+  ASSERT_OK(sessions);
+  ASSERT_EQ(sessions->size(), 1u);
+  EXPECT_EQ((*sessions)[0].id, "ses_a");
+  ASSERT_OK(store_->remove_session_member("ses_a", "usr_bob"));
+  bob = store_->find_session_member("ses_a", "usr_bob");
+  ASSERT_OK(bob);
+  EXPECT_FALSE(bob->has_value());
+  EXPECT_ERROR(store_->remove_session_member("ses_a", "usr_bob"), not_found);
+  EXPECT_ERROR(store_->put_session_member(
+                   SessionMember{"ses_nope", "usr_bob", SessionRole::observer, "", "", 1}),
+               not_found);
+  EXPECT_ERROR(store_->put_session_member(
+                   SessionMember{"ses_a", "usr_nobody", SessionRole::observer, "", "", 1}),
+               not_found);
+}
+
+TEST_P(RecordStoreTest, AnInviteIsUsedUpToItsCapAndNotAfterItExpires) {
+  add_people_and_a_session();
+  ASSERT_OK(store_->put_session_invite(
+      SessionInvite{"code2", "ses_a", SessionRole::observer, "usr_alice", 1, 1'000, 2, 0}));
+  auto first = store_->use_session_invite("code2", 10);
+  ASSERT_OK(first);
+  EXPECT_EQ(first->role, SessionRole::observer);
+  EXPECT_EQ(first->uses, 1);
+  ASSERT_OK(store_->use_session_invite("code2", 20));
+  EXPECT_ERROR(store_->use_session_invite("code2", 30), conflict);
+  ASSERT_OK(store_->put_session_invite(
+      SessionInvite{"late", "ses_a", SessionRole::participant, "usr_alice", 1, 1'000, 5, 0}));
+  EXPECT_ERROR(store_->use_session_invite("late", 1'000), conflict);
+  EXPECT_ERROR(store_->use_session_invite("unknown", 10), not_found);
+  EXPECT_ERROR(store_->put_session_invite(
+                   SessionInvite{"x", "ses_nope", SessionRole::observer, "usr_alice", 1, 9, 1, 0}),
+               not_found);
+}
+
+TEST_P(RecordStoreTest, OrphanedSessionsAreThoseWithoutALiveLeaseOrOfARestartingInstance) {
+  ASSERT_OK(store_->create_user(make_user("alice", Role::instructor)));
+  SessionRecord live = make_session("ses_live", 1);
+  live.instance_id = "ins_a";
+  SessionRecord dead = make_session("ses_dead", 2);
+  dead.instance_id = "ins_b";
+  SessionRecord old = make_session("ses_old", 3);  // from before leases
+  SessionRecord mine = make_session("ses_mine", 4);
+  mine.instance_id = "ins_c";
+  for (const auto& s : {live, dead, old, mine}) ASSERT_OK(store_->create_session(s));
+  ASSERT_OK(store_->renew_instance_lease(InstanceLease{"ins_a", "http://a", 0, 100, 5'000}));
+  ASSERT_OK(store_->renew_instance_lease(InstanceLease{"ins_b", "http://b", 0, 100, 1'000}));
+  ASSERT_OK(store_->renew_instance_lease(InstanceLease{"ins_c", "http://c", 0, 100, 5'000}));
+  auto orphans = store_->list_orphaned_sessions("", 2'000);
+  ASSERT_OK(orphans);
+  std::vector<std::string> ids;
+  for (const auto& s : *orphans) ids.push_back(s.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"ses_dead", "ses_old"}));
+  orphans = store_->list_orphaned_sessions("ins_c", 2'000);
+  ASSERT_OK(orphans);
+  EXPECT_EQ(orphans->size(), 3u) << "a restarting instance's own sessions died with it";
+  auto lease = store_->find_instance_lease("ins_a");
+  ASSERT_OK(lease);
+  ASSERT_TRUE(lease->has_value());
+  EXPECT_EQ((*lease)->public_url, "http://a");
+  auto found = store_->get_session("ses_live");
+  ASSERT_OK(found);
+  EXPECT_EQ(found->instance_id, "ins_a");
+  EXPECT_EQ(found->mode, SessionMode::practice);
+}
+
+// ---- patients and care teams ----
+
+TEST_P(RecordStoreTest, PatientsCareTeamsAndEmergencyAccessRoundTrip) {
+  ASSERT_OK(store_->create_user(make_user("carol", Role::clinician)));
+  ASSERT_OK(store_->create_user(make_user("dan", Role::clinician)));
+  ASSERT_OK(store_->create_patient(
+      PatientRecord{"pat_1", "Patient A", "enc1:n", "", "enc1:i", "", "usr_carol", 5}));
+  auto p = store_->get_patient("pat_1");
+  ASSERT_OK(p);
+  EXPECT_EQ(p->alias, "Patient A");
+  EXPECT_EQ(p->name_sealed, "enc1:n");
+  EXPECT_EQ(p->user_id, "");
+  EXPECT_ERROR(store_->create_patient(PatientRecord{"pat_1", "B", "", "", "", "", "", 6}),
+               conflict);
+  ASSERT_OK(store_->add_care_team_member(CareTeamMember{"pat_1", "usr_carol", "usr_admin", 7}));
+  ASSERT_OK(store_->add_care_team_member(CareTeamMember{"pat_1", "usr_carol", "usr_x", 8}));
+  auto team = store_->list_care_team("pat_1");
+  ASSERT_OK(team);
+  ASSERT_EQ(team->size(), 1u);
+  EXPECT_EQ((*team)[0].added_by, "usr_admin");
+  EXPECT_EQ(*store_->is_on_care_team("pat_1", "usr_carol"), true);
+  EXPECT_EQ(*store_->is_on_care_team("pat_1", "usr_dan"), false);
+  EXPECT_EQ(*store_->patients_cared_for_by("usr_carol"), std::vector<std::string>{"pat_1"});
+  EXPECT_ERROR(store_->add_care_team_member(CareTeamMember{"pat_nope", "usr_carol", "", 1}),
+               not_found);
+  ASSERT_OK(store_->grant_emergency_access(
+      EmergencyAccess{"emg_1", "pat_1", "usr_dan", "unconscious", 100, 200}));
+  auto grants = store_->list_emergency_access("pat_1");
+  ASSERT_OK(grants);
+  ASSERT_EQ(grants->size(), 1u);
+  EXPECT_EQ((*grants)[0].reason, "unconscious");
+  ASSERT_OK(store_->remove_care_team_member("pat_1", "usr_carol"));
+  EXPECT_EQ(*store_->is_on_care_team("pat_1", "usr_carol"), false);
+  ASSERT_OK(store_->replace_sealed(RecordStore::SealedColumn::patient_name, "pat_1", "enc1:m"));
+  EXPECT_EQ(store_->get_patient("pat_1")->name_sealed, "enc1:m");
+  EXPECT_ERROR(store_->replace_sealed(RecordStore::SealedColumn::patient_name, "pat_x", "v"),
+               not_found);
+}
+
+TEST_P(RecordStoreTest, ASealedBlobIsReplacedByteForByte) {
+  ArtifactRecord a{"art_1",
+                   "",
+                   "volume",
+                   "v.raw",
+                   "application/octet-stream",
+                   std::string("\x00\x01\xff\x80MVE2", 8),
+                   1};
+  ASSERT_OK(store_->put_artifact(a));
+  const std::string bytes("\xff\x00\x7f\x00\x10", 5);
+  ASSERT_OK(store_->replace_sealed(RecordStore::SealedColumn::artifact_data, "art_1", bytes));
+  auto back = store_->get_artifact("art_1");
+  ASSERT_OK(back);
+  EXPECT_EQ(back->data, bytes);
+}
+
 TEST_P(RecordStoreTest, AuditEntriesGetIncreasingIdsAndAreListedInOrder) {
   for (const char* action : {"login", "read", "update", "delete"}) {
     ASSERT_OK(store_->append_audit(make_audit(action, 10)));
@@ -1086,6 +1231,12 @@ TEST(RecordEnums, RolesAndStatusesRoundTripThroughText) {
        {SessionStatus::running, SessionStatus::ended, SessionStatus::ended_abnormally}) {
     EXPECT_EQ(parse_session_status(to_string(status)), status);
   }
+  for (SessionRole role : {SessionRole::driver, SessionRole::participant, SessionRole::instructor,
+                           SessionRole::observer, SessionRole::patient, SessionRole::clinician}) {
+    EXPECT_EQ(parse_session_role(to_string(role)), role);
+  }
+  EXPECT_EQ(parse_session_mode("assessed"), SessionMode::assessed);
+  EXPECT_EQ(parse_token_kind("device"), TokenKind::device);
   EXPECT_EQ(parse_role("Admin"), std::nullopt);
   EXPECT_EQ(parse_session_status(""), std::nullopt);
 }

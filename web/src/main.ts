@@ -1,5 +1,5 @@
 import { ApiError, currentUser, type User } from './api';
-import { renderLoginPage } from './dashboard/login-page';
+import { renderLoginPage, renderPasswordChange } from './dashboard/login-page';
 import type { Navigation, Page } from './dashboard/page';
 import { renderSessionsPage } from './dashboard/sessions-page';
 import { renderSessionView } from './xr/session-view';
@@ -32,6 +32,13 @@ function route(): void {
     if (hash !== '#/login') return void location.replace('#/login');
     page = renderLoginPage(app, (loggedIn) => {
       setUser(loggedIn);
+      nav.go('#/sessions');
+    });
+    return;
+  }
+  if (user.must_change_password) {
+    page = renderPasswordChange(app, '', (changed) => {
+      setUser(changed);
       nav.go('#/sessions');
     });
     return;

@@ -29,14 +29,15 @@ constexpr double kScenarioRateHz = 10.0;  // triggers are checked ten times a se
 constexpr double kVitalsRateHz = 1.0;     // vital signs sampled into the log
 
 const std::vector<std::string> kTeamActions = {
-    "assign_role", "compressions", "shock",  "rhythm_check", "pulse_check",     "give_drug",
-    "give_fluid",  "access",       "airway", "oxygen",       "ventilate",       "treat_cause",
-    "tourniquet",  "pressure",     "pack_wound", "control_bleeding", "recognise_shock", "tag",
-    "reposition_airway"};
+    "assign_role",      "compressions",    "shock",      "rhythm_check",     "pulse_check",
+    "give_drug",        "give_fluid",      "access",     "airway",           "oxygen",
+    "ventilate",        "treat_cause",     "tourniquet", "pressure",         "pack_wound",
+    "control_bleeding", "recognise_shock", "tag",        "reposition_airway"};
 
 Error bad(const std::string& why) { return make_error(ErrorCode::invalid_input, why); }
 
-Result<double> number_param(const json& p, const char* name, std::optional<double> fallback = std::nullopt) {
+Result<double> number_param(const json& p, const char* name,
+                            std::optional<double> fallback = std::nullopt) {
   if (!p.contains(name)) {
     if (fallback) return *fallback;
     return bad(std::string("`") + name + "` is required");
@@ -47,7 +48,8 @@ Result<double> number_param(const json& p, const char* name, std::optional<doubl
   return v;
 }
 
-Result<std::string> text_param(const json& p, const char* name, std::optional<std::string> fallback = std::nullopt) {
+Result<std::string> text_param(const json& p, const char* name,
+                               std::optional<std::string> fallback = std::nullopt) {
   if (!p.contains(name)) {
     if (fallback) return *fallback;
     return bad(std::string("`") + name + "` is required");
@@ -84,7 +86,8 @@ struct Casualty {
 
 class EmergencyModule final : public SessionModule {
  public:
-  EmergencyModule(std::shared_ptr<const sc::ScenarioDef> def, EmergencySetup setup, sc::ScenarioRun run)
+  EmergencyModule(std::shared_ptr<const sc::ScenarioDef> def, EmergencySetup setup,
+                  sc::ScenarioRun run)
       : def_(std::move(def)), setup_(std::move(setup)), run_(std::move(run)) {}
 
   Status init();
@@ -92,11 +95,13 @@ class EmergencyModule final : public SessionModule {
   void start(const EventSink& sink) override;
   void step(Tick tick, const EventSink& sink) override;
   Status act(const ModuleAction& action, const EventSink& sink) override;
-  Status instruct(InstructorControl control, const std::string& text, const EventSink& sink) override;
+  Status instruct(InstructorControl control, const std::string& text,
+                  const EventSink& sink) override;
   bool finished() const override { return run_.ended(); }
   std::uint64_t state_hash() const override;
   std::optional<std::string> assess(std::span<const Event> log) const override {
-    return assess_emergency_session(*def_, setup_.variant, log, setup_.tick_rate_hz).dump();
+    return assess_emergency_session(*def_, setup_.variant, log, setup_.tick_rate_hz)
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
  private:
@@ -108,13 +113,14 @@ class EmergencyModule final : public SessionModule {
   void check_rhythm(const EventSink& sink);
   void run_scenario(Tick tick, const EventSink& sink);
   Status require_patient() const;
-  Status act_on_patient(const std::string& name, const json& p, int participant, const EventSink& sink);
+  Status act_on_patient(const std::string& name, const json& p, int participant,
+                        const EventSink& sink);
 
   std::shared_ptr<const sc::ScenarioDef> def_;
   EmergencySetup setup_;
   sc::ScenarioRun run_;
   std::optional<physio::Patient> patient_;  // scenarios with one patient
-  std::vector<Casualty> casualties_;         // triage scenarios
+  std::vector<Casualty> casualties_;        // triage scenarios
   double initial_blood_mL_ = 0;
   std::uint64_t physio_steps_ = 0;
   double physio_time_s_ = 0;
@@ -128,12 +134,13 @@ class EmergencyModule final : public SessionModule {
 };
 
 Status EmergencyModule::require_patient() const {
-  if (!patient_) return bad("this scenario has no single patient to treat; use `tag` for casualties");
+  if (!patient_)
+    return bad("this scenario has no single patient to treat; use `tag` for casualties");
   return {};
 }
 
 void EmergencyModule::emit(const EventSink& sink, std::string_view type, const json& payload) {
-  const std::string text = payload.dump();
+  const std::string text = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   sink(type, text);
   auto event = sc::scenario_event(std::string(type), text);
   if (event.ok()) for_scenario_.push_back(std::move(*event));
@@ -162,7 +169,8 @@ Status EmergencyModule::apply_patient_setting(const std::string& name, const sc:
     return physio::set_haemorrhage(s, 0.0);
   }
   if (name == "haemorrhage_rate_mL_per_min" && number) return physio::set_haemorrhage(s, *number);
-  return {};  // descriptive settings (cause, injuries, site) only inform the scenario and the report
+  return {};  // descriptive settings (cause, injuries, site) only inform the scenario and the
+              // report
 }
 
 Status EmergencyModule::init() {
@@ -184,10 +192,13 @@ Status EmergencyModule::init() {
     patient_.emplace(std::move(*model));
     initial_blood_mL_ = patient_->vitals().blood_volume_mL;
     // Settings in a fixed order: bleeding before the rhythm and airway.
-    for (const char* key : {"blood_loss_fraction", "haemorrhage_rate_mL_per_min", "rhythm", "airway"}) {
+    for (const char* key :
+         {"blood_loss_fraction", "haemorrhage_rate_mL_per_min", "rhythm", "airway"}) {
       if (const auto it = p.settings.find(key); it != p.settings.end()) {
         const Status s = apply_patient_setting(key, it->second);
-        if (!s.ok()) return make_error(s.error().code, def_->source + ": patient `" + key + "`: " + s.error().message);
+        if (!s.ok())
+          return make_error(s.error().code,
+                            def_->source + ": patient `" + key + "`: " + s.error().message);
       }
     }
   } else {
@@ -203,8 +214,11 @@ void EmergencyModule::start(const EventSink& sink) {
     casualty["id"] = c.id;
     patients.push_back(casualty);
   }
-  emit(sink, "scenario_loaded", {{"scenario", def_->id}, {"variant", setup_.variant}, {"title", def_->title},
-                                 {"casualties", patients}});
+  emit(sink, "scenario_loaded",
+       {{"scenario", def_->id},
+        {"variant", setup_.variant},
+        {"title", def_->title},
+        {"casualties", patients}});
   if (patient_) {
     check_rhythm(sink);
     sample_vitals(sink);
@@ -219,7 +233,8 @@ std::optional<sc::Value> EmergencyModule::signal(std::string_view name) const {
   if (name == "rhythm") return sc::Value(std::string(physio::to_string(v.rhythm)));
   if (name == "spo2") return sc::Value(100.0 * v.spo2);  // scenarios read SpO2 in percent
   if (name == "blood_loss_fraction") {
-    return sc::Value(initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_ : 0.0);
+    return sc::Value(initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_
+                                           : 0.0);
   }
   auto value = physio::vital_by_name(v, name);
   if (!value.ok()) return std::nullopt;
@@ -243,10 +258,11 @@ void EmergencyModule::sample_vitals(const EventSink& sink) {
             {"pao2_mmHg", v.pao2_mmHg},
             {"paco2_mmHg", v.paco2_mmHg},
             {"blood_volume_mL", v.blood_volume_mL},
-            {"blood_loss_fraction", initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_ : 0.0},
+            {"blood_loss_fraction",
+             initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_ : 0.0},
             {"rhythm", std::string(physio::to_string(v.rhythm))}};
   // Vitals are for the log and plots, not for triggers (they read signals).
-  sink("vitals", j.dump());
+  sink("vitals", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void EmergencyModule::check_rhythm(const EventSink& sink) {
@@ -266,16 +282,20 @@ void EmergencyModule::run_scenario(Tick tick, const EventSink& sink) {
   for (const auto& e : out.events) sink(e.type, e.payload_json());
   for (const auto& a : out.actions) {
     const Status s = apply_scenario_action(a, sink);
-    if (!s.ok()) sink("scenario_action_failed", json{{"action", a.name}, {"reason", s.error().message}}.dump());
+    if (!s.ok())
+      sink("scenario_action_failed", json{{"action", a.name}, {"reason", s.error().message}}.dump(
+                                         -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
 Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const EventSink& sink) {
   const std::string& n = a.name;
-  if (n == "show_prompt" || n == "play_sound" || n == "spawn" || n == "remove") return {};  // for clients; logged by the run
+  if (n == "show_prompt" || n == "play_sound" || n == "spawn" || n == "remove")
+    return {};  // for clients; logged by the run
   MV_TRY(require_patient());
   physio::PatientState& s = patient_->state;
-  if (n == "haemorrhage") return physio::set_haemorrhage(s, field_number(a.params, "rate_mL_per_min", 0));
+  if (n == "haemorrhage")
+    return physio::set_haemorrhage(s, field_number(a.params, "rate_mL_per_min", 0));
   if (n == "give_fluid") {
     auto fluid = physio::parse_fluid(field_text(a.params, "fluid"));
     if (!fluid.ok()) return fluid.error();
@@ -289,14 +309,16 @@ Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const Eve
   }
   if (n == "set_fio2") return physio::set_fio2(s, field_number(a.params, "fraction", 0.21));
   if (n == "set_ventilation") {
-    return physio::set_ventilation(s, field_number(a.params, "rate_per_min", 0), field_number(a.params, "tidal_volume_mL", 0));
+    return physio::set_ventilation(s, field_number(a.params, "rate_per_min", 0),
+                                   field_number(a.params, "tidal_volume_mL", 0));
   }
   if (n == "cpr") {
     if (!field_bool(a.params, "on", false)) {
       physio::stop_cpr(s);
       return {};
     }
-    return physio::start_cpr(s, field_number(a.params, "depth_mm", 55), field_number(a.params, "rate_per_min", 110));
+    return physio::start_cpr(s, field_number(a.params, "depth_mm", 55),
+                             field_number(a.params, "rate_per_min", 110));
   }
   if (n == "shock") {
     auto shock = physio::deliver_shock(patient_->model, s, field_number(a.params, "energy_J", 200));
@@ -304,8 +326,10 @@ Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const Eve
     check_rhythm(sink);
     return {};
   }
-  if (n == "set_rhythm") return apply_patient_setting("rhythm", sc::Value(field_text(a.params, "rhythm")));
-  if (n == "set_airway") return apply_patient_setting("airway", sc::Value(field_text(a.params, "state")));
+  if (n == "set_rhythm")
+    return apply_patient_setting("rhythm", sc::Value(field_text(a.params, "rhythm")));
+  if (n == "set_airway")
+    return apply_patient_setting("airway", sc::Value(field_text(a.params, "state")));
   return bad("the emergency module has no action `" + n + "`");
 }
 
@@ -319,7 +343,8 @@ void EmergencyModule::step(Tick tick, const EventSink& sink) {
       ++physio_steps_;
       physio_time_s_ = static_cast<double>(physio_steps_) / kPhysioRateHz;
       if (compressing_ && physio_time_s_ >= next_compression_s_) {
-        emit(sink, "compression", {{"depth_mm", compression_depth_mm_}, {"rate_per_min", compression_rate_per_min_}});
+        emit(sink, "compression",
+             {{"depth_mm", compression_depth_mm_}, {"rate_per_min", compression_rate_per_min_}});
         next_compression_s_ += 60.0 / compression_rate_per_min_;
       }
       if (physio_time_s_ >= next_vitals_s_) {
@@ -336,7 +361,8 @@ void EmergencyModule::step(Tick tick, const EventSink& sink) {
   }
 }
 
-Status EmergencyModule::act_on_patient(const std::string& name, const json& p, int participant, const EventSink& sink) {
+Status EmergencyModule::act_on_patient(const std::string& name, const json& p, int participant,
+                                       const EventSink& sink) {
   MV_TRY(require_patient());
   physio::PatientState& s = patient_->state;
   if (name == "compressions") {
@@ -360,7 +386,8 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     compression_rate_per_min_ = *rate;
     if (!was) {
       next_compression_s_ = physio_time_s_;
-      emit(sink, "compressions_started", {{"participant", participant}, {"depth_mm", *depth}, {"rate_per_min", *rate}});
+      emit(sink, "compressions_started",
+           {{"participant", participant}, {"depth_mm", *depth}, {"rate_per_min", *rate}});
     }
     return {};
   }
@@ -369,13 +396,16 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     if (!energy.ok()) return energy.error();
     auto shock = physio::deliver_shock(patient_->model, s, *energy);
     if (!shock.ok()) return shock.error();
-    emit(sink, "shock_delivered", {{"energy_J", *energy}, {"participant", participant},
-                                   {"rhythm_before", std::string(physio::to_string(shock->before))}});
+    emit(sink, "shock_delivered",
+         {{"energy_J", *energy},
+          {"participant", participant},
+          {"rhythm_before", std::string(physio::to_string(shock->before))}});
     check_rhythm(sink);
     return {};
   }
   if (name == "rhythm_check") {
-    emit(sink, "rhythm_checked", {{"rhythm", std::string(physio::to_string(patient_->vitals().rhythm))}});
+    emit(sink, "rhythm_checked",
+         {{"rhythm", std::string(physio::to_string(patient_->vitals().rhythm))}});
     return {};
   }
   if (name == "pulse_check") {
@@ -390,7 +420,8 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     auto dose = number_param(p, "dose_mg");
     if (!dose.ok()) return dose.error();
     MV_TRY(physio::give_drug(s, *drug, *dose));
-    emit(sink, "drug_given", {{"drug", *drug_name}, {"dose_mg", *dose}, {"participant", participant}});
+    emit(sink, "drug_given",
+         {{"drug", *drug_name}, {"dose_mg", *dose}, {"participant", participant}});
     return {};
   }
   if (name == "give_fluid") {
@@ -403,7 +434,8 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     if (!volume.ok()) return volume.error();
     if (!rate.ok()) return rate.error();
     MV_TRY(physio::give_fluid(s, *fluid, *volume, *rate));
-    emit(sink, "fluid_given", {{"fluid", *fluid_name}, {"volume_mL", *volume}, {"participant", participant}});
+    emit(sink, "fluid_given",
+         {{"fluid", *fluid_name}, {"volume_mL", *volume}, {"participant", participant}});
     return {};
   }
   if (name == "airway") {
@@ -429,7 +461,8 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     emit(sink, "ventilation_given", {{"rate_per_min", *rate}, {"tidal_volume_mL", *volume}});
     return {};
   }
-  if (name == "tourniquet" || name == "pressure" || name == "pack_wound" || name == "control_bleeding") {
+  if (name == "tourniquet" || name == "pressure" || name == "pack_wound" ||
+      name == "control_bleeding") {
     auto site = text_param(p, "site", std::string("wound"));
     if (!site.ok()) return site.error();
     // A tourniquet or control stops limb bleeding; pressure and packing slow it.
@@ -492,18 +525,26 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
     if (*tag != "minor" && *tag != "delayed" && *tag != "immediate" && *tag != "expectant") {
       return bad("`tag` must be minor, delayed, immediate or expectant");
     }
-    emit(sink, "patient_tagged", {{"patient", *patient}, {"tag", *tag}, {"participant", action.participant}});
+    emit(sink, "patient_tagged",
+         {{"patient", *patient}, {"tag", *tag}, {"participant", action.participant}});
     return {};
   }
   return act_on_patient(n, p, action.participant, sink);
 }
 
-Status EmergencyModule::instruct(InstructorControl control, const std::string& text, const EventSink& sink) {
+Status EmergencyModule::instruct(InstructorControl control, const std::string& text,
+                                 const EventSink& sink) {
   Status s;
   switch (control) {
-    case InstructorControl::pause: s = run_.pause("instructor"); break;
-    case InstructorControl::resume: s = run_.resume("instructor"); break;
-    case InstructorControl::cue: s = run_.inject_cue(text, "instructor"); break;
+    case InstructorControl::pause:
+      s = run_.pause("instructor");
+      break;
+    case InstructorControl::resume:
+      s = run_.resume("instructor");
+      break;
+    case InstructorControl::cue:
+      s = run_.inject_cue(text, "instructor");
+      break;
   }
   (void)sink;
   return s;
@@ -513,8 +554,8 @@ std::uint64_t EmergencyModule::state_hash() const {
   Fnv1a h;
   if (patient_) {
     const physio::Vitals v = patient_->vitals();
-    for (double x : {v.heart_rate_per_min, v.map_mmHg, v.cardiac_output_L_per_min, v.spo2, v.etco2_mmHg,
-                     v.blood_volume_mL, patient_->state.blood_lost_mL}) {
+    for (double x : {v.heart_rate_per_min, v.map_mmHg, v.cardiac_output_L_per_min, v.spo2,
+                     v.etco2_mmHg, v.blood_volume_mL, patient_->state.blood_lost_mL}) {
       h.add(x);
     }
     h.add(v.rhythm);
@@ -528,13 +569,13 @@ std::uint64_t EmergencyModule::state_hash() const {
 
 const std::vector<std::string>& team_action_names() { return kTeamActions; }
 
-Result<std::shared_ptr<const sc::ScenarioDef>> load_emergency_scenario(const std::filesystem::path& content_root,
-                                                                        const std::string& scenario_id) {
+Result<std::shared_ptr<const sc::ScenarioDef>> load_emergency_scenario(
+    const std::filesystem::path& content_root, const std::string& scenario_id) {
   return sc::load_module_scenario(content_root, sc::emergency_catalog(), scenario_id);
 }
 
-Result<std::unique_ptr<SessionModule>> make_emergency_module(std::shared_ptr<const sc::ScenarioDef> def,
-                                                             const EmergencySetup& setup) {
+Result<std::unique_ptr<SessionModule>> make_emergency_module(
+    std::shared_ptr<const sc::ScenarioDef> def, const EmergencySetup& setup) {
   if (!(setup.tick_rate_hz >= kPhysioRateHz)) {
     return bad("the emergency module needs a session tick rate of at least 250 Hz");
   }
@@ -549,7 +590,8 @@ Result<std::unique_ptr<SessionModule>> make_emergency_module(std::shared_ptr<con
 }
 
 ModuleFactory emergency_module_factory(std::filesystem::path content_root, double tick_rate_hz) {
-  return [content_root, tick_rate_hz](std::string_view kind, std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
+  return [content_root, tick_rate_hz](
+             std::string_view kind, std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
     constexpr std::string_view prefix = "emergency/";
     if (kind.substr(0, prefix.size()) != prefix) {
       return bad("session kind '" + std::string(kind) + "' is not an emergency scenario");

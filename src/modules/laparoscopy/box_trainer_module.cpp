@@ -81,6 +81,8 @@ class BoxTrainerModule final : public SessionModule {
   std::span<const SceneMesh> meshes() const override { return task_->meshes(); }
   // What the instruments of the trainee holding them touch: the contact force
   // on each shaft and jaws (the same figure as `tool_sample`'s force_N).
+  void hand_over(int participant) override { driver_ = participant; }
+
   std::optional<HandForces> hand_forces(int participant) const override {
     if (driver_ == 0 || participant != driver_) return std::nullopt;
     return HandForces{static_cast<float>(task_->sample(kLeft).force_N),
@@ -97,7 +99,8 @@ class BoxTrainerModule final : public SessionModule {
   }
 
   std::optional<std::string> assess(std::span<const Event> log) const override {
-    return assess_laparoscopy_session(*def_, log, setup_.tick_rate_hz).dump();
+    return assess_laparoscopy_session(*def_, log, setup_.tick_rate_hz)
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
  private:
@@ -119,7 +122,7 @@ class BoxTrainerModule final : public SessionModule {
                          {"force_N", std::round(s.force_N * 1000) / 1000},
                          {"holding", s.holding}};
     }
-    sink("tool_sample", j.dump());
+    sink("tool_sample", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   void run_scenario(Tick tick, const EventSink& sink) {

@@ -30,10 +30,11 @@ class PegTransfer final : public BoxTask {
   std::uint64_t state_hash() const override { return run_.state_hash(); }
 
   TaskEvent ready_event(const std::string& task_id) const override {
-    return {"box_trainer_ready", json{{"task", task_id},
-                                      {"objects", run_.trainer().objects.size()},
-                                      {"pegs", run_.trainer().pegs.size()}}
-                                     .dump()};
+    return {"box_trainer_ready",
+            json{{"task", task_id},
+                 {"objects", run_.trainer().objects.size()},
+                 {"pegs", run_.trainer().pegs.size()}}
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   std::optional<sc::Value> signal(std::string_view name) const override {

@@ -24,7 +24,7 @@ class PatternCutting final : public BoxTask {
                                 {"band_mm", p.band_half_width_m * 1000},
                                 {"side_mm", cutting_.setup().gauze_spec.side_m * 1000},
                                 {"triangles", cutting_.gauze().surface.size()}}
-                               .dump()};
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   std::optional<sc::Value> signal(std::string_view name) const override {

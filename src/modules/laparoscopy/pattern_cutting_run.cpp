@@ -117,12 +117,15 @@ void PatternCuttingRun::grasp(std::vector<TaskEvent>& out) {
     if (grip_.holding()) {
       tally_.gauze_held = true;
       out.push_back(
-          {"gauze_grasped", json{{"tool", "left"}, {"particles", grip_.particles.size()}}.dump()});
+          {"gauze_grasped", json{{"tool", "left"}, {"particles", grip_.particles.size()}}.dump(
+                                -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     }
   } else if (grip_.holding() && now < spec.release_closure) {
     sim::release_grip(gauze_, grip_);
     tally_.gauze_held = false;
-    out.push_back({"gauze_released", json{{"tool", "left"}}.dump()});
+    out.push_back(
+        {"gauze_released",
+         json{{"tool", "left"}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
 }
 
@@ -176,7 +179,7 @@ void PatternCuttingRun::snip(std::vector<TaskEvent>& out) {
                              {"strayed", d.max_deviation_m >
                                              kStrayedBands * setup_->pattern.band_half_width_m},
                              {"outside_band_mm2", std::round(d.outside_band_m2 * 1e8) / 100}}
-                            .dump()});
+                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   update_mesh(true);
   find_freed_pieces(out);
 }
@@ -217,11 +220,12 @@ void PatternCuttingRun::find_freed_pieces(std::vector<TaskEvent>& out) {
                 {"outside_band_mm2", std::round(tally_.outside_band_m2 * 1e8) / 100},
                 {"deviation_pct", std::round(1e4 * tally_.outside_band_m2 / circle_area) / 100},
                 {"cuts", tally_.cuts}}
-               .dump()});
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     } else {
-      out.push_back({"piece_cut_off", json{{"area_mm2", std::round(area * 1e7) / 10},
-                                           {"centre_mm", uv_mm(pattern_offset(pattern, centroid))}}
-                                          .dump()});
+      out.push_back(
+          {"piece_cut_off", json{{"area_mm2", std::round(area * 1e7) / 10},
+                                 {"centre_mm", uv_mm(pattern_offset(pattern, centroid))}}
+                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     }
   }
 }

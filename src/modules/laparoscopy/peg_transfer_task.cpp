@@ -48,16 +48,19 @@ void PegTransferTask::grasp_changed(int tool, const sim::GraspChange& change,
     t.loose = false;
     t.peg = -1;
     t.still_steps = 0;
-    out.push_back({"grasped", json{{"tool", tool_name(tool)}, {"object", k + 1}}.dump()});
+    out.push_back({"grasped", json{{"tool", tool_name(tool)}, {"object", k + 1}}.dump(
+                                  -1, ' ', false, nlohmann::json::error_handler_t::replace)});
   } else {
     t.holders &= ~bit;
     t.last_holder = tool;
-    out.push_back({"released", json{{"tool", tool_name(tool)}, {"object", k + 1}}.dump()});
+    out.push_back({"released", json{{"tool", tool_name(tool)}, {"object", k + 1}}.dump(
+                                   -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     if (t.holders & other) {
       ++tally_.transfers;
       out.push_back(
           {"transferred",
-           json{{"object", k + 1}, {"from", tool_name(tool)}, {"to", tool_name(1 - tool)}}.dump()});
+           json{{"object", k + 1}, {"from", tool_name(tool)}, {"to", tool_name(1 - tool)}}.dump(
+               -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     } else {
       t.loose = true;
       t.still_steps = 0;
@@ -78,7 +81,7 @@ void PegTransferTask::settle(int k, const sim::Transform& pose, std::vector<Task
                                   {"peg", p + 1},
                                   {"side", left ? "left" : "right"},
                                   {"position", {at.x(), at.y(), at.z()}}}
-                                 .dump()});
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return;
   }
   const bool seen = in_view(trainer_->scope, pose.translation) &&
@@ -91,7 +94,8 @@ void PegTransferTask::settle(int k, const sim::Transform& pose, std::vector<Task
   const sim::Vec3& p = pose.translation;
   out.push_back(
       {"dropped",
-       json{{"object", k + 1}, {"in_view", seen}, {"position", {p.x(), p.y(), p.z()}}}.dump()});
+       json{{"object", k + 1}, {"in_view", seen}, {"position", {p.x(), p.y(), p.z()}}}.dump(
+           -1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void PegTransferTask::after_step(const sim::RigidWorldState& world, std::vector<TaskEvent>& out) {

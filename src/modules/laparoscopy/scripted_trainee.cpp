@@ -59,7 +59,8 @@ HandInput scripted_hand(const sim::TrocarPort& port, int tool, const Vec3& tip, 
 }
 
 TraceWriter::TraceWriter() {
-  lines_.push_back(json{{"t", 0}, {"join", "trainee"}, {"role", "trainee"}}.dump());
+  lines_.push_back(json{{"t", 0}, {"join", "trainee"}, {"role", "trainee"}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void TraceWriter::add(double t_s, int tool, const HandInput& hand) {
@@ -69,11 +70,12 @@ void TraceWriter::add(double t_s, int tool, const HandInput& hand) {
       {p.position.x(), p.position.y(), p.position.z(), q.x(), q.y(), q.z(), q.w(), hand.buttons});
   if (tool == 0) {
     lines_.push_back(
-        json{{"t", std::round(t_s * 100) / 100}, {"input", "trainee"}, {"left", j}}.dump());
+        json{{"t", std::round(t_s * 100) / 100}, {"input", "trainee"}, {"left", j}}.dump(
+            -1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     json line = json::parse(lines_.back());
     line["right"] = j;
-    lines_.back() = line.dump();
+    lines_.back() = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 }
 

@@ -31,14 +31,15 @@ class TissueDissection final : public BoxTask {
     const sim::DissectionAnatomy& a = run_.trainer().anatomy;
     std::size_t duct_tets = 0;
     for (const auto& t : a.model.tets.vertices) duct_tets += a.is_duct(t[0]) ? 1 : 0;
-    return {"dissection_ready", json{{"task", task_id},
-                                     {"organ_tets", a.model.tets.size() - duct_tets},
-                                     {"duct_tets", duct_tets},
-                                     {"duct_length_mm", (a.duct_end - a.duct_start).norm() * 1000},
-                                     {"clips", run_.trainer().clips_loaded},
-                                     {"grasp_force_limit_N", run_.trainer().damage.grasp_force_N},
-                                     {"stretch_limit", run_.trainer().damage.edge_stretch}}
-                                    .dump()};
+    return {"dissection_ready",
+            json{{"task", task_id},
+                 {"organ_tets", a.model.tets.size() - duct_tets},
+                 {"duct_tets", duct_tets},
+                 {"duct_length_mm", (a.duct_end - a.duct_start).norm() * 1000},
+                 {"clips", run_.trainer().clips_loaded},
+                 {"grasp_force_limit_N", run_.trainer().damage.grasp_force_N},
+                 {"stretch_limit", run_.trainer().damage.edge_stretch}}
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   std::optional<sc::Value> signal(std::string_view name) const override {

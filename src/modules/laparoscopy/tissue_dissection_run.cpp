@@ -204,15 +204,18 @@ void TissueDissectionRun::drive_grasper(std::vector<TaskEvent>& out, double prev
     grasp_ = sim::grasp_tissue(model_, tissue_, jaws, trainer_->grasp, organ_);
     if (grasp_.holding()) {
       tally_.organ_held = true;
-      out.push_back({"organ_grasped", json{{"tool", tool_name(kLeft)},
-                                           {"particles", grasp_.particles.size()},
-                                           {"position", point(box_.pose(kLeft).tip)}}
-                                          .dump()});
+      out.push_back(
+          {"organ_grasped", json{{"tool", tool_name(kLeft)},
+                                 {"particles", grasp_.particles.size()},
+                                 {"position", point(box_.pose(kLeft).tip)}}
+                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     }
   } else if (grasp_.holding() && closure < spec.release_closure) {
     sim::release_tissue_grasp(model_, tissue_, grasp_);
     tally_.organ_held = false;
-    out.push_back({"organ_released", json{{"tool", tool_name(kLeft)}}.dump()});
+    out.push_back(
+        {"organ_released", json{{"tool", tool_name(kLeft)}}.dump(
+                               -1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
   if (grasp_.holding()) sim::carry_tissue_grasp(model_, grasp_, jaws);
 }
@@ -227,17 +230,19 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
     if (!clip) {
       out.push_back(
           {"clip_missed",
-           json{{"tool", tool_name(kRight)}, {"position", point(box_.pose(kRight).tip)}}.dump()});
+           json{{"tool", tool_name(kRight)}, {"position", point(box_.pose(kRight).tip)}}.dump(
+               -1, ' ', false, nlohmann::json::error_handler_t::replace)});
       return;
     }
     const double at = along_duct(clip->rest_centre);
     tally_.clips.push_back(at);
-    out.push_back({"clip_applied", json{{"tool", tool_name(kRight)},
-                                        {"clip", tally_.clips.size()},
-                                        {"along_duct", at},
-                                        {"pairs", clip->pinched.size()},
-                                        {"position", point(to_room(clip->world_centre))}}
-                                       .dump()});
+    out.push_back(
+        {"clip_applied", json{{"tool", tool_name(kRight)},
+                              {"clip", tally_.clips.size()},
+                              {"along_duct", at},
+                              {"pairs", clip->pinched.size()},
+                              {"position", point(to_room(clip->world_centre))}}
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return;
   }
   const sim::BladeSweep blades = blades_of(jaws);
@@ -246,7 +251,8 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
   if (cut.tets_removed == 0) {
     out.push_back(
         {"cut_missed",
-         json{{"tool", tool_name(kRight)}, {"position", point(box_.pose(kRight).tip)}}.dump()});
+         json{{"tool", tool_name(kRight)}, {"position", point(box_.pose(kRight).tip)}}.dump(
+             -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return;
   }
   ++topology_version_;
@@ -267,7 +273,7 @@ void TissueDissectionRun::drive_right(std::vector<TaskEvent>& out, double previo
                                   {"divided", divided},
                                   {"organ_elements_cut", organ_tets_before - organ_tets_after},
                                   {"position", point(to_room(cut.world_centre))}}
-                                 .dump()});
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void TissueDissectionRun::step(std::vector<TaskEvent>& out) {
@@ -304,11 +310,12 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
        damage_.check(tally_.organ_force_N, box_.pose(kLeft).tip, stretch)) {
     ++tally_.damage_events;
     const Vec3 where = e.cause == sim::DamageCause::stretch ? to_room(e.where) : e.where;
-    out.push_back({"tissue_damage", json{{"cause", sim::to_string(e.cause)},
-                                         {"value", e.value},
-                                         {"threshold", e.threshold},
-                                         {"position", point(where)}}
-                                        .dump()});
+    out.push_back(
+        {"tissue_damage", json{{"cause", sim::to_string(e.cause)},
+                               {"value", e.value},
+                               {"threshold", e.threshold},
+                               {"position", point(where)}}
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
   if (steps_ % kExposureEvery == 0) {
     tally_.exposure =
@@ -319,8 +326,9 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
                                     : tally_.exposure >= trainer_->exposed_fraction;
     if (now != tally_.exposed) {
       tally_.exposed = now;
-      out.push_back(
-          {now ? "duct_exposed" : "duct_covered", json{{"exposure", tally_.exposure}}.dump()});
+      out.push_back({now ? "duct_exposed" : "duct_covered",
+                     json{{"exposure", tally_.exposure}}.dump(
+                         -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     }
   }
 }

@@ -18,3 +18,14 @@ export async function currentUser(): Promise<User | null> {
     throw error;
   }
 }
+
+/**
+ * Changes the caller's password; the server ends every other login and
+ * answers with a fresh one (the cookie is replaced).
+ */
+export function changePassword(currentPassword: string, newPassword: string): Promise<LoginResult> {
+  return requestJson<LoginResult>('POST', '/api/me/password', {
+    current_password: currentPassword,
+    new_password: newPassword,
+  });
+}

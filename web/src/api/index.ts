@@ -1,5 +1,5 @@
 export { ApiError } from './request';
-export { currentUser, login, logout } from './auth';
+export { changePassword, currentUser, login, logout } from './auth';
 export { listScenarios } from './scenarios';
 export {
   createSession,

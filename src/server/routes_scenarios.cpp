@@ -1,0 +1,94 @@
+// Route families "scenarios" (what a session can run) and "audit".
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "modules/registry.h"
+#include "server/route_table.h"
+
+namespace medvision {
+namespace {
+
+using nlohmann::json;
+
+json scenario_json(const modules::ScenarioEntry& e) {
+  json variants = json::array(), roles = json::array(), cues = json::array();
+  for (const auto& v : e.def->variants)
+    variants.push_back({{"name", v.name}, {"title", v.title}, {"description", v.description}});
+  for (const auto& r : e.def->roles) {
+    roles.push_back({{"name", r.name},
+                     {"description", r.description},
+                     {"min", r.min},
+                     {"max", r.max},
+                     {"actions", r.actions}});
+  }
+  for (const auto& q : e.def->cues)
+    cues.push_back({{"name", q.name}, {"description", q.description}});
+  return {{"kind", e.kind},
+          {"module", e.def->module},
+          {"id", e.def->id},
+          {"title", e.def->title},
+          {"description", e.def->description},
+          {"variants", variants},
+          {"roles", roles},
+          {"cues", cues},
+          {"actions", e.actions}};
+}
+
+Result<HttpResponse> list_scenarios(RouteCall& c) {
+  const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
+  for (const auto& error : listing.errors) spdlog::warn("scenario not offered: {}", error);
+  json out = json::array();
+  for (const auto& e : listing.scenarios) out.push_back(scenario_json(e));
+  return json_response(c.req, http::status::ok, out);
+}
+
+Result<HttpResponse> list_audit(RouteCall& c) {
+  auto after = uint_param(c.req.target(), "after", 0, 0, INT64_MAX);
+  if (!after.ok()) return after.error();
+  auto limit = uint_param(c.req.target(), "limit", 1000, 1, 10000);
+  if (!limit.ok()) return limit.error();
+  auto entries = c.ctx.store.list_audit(static_cast<std::int64_t>(*after), *limit);
+  if (!entries.ok()) return entries.error();
+  json out = json::array();
+  for (const auto& a : *entries) {
+    out.push_back(json{{"id", a.id},
+                       {"at", iso8601(a.at_us)},
+                       {"actor", a.actor},
+                       {"action", a.action},
+                       {"resource", a.resource},
+                       {"outcome", a.outcome},
+                       {"detail", a.detail},
+                       {"remote", a.remote}});
+  }
+  return json_response(c.req, http::status::ok, out);
+}
+
+}  // namespace
+
+void add_scenario_routes(std::vector<Route>& t) {
+  Route r;
+  r.family = "scenarios";
+  r.method = http::verb::get;
+  r.pattern = "/api/scenarios";
+  r.summary =
+      "the scenarios a session can run: `[{\"kind\",\"module\",\"id\",\"title\",\"description\","
+      "\"variants\",\"roles\":[{\"name\",\"description\",\"min\",\"max\",\"actions\"}],\"cues\","
+      "\"actions\"}]`";
+  r.handler = list_scenarios;
+  t.push_back(r);
+}
+
+void add_audit_routes(std::vector<Route>& t) {
+  Route r;
+  r.family = "audit";
+  r.method = http::verb::get;
+  r.pattern = "/api/audit";
+  r.roles = {Role::admin};
+  r.summary = "`?after=ID&limit=N` (N 1..10000): audit entries, oldest first";
+  r.handler = list_audit;
+  t.push_back(r);
+}
+
+}  // namespace medvision
