@@ -29,7 +29,10 @@ web: bootstrap
 demo: build-release web
 	$(RELEASE)/src/app/medvision serve --web-root web/dist
 
-test: build-dev web
+# The set-up and build are timed so that run-tests can print every phase.
+test:
+	@start=$$(date +%s); $(MAKE) --no-print-directory build-dev web || exit $$?; \
+	  echo $$(( $$(date +%s) - start )) > build/.build-seconds
 	@scripts/run-tests
 
 bench: build-release

@@ -11,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,9 +59,8 @@ struct World {
     store = std::move(open_store("sqlite::memory:").value());
     if (!store->migrate().ok()) std::abort();
     config.content_root = MEDVISION_SOURCE_DIR "/content";
-    config.tick_rate_hz = 100;
     hub = std::make_unique<SessionHub>(io, *store, LiveSessionSettings{},
-                                       modules::module_factory(config.content_root, 100));
+                                       modules::module_factory(config.content_root, 1000));
     api = std::make_unique<ApiContext>(ApiContext{*store, *hub, throttle, config, nullptr,
                                                   &connections, &refusals, &cipher,
                                                   InstanceInfo{"ins_fuzz", "http://127.0.0.1"}});
@@ -80,7 +80,12 @@ struct World {
                  SessionMember{s.id, trainee.id, SessionRole::driver, "", trainee.id, 1})
              .ok())
       std::abort();
-    live = hub->start(s).value();
+    auto started = hub->start(s);
+    if (!started.ok()) {
+      std::fprintf(stderr, "cannot start the fuzz session: %s\n", started.error().message.c_str());
+      std::abort();
+    }
+    live = *started;
     live->set_driver(trainee.id);
     participant = live->join(client, trainee, SessionRole::driver, "").value();
     web_root = (std::filesystem::temp_directory_path() / "medvision-fuzz-web").string();
@@ -133,6 +138,7 @@ void http_path(World& w, std::uint8_t who, std::string_view bytes) {
     used += n;
   }
   if (!parser.is_done()) {
+    if (!parser.got_some()) return;
     parser.put_eof(ec);
     if (!parser.is_done()) return;
   }

@@ -330,17 +330,30 @@ Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client, cons
   slot.role = role;
   slot.team_role = team_role;
   clients_.push_back(std::move(slot));
-  // The driver's newest connection holds the instruments.
-  if (has_module_ && user.id == driver_user_id_) session_.hand_over(number);
+  // The driver's connection holds the instruments, unless another of the
+  // driver's connections (a second tab, a monitor view) already does; a
+  // reconnection takes them over from the connection that dropped.
+  if (has_module_ && user.id == driver_user_id_ && !holder_connected_locked()) {
+    instrument_holder_ = number;
+    session_.hand_over(number);
+  }
   return number;
+}
+
+bool LiveSession::holder_connected_locked() {
+  if (instrument_holder_ == 0) return false;
+  const ClientSlot* holder = slot_of_locked(instrument_holder_);
+  return holder != nullptr && !holder->client.expired() && holder->user_id == driver_user_id_;
 }
 
 void LiveSession::set_driver(const std::string& user_id) {
   std::lock_guard lock(mu_);
   driver_user_id_ = user_id;
-  if (!has_module_ || ended_) return;
+  if (!has_module_ || ended_ || holder_connected_locked()) return;
+  instrument_holder_ = 0;
   for (auto it = clients_.rbegin(); it != clients_.rend(); ++it) {
     if (it->user_id == user_id && !it->client.expired()) {
+      instrument_holder_ = it->participant;
       session_.hand_over(it->participant);
       break;
     }
@@ -403,6 +416,16 @@ bool LiveSession::submit_input(int participant, const InputFrame& input, std::ui
   if (has_module_ && slot->user_id != driver_user_id_) {
     ++dropped_inputs_;
     return true;
+  }
+  if (has_module_ && participant != instrument_holder_) {
+    // Another connection of the driver's: it takes over only when the
+    // holder has gone.
+    if (holder_connected_locked()) {
+      ++dropped_inputs_;
+      return true;
+    }
+    instrument_holder_ = participant;
+    session_.hand_over(participant);
   }
   session_.submit_input(participant, input, client_seq);
   return true;

@@ -110,9 +110,6 @@ class WsConnection : public SessionClient,
  public:
   WsConnection(Stream&& stream, const ServerState& server, std::string remote)
       : ws_(std::move(stream)), server_(server), remote_(std::move(remote)) {}
-  ~WsConnection() override {
-    if (server_.api.connections) server_.api.connections->remove(this);
-  }
 
   void run(HttpRequest req, std::shared_ptr<LiveSession> live, Caller caller, SessionRole role,
            std::string team_role) {

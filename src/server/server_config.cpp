@@ -135,7 +135,7 @@ Result<ServerConfig> read_server_config(const ConfigLayers& layers) {
     out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
     return {};
   };
-  MV_TRY(int_setting("session-event-window", c.session_event_window, 100, 1'000'000));
+  MV_TRY(int_setting("session-event-window", c.session_event_window, 10, 1'000'000));
   MV_TRY(int_setting("session-idle", c.session_idle_s, 1, 7 * 24 * 3600));
   MV_TRY(int_setting("max-send-queue", c.max_send_queue_frames, 16, 1'000'000));
   MV_TRY(int_setting("max-running-sessions", c.max_running_sessions_per_user, 1, 10'000));

@@ -12,7 +12,9 @@
 #include <chrono>
 #include <set>
 
+#include "modules/registry.h"
 #include "server_process.h"
+#include "session/session.h"
 
 namespace medvision::testing {
 namespace {
@@ -463,6 +465,74 @@ TEST_F(EmergencyLiveTest, EndingAScenarioSessionEarlyScoresItAsAborted) {
   const auto none = http_request(port(), "GET", "/api/sessions/" + sid + "/report", "", ida);
   EXPECT_EQ(none.status, 404);
   EXPECT_NE(none.body.find("only scenario sessions"), std::string::npos) << none.body;
+}
+
+// A session whose log outgrows what the server keeps in memory is scored
+// from the stored log: its assessment equals the one of the same log
+// replayed headless, with a fresh module, from the start.
+TEST(EmergencyLiveWindow, ASessionLongerThanItsEventWindowScoresAsItsLogReplayedHeadless) {
+  TempDir dir;
+  ServerProcess server(
+      dir.path(),
+      std::vector<std::string>{"--content", std::string(MEDVISION_SOURCE_DIR) + "/content",
+                               "--library", "none", "--session-event-window", "10"},
+      std::map<std::string, std::string>{{"MEDVISION_ADMIN_PASSWORD", kAdminPassword}});
+  const std::string admin = login(server.port(), "admin", kAdminPassword);
+  const auto created = http_request(
+      server.port(), "POST", "/api/sessions",
+      json{{"title", "trauma"}, {"kind", "emergency/trauma-haemorrhage"}, {"seed", 5}}.dump(),
+      admin);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+  {
+    WsClient ws(server.port(), id, admin);
+    Listener in(ws);
+    std::uint32_t seq = 0;
+    ws.send_binary(json_frame(kAction, ++seq, action("pressure", {{"site", "left_thigh"}})));
+    ASSERT_TRUE(in.wait_event("vitals", 5.0));
+    ws.send_binary(json_frame(kAction, ++seq, action("tourniquet", {{"site", "left_thigh"}})));
+    ws.send_binary(json_frame(kAction, ++seq, action("access", {{"route", "iv"}})));
+    // Enough simulated seconds that the stored log is several windows long.
+    for (int i = 0; i < 12; ++i) {
+      in.mark();
+      ASSERT_TRUE(in.wait_event("vitals", 5.0));
+    }
+  }
+  ASSERT_EQ(http_request(server.port(), "POST", "/api/sessions/" + id + "/end", "", admin).status,
+            200);
+  const json log =
+      http_request(server.port(), "GET", "/api/sessions/" + id + "/events?limit=10000", "", admin)
+          .json();
+  std::vector<Event> events;
+  std::optional<json> live_assessment;
+  for (const auto& e : log) {
+    if (e["type"] == "assessment") {
+      live_assessment = e["payload"];
+      break;
+    }
+    events.push_back(Event{e["seq"].get<std::uint64_t>(), e["tick"].get<std::uint64_t>(), 0,
+                           e["type"].get<std::string>(), e["payload"].dump()});
+  }
+  ASSERT_TRUE(live_assessment);
+  std::size_t non_input = 0;
+  for (const auto& e : events) non_input += e.type != "input";
+  EXPECT_GT(non_input, 30u) << "the log is longer than the 10-event window";
+
+  // Headless: the same log replayed with a fresh module, then scored.
+  std::string error;
+  const auto factory =
+      modules::module_factory(std::string(MEDVISION_SOURCE_DIR) + "/content", 1000.0);
+  auto replayed = Session::replay(SessionSetup{"emergency/trauma-haemorrhage", 5, 1000.0}, events,
+                                  &error, factory);
+  ASSERT_TRUE(replayed) << error;
+  std::vector<Event> produced = replayed->drain_events();
+  std::erase_if(produced, [](const Event& e) { return e.type == "input"; });
+  const auto headless = replayed->module()->assess(produced);
+  ASSERT_TRUE(headless);
+  json expected = json::parse(*headless);
+  EXPECT_EQ(expected["score"], (*live_assessment)["score"]);
+  EXPECT_EQ(expected["metrics"], (*live_assessment)["metrics"]);
+  EXPECT_EQ(expected, *live_assessment);
 }
 
 }  // namespace

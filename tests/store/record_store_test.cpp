@@ -30,7 +30,7 @@ using test::PostgresEnvironment;
 [[maybe_unused]] ::testing::Environment* const kPostgres =
     ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
 
-constexpr int kLatestSchemaVersion = 3;
+constexpr int kLatestSchemaVersion = 4;
 
 template <class R>
 std::string why(const R& result) {
@@ -165,7 +165,7 @@ class RecordStoreTest : public ::testing::TestWithParam<Backend> {
   // URL of a new store whose schema is at `version`, written the way a build
   // of that version left it: the released migrations applied in plain SQL,
   // without RecordStore::migrate. "" on failure.
-  std::string new_store_url_at_version(int version) {
+  std::string new_store_url_at_version(int version, const std::string& then = "") {
     const std::string url = new_store_url();
     if (url.empty()) return {};
     std::string sql = store::kSchemaMigrationsTableSql;
@@ -176,6 +176,7 @@ class RecordStoreTest : public ::testing::TestWithParam<Backend> {
       sql += "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
              std::to_string(migration.version) + ", 1);\n";
     }
+    sql += then;
     if (GetParam() == Backend::sqlite) {
       const std::string path = url.substr(std::string("sqlite:").size());
       std::error_code ec;
@@ -250,7 +251,17 @@ TEST_P(RecordStoreTest, MigratingTwiceIsANoOpThatKeepsTheData) {
 }
 
 TEST_P(RecordStoreTest, MigratingAVersionOneDatabaseBringsItToTheLatestAndKeepsItsData) {
-  const std::string url = new_store_url_at_version(1);
+  // Rows as a version-1 build wrote them, in that version's columns.
+  const std::string url = new_store_url_at_version(
+      1,
+      "INSERT INTO users (id, username, display_name, role, password_hash, "
+      "must_change_password, disabled, created_us) VALUES ('usr_alice', 'alice', 'Dr. alice', "
+      "'instructor', 'h', FALSE, FALSE, 1);\n"
+      "INSERT INTO sessions (id, title, kind, created_by, status, seed, created_us, ended_us) "
+      "VALUES ('ses_old', 'old', 'sandbox', 'usr_alice', 'running', 42, 1000, 0);\n"
+      "INSERT INTO session_events (session_id, seq, tick, wall_us, type, payload) VALUES "
+      "('ses_old', 1, 0, 1, 'session_started', '{}'), ('ses_old', 2, 5, 2, 'observation', "
+      "'{}');\n");
   ASSERT_FALSE(url.empty());
   auto opened = open_store(url);
   ASSERT_OK(opened);
@@ -258,9 +269,6 @@ TEST_P(RecordStoreTest, MigratingAVersionOneDatabaseBringsItToTheLatestAndKeepsI
   auto version = old_store.schema_version();
   ASSERT_OK(version);
   ASSERT_EQ(*version, 1);
-  ASSERT_OK(old_store.create_user(make_user("alice", Role::instructor)));
-  ASSERT_OK(old_store.create_session(make_session("ses_old")));
-  ASSERT_OK(old_store.append_events(make_events("ses_old", 1, 2)));
 
   ASSERT_OK(old_store.migrate());
   version = old_store.schema_version();
@@ -272,6 +280,17 @@ TEST_P(RecordStoreTest, MigratingAVersionOneDatabaseBringsItToTheLatestAndKeepsI
   auto last = old_store.last_event_seq("ses_old");
   ASSERT_OK(last);
   EXPECT_EQ(*last, 2u);
+
+  // Sessions from before session modes and members: practice, and their
+  // creator is their driver.
+  auto old_session = old_store.get_session("ses_old");
+  ASSERT_OK(old_session);
+  EXPECT_EQ(old_session->mode, SessionMode::practice);
+  EXPECT_EQ(old_session->instance_id, "");
+  auto creator = old_store.find_session_member("ses_old", "usr_alice");
+  ASSERT_OK(creator);
+  ASSERT_TRUE(creator->has_value());
+  EXPECT_EQ((*creator)->role, SessionRole::driver);
 
   // The new table is there and refers to the rows written before the upgrade.
   ASSERT_OK(old_store.add_session_instructor("ses_old", "usr_alice", 10));
