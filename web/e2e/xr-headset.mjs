@@ -30,7 +30,7 @@ async function monitorPanelInTheHeadset({ server, browser, harness }) {
   const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
   const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: HEADSET });
   try {
-    const created = await page.request.post(`${server.base}/api/sessions`, { data: { title: `e2e headset megacode ${Date.now()}`, kind: 'emergency/acls-vf' } });
+    const created = await page.request.post(`${server.base}/api/sessions`, { headers: { Origin: server.base }, data: { title: `e2e headset megacode ${Date.now()}`, kind: 'emergency/acls-vf' } });
     if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
     const sessionId = (await created.json()).id;
     await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
@@ -68,7 +68,7 @@ async function enterVrAndCarryABody({ server, browser, harness }) {
     initScripts: HEADSET,
   });
   try {
-    const created = await page.request.post(`${server.base}/api/sessions`, { data: { title: `e2e headset ${Date.now()}` } });
+    const created = await page.request.post(`${server.base}/api/sessions`, { headers: { Origin: server.base }, data: { title: `e2e headset ${Date.now()}` } });
     if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
     const sessionId = (await created.json()).id;
     log('headset: session', sessionId);

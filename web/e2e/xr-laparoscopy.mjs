@@ -117,7 +117,10 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
  * headset. Returns the session's id.
  */
 async function openInHeadset(page, server, { log, pollUntil }, kind, what, meshes) {
+  // As the page itself would send it: with its origin (the server refuses
+  // cookie-authenticated writes from anywhere else).
   const created = await page.request.post(`${server.base}/api/sessions`, {
+    headers: { Origin: server.base },
     data: { title: `e2e ${kind} ${Date.now()}`, kind },
   });
   if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
