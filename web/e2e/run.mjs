@@ -403,6 +403,59 @@ async function runMegacodeInTheBrowser({ server, browser }) {
   }
 }
 
+/**
+ * Sessions are seen by their members only: the admin makes an invite code on
+ * the sessions page, a trainee (who cannot see the session before) joins with
+ * it through the page and opens the session.
+ */
+async function joinWithAnInviteCode({ server, browser }) {
+  const { context, page } = await loggedInPage(server, browser);
+  const trainee = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  try {
+    const username = `e2e-trainee-${Date.now()}`;
+    const made = await page.request.post(`${server.base}/api/users`, {
+      headers: { Origin: server.base },
+      data: { username, password: 'correct horse', role: 'trainee' },
+    });
+    if (made.status() !== 201) throw new Error(`creating the trainee answered ${made.status()}: ${await made.text()}`);
+    const title = `e2e invite ${Date.now()}`;
+    await page.fill('#session-title', title);
+    await page.click('#new-session');
+    const row = page.locator('#session-rows tr', { hasText: title });
+    await pollUntil(10_000, `a row titled "${title}"`, async () => (await row.count()) === 1);
+    await row.locator('button.invite').click();
+    let code = '';
+    await pollUntil(10_000, 'an invite code on the page', async () => {
+      const notice = (await page.locator('#sessions-notice').textContent()) ?? '';
+      code = /: ([A-Za-z0-9_-]{16,}) \(/.exec(notice)?.[1] ?? '';
+      return code !== '';
+    });
+    log('invite code made on the page');
+
+    const other = await trainee.newPage();
+    other.setDefaultTimeout(15_000);
+    await other.goto(`${server.base}/`, { waitUntil: 'load' });
+    await other.fill('#login-username', username);
+    await other.fill('#login-password', 'correct horse');
+    await other.click('#login-form button[type=submit]');
+    await pollUntil(10_000, 'the trainee\'s session list', async () => (await other.locator('#session-rows').count()) === 1);
+    if ((await other.locator('#session-rows tr', { hasText: title }).count()) !== 0) {
+      throw new Error('a trainee who is not a member sees the session');
+    }
+    await other.fill('#invite-code', code);
+    await other.click('#join-with-code');
+    const theirs = other.locator('#session-rows tr', { hasText: title });
+    await pollUntil(10_000, 'the session in the trainee\'s list', async () => (await theirs.count()) === 1);
+    await theirs.locator('button.open').click();
+    await pollUntil(15_000, 'the trainee in the session', async () =>
+      /#\/sessions\/ses_/.test(await other.evaluate(() => location.hash)));
+    log('the trainee joined with the code and opened the session');
+  } finally {
+    await trainee.close().catch(() => {});
+    await context.close().catch(() => {});
+  }
+}
+
 async function screenshotPage(page, name) {
   const path = join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -424,6 +477,7 @@ async function main() {
   const tests = [
     ['admin drags a body across the table', dragBodyAcrossTable],
     ['a megacode runs in the browser: monitor, actions, controls, debrief', runMegacodeInTheBrowser],
+    ['a trainee joins a session with an invite code made on the page', joinWithAnInviteCode],
     ...xrHeadsetCases,
     ...xrAnatomyCases,
     ...xrAnatomyHeadsetCases,

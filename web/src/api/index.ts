@@ -2,11 +2,15 @@ export { ApiError } from './request';
 export { changePassword, currentUser, login, logout } from './auth';
 export { listScenarios } from './scenarios';
 export {
+  acceptInvite,
+  addMember,
+  createInvite,
   createSession,
   endSession,
   getSession,
   joinSession,
   listSessionEvents,
+  listMembers,
   listSessions,
   reportHtmlUrl,
 } from './sessions';

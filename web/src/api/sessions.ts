@@ -1,5 +1,5 @@
 import { requestJson } from './request';
-import type { JoinResult, NewSession, Session, StoredEvent } from './types';
+import type { JoinResult, NewSession, Session, SessionInvite, SessionMember, StoredEvent } from './types';
 
 export async function listSessions(): Promise<Session[]> {
   // docs/api.md says "sessions, newest first"; accept a bare array or {sessions: [...]}.
@@ -34,4 +34,27 @@ export async function listSessionEvents(id: string, after = 0, limit = 1000): Pr
 /** The debrief report page of an ended session with a clinical module. */
 export function reportHtmlUrl(id: string): string {
   return `/api/sessions/${encodeURIComponent(id)}/report.html`;
+}
+
+/** The session's members. */
+export function listMembers(id: string): Promise<SessionMember[]> {
+  return requestJson<SessionMember[]>('GET', `/api/sessions/${encodeURIComponent(id)}/members`);
+}
+
+/** Adds a member by username (the creator and the session's instructors may). */
+export function addMember(id: string, username: string, role = 'participant'): Promise<SessionMember[]> {
+  return requestJson<SessionMember[]>('POST', `/api/sessions/${encodeURIComponent(id)}/members`, { username, role });
+}
+
+/** A new invite code for the session, to give to the people who should join. */
+export function createInvite(id: string, role = 'participant', maxUses = 10): Promise<SessionInvite> {
+  return requestJson<SessionInvite>('POST', `/api/sessions/${encodeURIComponent(id)}/invites`, {
+    role,
+    max_uses: maxUses,
+  });
+}
+
+/** Joins a session with an invite code; resolves with the session. */
+export function acceptInvite(code: string): Promise<Session> {
+  return requestJson<Session>('POST', '/api/invites/accept', { code: code.trim() });
 }

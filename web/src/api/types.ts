@@ -24,11 +24,36 @@ export interface Session {
   id: string | number;
   title: string;
   kind: string;
+  /** `practice` (the default) or `assessed`. */
+  mode?: 'practice' | 'assessed';
   status: SessionStatus;
   created_by: string | number;
-  seed: number | string;
+  /** Null for trainees while an assessed session runs. */
+  seed: number | string | null;
   created_at: string;
   ended_at: string | null;
+  /** The caller's session role (driver, participant, instructor, observer ...). */
+  my_role?: string;
+}
+
+/** A session's member (docs/security.md, "Session roles"). */
+export interface SessionMember {
+  user_id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  team_role: string;
+  driver: boolean;
+  added_at: string;
+}
+
+/** An invite code: shown once, used `max_uses` times at most before `expires_at`. */
+export interface SessionInvite {
+  code: string;
+  session_id: string;
+  role: string;
+  max_uses: number;
+  expires_at: string;
 }
 
 export interface JoinResult {

@@ -1,5 +1,7 @@
 import {
+  acceptInvite,
   ApiError,
+  createInvite,
   createSession,
   endSession,
   listScenarios,
@@ -31,6 +33,19 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
   const create = el('button', { type: 'submit', id: 'new-session' }, 'New session');
   const createForm = el('form', { class: 'inline new-session', id: 'new-session-form' }, picker, title, create);
   const rows = el('tbody', { id: 'session-rows' });
+  // Sessions are seen by their members: others join with a code a member
+  // with the right to invite (the creator, the session's instructors) made.
+  const code = el('input', {
+    name: 'invite-code',
+    id: 'invite-code',
+    placeholder: 'Invite code',
+    autocomplete: 'off',
+    'aria-label': 'Invite code',
+    required: '',
+  });
+  const joinButton = el('button', { type: 'submit', id: 'join-with-code', class: 'secondary' }, 'Join with code');
+  const joinForm = el('form', { class: 'inline join-code', id: 'join-code-form' }, code, joinButton);
+  const notice = el('p', { class: 'notice', role: 'status', id: 'sessions-notice' });
   const logoutButton = el('button', { type: 'button', class: 'secondary', id: 'logout' }, 'Log out');
   // The title follows the picker until someone types one.
   let autoTitle = title.value;
@@ -47,7 +62,7 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
     const sessions = await listSessions();
     if (disposed) return;
     rows.replaceChildren(
-      ...(sessions.length > 0 ? sessions.map((s) => sessionRow(s, scenarios, nav, onEnd)) : [emptyRow()]),
+      ...(sessions.length > 0 ? sessions.map((s) => sessionRow(s, scenarios, nav, onEnd, onInvite)) : [emptyRow()]),
     );
   };
 
@@ -55,6 +70,34 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
     error.textContent = '';
     endSession(String(session.id)).then(refresh).catch(fail);
   };
+
+  const onInvite = (session: Session): void => {
+    error.textContent = '';
+    notice.textContent = '';
+    createInvite(String(session.id))
+      .then((invite) => {
+        const until = formatTime(invite.expires_at);
+        notice.textContent = `Invite code for “${session.title}”: ${invite.code} (up to ${invite.max_uses} people, until ${until}). It is shown only now: pass it on.`;
+      })
+      .catch(fail);
+  };
+
+  joinForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    notice.textContent = '';
+    joinButton.disabled = true;
+    acceptInvite(code.value)
+      .then((session) => {
+        code.value = '';
+        notice.textContent = `You are now a member of “${session.title}”.`;
+        return refresh();
+      })
+      .catch(fail)
+      .finally(() => {
+        joinButton.disabled = false;
+      });
+  });
 
   const fillPicker = (): void => {
     const choices = scenarioChoices(scenarios);
@@ -122,6 +165,8 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
       ),
       createForm,
       description,
+      joinForm,
+      notice,
       error,
       el(
         'div',
@@ -171,6 +216,7 @@ function sessionRow(
   scenarios: readonly Scenario[],
   nav: Navigation,
   onEnd: (session: Session) => void,
+  onInvite: (session: Session) => void,
 ): HTMLTableRowElement {
   const running = session.status === 'running';
   const id = String(session.id);
@@ -180,6 +226,9 @@ function sessionRow(
   const end = el('button', { type: 'button', class: 'end secondary' }, 'End');
   end.disabled = !running;
   end.addEventListener('click', () => onEnd(session));
+  const invite = el('button', { type: 'button', class: 'invite secondary', title: 'Make a code others join this session with' }, 'Invite');
+  invite.disabled = !running;
+  invite.addEventListener('click', () => onInvite(session));
   const kind = session.kind ?? 'sandbox';
   const scenario = findScenario(scenarios, kind);
   const { variant } = splitKind(kind);
@@ -199,7 +248,7 @@ function sessionRow(
     ),
     el('td', { class: `status status-${session.status}` }, session.status.replace('_', ' ')),
     el('td', { class: 'created' }, formatTime(session.created_at)),
-    el('td', { class: 'actions' }, report, open, end),
+    el('td', { class: 'actions' }, report, open, invite, end),
   );
 }
 
