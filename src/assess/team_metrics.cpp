@@ -53,8 +53,8 @@ int urgency(const std::string& tag) {
 }  // namespace
 
 bool is_arrest_rhythm(const std::string& rhythm) {
-  return rhythm == "vf_coarse" || rhythm == "vf_fine" || rhythm == "pulseless_vt" || rhythm == "pea" ||
-         rhythm == "asystole";
+  return rhythm == "vf_coarse" || rhythm == "vf_fine" || rhythm == "pulseless_vt" ||
+         rhythm == "pea" || rhythm == "asystole";
 }
 
 Measurements resuscitation_metrics(const LogView& log) {
@@ -71,7 +71,8 @@ Measurements resuscitation_metrics(const LogView& log) {
   m["arrest_duration_s"] = {end - start, "s"};
   m["rosc"] = {rosc ? 1.0 : 0.0, "count"};
 
-  if (const auto* c = log.first("compressions_started")) m["time_to_first_compression_s"] = {c->t_s - start, "s"};
+  if (const auto* c = log.first("compressions_started"))
+    m["time_to_first_compression_s"] = {c->t_s - start, "s"};
   const auto shocks = log.of_type("shock_delivered");
   m["shocks_count"] = {static_cast<double>(shocks.size()), "count"};
   if (!shocks.empty()) m["time_to_first_shock_s"] = {shocks.front()->t_s - start, "s"};
@@ -125,7 +126,8 @@ Measurements resuscitation_metrics(const LogView& log) {
     const double gap = epinephrine[i] - epinephrine[i - 1];
     if (gap < 180.0 || gap > 300.0) ++violations;
   }
-  if (!rosc && !epinephrine.empty() && end - epinephrine.back() > 300.0) ++violations;  // a dose overdue
+  if (!rosc && !epinephrine.empty() && end - epinephrine.back() > 300.0)
+    ++violations;  // a dose overdue
   m["epinephrine_interval_violations_count"] = {static_cast<double>(violations), "count"};
   // The longest wait for epinephrine: between doses, and from the last dose
   // to the end of the arrest (a dose that never came is a wait too).
@@ -168,12 +170,20 @@ Measurements role_metrics(const LogView& log, const std::vector<std::string>& re
   int covered = 0;
   for (const auto& r : required_roles) covered += assigned.count(r) ? 1 : 0;
   m["role_coverage_pct"] = {100.0 * covered / static_cast<double>(required_roles.size()), "%"};
+  // Actions a member tried outside their team role (refused by the server,
+  // docs/security.md "Session roles"); shown when there were any.
+  int outside = 0;
+  for (const auto* e : log.of_type("action_refused")) {
+    if (e->payload.is_object() && e->payload.value("not_permitted", false)) ++outside;
+  }
+  if (outside > 0) m["actions_outside_role_count"] = {static_cast<double>(outside), "count"};
   return m;
 }
 
 Measurements triage_metrics(const LogView& log, const std::vector<ExpectedTag>& expected) {
   std::map<std::string, std::string> given;
-  for (const auto* e : log.of_type("patient_tagged")) given[text(e->payload, "patient")] = text(e->payload, "tag");
+  for (const auto* e : log.of_type("patient_tagged"))
+    given[text(e->payload, "patient")] = text(e->payload, "tag");
   int correct = 0, over = 0, under = 0, untagged = 0;
   for (const auto& x : expected) {
     const auto it = given.find(x.patient);
@@ -188,7 +198,8 @@ Measurements triage_metrics(const LogView& log, const std::vector<ExpectedTag>& 
     }
   }
   Measurements m;
-  m["patients_tagged_count"] = {static_cast<double>(expected.size() - static_cast<std::size_t>(untagged)), "count"};
+  m["patients_tagged_count"] = {
+      static_cast<double>(expected.size() - static_cast<std::size_t>(untagged)), "count"};
   m["triage_correct_count"] = {static_cast<double>(correct), "count"};
   // Pace: time to the last tag shared over the casualties tagged.
   const auto tags = log.of_type("patient_tagged");
@@ -198,21 +209,23 @@ Measurements triage_metrics(const LogView& log, const std::vector<ExpectedTag>& 
   m["over_triage_count"] = {static_cast<double>(over), "count"};
   m["under_triage_count"] = {static_cast<double>(under), "count"};
   m["untagged_count"] = {static_cast<double>(untagged), "count"};
-  if (!expected.empty()) m["triage_accuracy_pct"] = {100.0 * correct / static_cast<double>(expected.size()), "%"};
+  if (!expected.empty())
+    m["triage_accuracy_pct"] = {100.0 * correct / static_cast<double>(expected.size()), "%"};
   return m;
 }
 
 Measurements haemorrhage_metrics(const LogView& log) {
   Measurements m;
   for (const auto& e : log.events()) {
-    if (e.type == "tourniquet_applied" || e.type == "pressure_applied" || e.type == "wound_packed" ||
-        e.type == "bleeding_controlled") {
+    if (e.type == "tourniquet_applied" || e.type == "pressure_applied" ||
+        e.type == "wound_packed" || e.type == "bleeding_controlled") {
       m["time_to_haemorrhage_control_s"] = {e.t_s, "s"};
       break;
     }
   }
   if (const auto* t = log.first("tourniquet_applied")) m["time_to_tourniquet_s"] = {t->t_s, "s"};
-  if (const auto* r = log.first("shock_recognised")) m["time_to_shock_recognition_s"] = {r->t_s, "s"};
+  if (const auto* r = log.first("shock_recognised"))
+    m["time_to_shock_recognition_s"] = {r->t_s, "s"};
   double crystalloid = 0, blood = 0;
   for (const auto* f : log.of_type("fluid_given")) {
     const double volume = number(f->payload, "volume_mL").value_or(0);

@@ -401,6 +401,12 @@ TEST_F(SecurityTest, TeamActionsFollowTheScenariosRoles) {
   for (const auto& e : events)
     logged |= e["type"] == "action_refused" && e["payload"].value("not_permitted", false);
   EXPECT_TRUE(logged);
+  // ... and counted in the team's assessment.
+  ASSERT_EQ(http_request(port(), "POST", "/api/sessions/" + id + "/end", "", ian).status, 200);
+  const auto report = http_request(port(), "GET", "/api/sessions/" + id + "/report", "", ian);
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(report.json()["metrics"]["actions_outside_role_count"]["value"], 1.0)
+      << report.json()["metrics"].dump();
 }
 
 // ---- requests from other sites ----
