@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       {"session-event-window", "Events a running session keeps in memory (default 2000)"},
       {"session-idle", "Seconds without a connected member before a session ends (default 900)"},
       {"max-send-queue", "Frames queued to one socket before it is closed (default 512)"},
-      {"max-running-sessions", "Running sessions one user may have created (default 5)"},
+      {"max-running-sessions", "Running sessions one user may have created (default 10)"},
       {"max-model-builds", "Model builds one user may run at once (default 2)"},
       {"max-sockets", "WebSocket connections one user may hold (default 8)"},
       {"worker-threads", "Request handler threads (default 2)"},

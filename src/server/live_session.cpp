@@ -26,9 +26,12 @@ std::vector<EventRecord> to_records(const std::string& session_id,
 namespace {
 
 // One event as it appears in an EVENTS frame.
-std::string event_json(const Event& e) {
+// `hide_seed`: an assessed session's seed stays hidden from clients until it
+// has ended (instructors read it through the API).
+std::string event_json(const Event& e, bool hide_seed) {
   nlohmann::json payload = nlohmann::json::parse(e.payload, nullptr, false);
   if (payload.is_discarded()) payload = nlohmann::json::object();
+  if (hide_seed && payload.contains("seed")) payload["seed"] = nullptr;
   return nlohmann::json{
       {"seq", e.seq}, {"tick", e.tick}, {"type", e.type}, {"payload", std::move(payload)}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -137,7 +140,7 @@ Status LiveSession::flush_locked() {
   for (auto& e : unsaved_) {
     if (e.type == event_type::input) continue;
     if (!outbox_.empty()) outbox_ += ',';
-    outbox_ += event_json(e);
+    outbox_ += event_json(e, hide_seed());
     keep_in_window_locked(std::move(e));
   }
   unsaved_.clear();
@@ -287,10 +290,10 @@ std::string LiveSession::join_context_locked() const {
   const std::size_t first = log_.size() > kJoinContextEvents ? log_.size() - kJoinContextEvents : 0;
   std::string out = "[";
   if (last_vitals_ && (log_.empty() || last_vitals_->seq < log_[first].seq))
-    out += event_json(*last_vitals_);
+    out += event_json(*last_vitals_, hide_seed());
   for (std::size_t i = first; i < log_.size(); ++i) {
     if (out.size() > 1) out += ',';
-    out += event_json(log_[i]);
+    out += event_json(log_[i], hide_seed());
   }
   return out + "]";
 }

@@ -180,6 +180,7 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   std::string driver_user_id_;
   int instrument_holder_ = 0;  // the driver's connection whose input moves the instruments
   bool holder_connected_locked();
+  bool hide_seed() const { return record_.mode == SessionMode::assessed; }
   std::shared_ptr<const scenario::ScenarioDef> scenario_;
   std::chrono::steady_clock::time_point empty_since_;  // when the last client left
   std::uint64_t dropped_inputs_ = 0;

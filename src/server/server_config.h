@@ -42,7 +42,7 @@ struct ServerConfig {
   std::size_t session_event_window = 2000;    // events a running session keeps in memory
   std::int64_t session_idle_s = 900;          // no member connected this long: aborted
   std::size_t max_send_queue_frames = 512;    // frames queued to one socket before it is closed
-  int max_running_sessions_per_user = 5;      // sessions a user created that are still running
+  int max_running_sessions_per_user = 10;     // sessions a user created that are still running
   int max_model_builds_per_user = 2;          // model builds of one user at once
   int max_sockets_per_user = 8;               // WebSocket connections of one user at once
   int worker_threads = 2;                     // request handlers (store, password hashing)

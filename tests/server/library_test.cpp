@@ -290,6 +290,53 @@ TEST_F(LibraryTest, ThresholdModelIsBuiltInTheBackgroundAndExportsAValidBall) {
   EXPECT_EQ(http_request(port(), "GET", failed["glb"].get<std::string>(), "", trainee).status, 409);
 }
 
+// `medvision keys rotate` moves every sealed record to a new key: a patient's
+// name and a patient study's fields and blobs open with the new key alone;
+// run again, it has nothing left to do (an interrupted rotation resumes).
+TEST_F(LibraryTest, KeysRotateMovesEverySealedRecordToTheNewKey) {
+  const std::string nifti = dir_.path() + "/ball.nii.gz";
+  write_ball_nifti(nifti);
+  start({"--library", "none"});
+  const std::string clinician = user("carl", "clinician");
+  const auto created = http_request(port(), "POST", "/api/patients",
+                                    json{{"alias", "P"}, {"name", "Jane Doe"}}.dump(), clinician);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string patient = created.json()["id"];
+  const Imported study = import_study(
+      dir_.path(), nifti,
+      "--keep-identity --patient P-3 --patient-record " + patient + " --title 'Doe CT'");
+  const auto before =
+      http_request(port(), "GET", "/api/series/" + study.series + "/volume.raw", "", clinician);
+  ASSERT_EQ(before.status, 200);
+  server_->terminate();
+
+  const std::string new_key = dir_.path() + "/keys/record.key";
+  const std::string rotate = std::string(MEDVISION_BINARY) + " keys rotate --data '" + dir_.path() +
+                             "' --new-key-file '" + new_key + "'";
+  const auto [status, output] = run(rotate);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_NE(output.find(" re-encrypted"), std::string::npos) << output;
+  EXPECT_EQ(output.find(" 0 re-encrypted"), std::string::npos) << output;
+  const auto [again_status, again] = run(rotate);
+  ASSERT_EQ(again_status, 0) << again;
+  EXPECT_NE(again.find(": 0 re-encrypted"), std::string::npos) << again;
+
+  // The old key file is gone: only the new one can open the records.
+  std::filesystem::remove(dir_.path() + "/record.key");
+  start({"--library", "none", "--record-key-file", new_key});
+  const std::string carl = login(port(), "carl", "correct horse");
+  const auto record = http_request(port(), "GET", "/api/patients/" + patient, "", carl);
+  ASSERT_EQ(record.status, 200) << record.body;
+  EXPECT_EQ(record.json()["name"], "Jane Doe");
+  const auto filed = http_request(port(), "GET", "/api/studies/" + study.study, "", carl);
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  EXPECT_EQ(filed.json()["title"], "Doe CT");
+  const auto after =
+      http_request(port(), "GET", "/api/series/" + study.series + "/volume.raw", "", carl);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.body, before.body);
+}
+
 TEST_F(LibraryTest, ModelCommandBuildsFromALibrarySeriesId) {
   const std::string nifti = dir_.path() + "/ball.nii.gz";
   write_ball_nifti(nifti);

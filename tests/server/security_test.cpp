@@ -278,12 +278,19 @@ TEST_F(SecurityTest, AnInvitedMemberJoinsAndAnObserversInputAndActionsAreRefused
   const float hand[3] = {0.1f, 1.0f, 0.2f};
   ws.send_binary(input_frame(6, hand, true));
   std::vector<json> replies;
-  for (int i = 0; i < 300 && replies.size() < 2; ++i) {
+  std::optional<json> started;
+  for (int i = 0; i < 300 && (replies.size() < 2 || !started); ++i) {
     auto f = ws.read(1.0);
     if (!f) break;
     const auto parsed = parse_server_frame(*f);
     if (parsed.type == kReply) replies.push_back(parsed.json);
+    if (parsed.type == 0x12) {
+      for (const auto& e : parsed.json)
+        if (e["type"] == "session_started") started = e["payload"];
+    }
   }
+  ASSERT_TRUE(started);
+  EXPECT_TRUE((*started)["seed"].is_null()) << "the seed is hidden on the wire too: " << *started;
   ASSERT_EQ(replies.size(), 2u);
   for (const auto& r : replies) {
     EXPECT_FALSE(r["ok"].get<bool>());

@@ -77,6 +77,8 @@ async function startServer(dataDir) {
     'serve', '--host', '127.0.0.1', '--port', String(port),
     '--db', `sqlite:${join(dataDir, 'e2e.db')}`, '--web-root', DIST_DIR,
     '--content', join(WEB_DIR, '..', 'content'),
+    // One admin opens a session per case and ends few of them.
+    '--max-running-sessions', '100',
   ];
   log('starting', SERVER_BIN, args.join(' '));
   const logFile = createWriteStream(join(RESULTS_DIR, 'server.log'));
