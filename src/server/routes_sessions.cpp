@@ -539,7 +539,8 @@ Result<HttpResponse> set_team_role(RouteCall& c) {
     return bad_request(std::string("a session ") + to_string(m.role) + " holds no team role");
   if (!team_role->empty()) {
     const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
-    const auto [kind, variant] = modules::split_kind(c.session->kind);
+    // (Not a structured binding: lambdas may not capture one in C++20.)
+    const std::string kind = modules::split_kind(c.session->kind).first;
     const auto entry =
         std::find_if(listing.scenarios.begin(), listing.scenarios.end(),
                      [&](const modules::ScenarioEntry& e) { return e.kind == kind; });
