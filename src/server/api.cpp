@@ -286,6 +286,20 @@ HttpResponse json_response(const HttpRequest& req, http::status status, const js
   return res;
 }
 
+Route make_route(std::string family, http::verb method, std::string pattern,
+                 std::vector<Role> roles, Membership membership, std::string summary,
+                 RouteHandler handler) {
+  Route r;
+  r.family = std::move(family);
+  r.method = method;
+  r.pattern = std::move(pattern);
+  r.roles = std::move(roles);
+  r.membership = membership;
+  r.summary = std::move(summary);
+  r.handler = std::move(handler);
+  return r;
+}
+
 HttpResponse no_content(const HttpRequest& req) {
   HttpResponse res{http::status::no_content, req.version()};
   res.keep_alive(req.keep_alive());

@@ -318,14 +318,8 @@ Result<HttpResponse> with_library(RouteCall& c, const std::string& id,
 
 Route library_route(http::verb method, std::string pattern, std::vector<Role> roles,
                     std::string summary, RouteHandler handler) {
-  Route r;
-  r.family = "library";
-  r.method = method;
-  r.pattern = std::move(pattern);
-  r.roles = std::move(roles);
-  r.summary = std::move(summary);
-  r.handler = std::move(handler);
-  return r;
+  return make_route("library", method, std::move(pattern), std::move(roles), Membership::none,
+                    std::move(summary), std::move(handler));
 }
 
 }  // namespace

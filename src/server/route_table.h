@@ -81,6 +81,9 @@ void add_audit_routes(std::vector<Route>& table);
 void add_care_routes(std::vector<Route>& table);
 
 // Shared by the route files.
+Route make_route(std::string family, http::verb method, std::string pattern,
+                 std::vector<Role> roles, Membership membership, std::string summary,
+                 RouteHandler handler);
 Error bad_request(const std::string& message);
 Error forbidden_role(const UserRecord& user, const std::string& what);
 Result<nlohmann::json> json_body(const HttpRequest& req);

@@ -232,15 +232,8 @@ Result<HttpResponse> list_emergency_access(RouteCall& c) {
 
 Route route(http::verb method, std::string pattern, std::vector<Role> roles, Membership m,
             std::string summary, RouteHandler handler) {
-  Route r;
-  r.family = "care";
-  r.method = method;
-  r.pattern = std::move(pattern);
-  r.roles = std::move(roles);
-  r.membership = m;
-  r.summary = std::move(summary);
-  r.handler = std::move(handler);
-  return r;
+  return make_route("care", method, std::move(pattern), std::move(roles), m, std::move(summary),
+                    std::move(handler));
 }
 
 }  // namespace

@@ -670,15 +670,8 @@ Result<HttpResponse> session_report(RouteCall& c, const std::string& name) {
 
 Route route(http::verb method, std::string pattern, std::vector<Role> roles, Membership membership,
             std::string summary, RouteHandler handler) {
-  Route r;
-  r.family = "sessions";
-  r.method = method;
-  r.pattern = std::move(pattern);
-  r.roles = std::move(roles);
-  r.membership = membership;
-  r.summary = std::move(summary);
-  r.handler = std::move(handler);
-  return r;
+  return make_route("sessions", method, std::move(pattern), std::move(roles), membership,
+                    std::move(summary), std::move(handler));
 }
 
 }  // namespace

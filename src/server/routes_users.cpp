@@ -274,14 +274,8 @@ Result<HttpResponse> update_user(RouteCall& c) {
 
 Route route(http::verb method, std::string pattern, std::vector<Role> roles, std::string summary,
             RouteHandler handler) {
-  Route r;
-  r.family = "users";
-  r.method = method;
-  r.pattern = std::move(pattern);
-  r.roles = std::move(roles);
-  r.summary = std::move(summary);
-  r.handler = std::move(handler);
-  return r;
+  return make_route("users", method, std::move(pattern), std::move(roles), Membership::none,
+                    std::move(summary), std::move(handler));
 }
 
 Result<HttpResponse> health(RouteCall& c) {
