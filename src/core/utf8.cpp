@@ -7,64 +7,52 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-// Length of the well-formed sequence starting at text[i], or 0 if the bytes
-// there do not start one (RFC 3629 section 4, Unicode Table 3-7).
-std::size_t sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
-  const std::uint8_t b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  std::size_t n = 0;
+// What a lead byte starts (RFC 3629 section 4, Unicode Table 3-7): the
+// sequence's length (0: not a lead byte) and the range its second byte must
+// fall in (later bytes are always 80..BF).
+struct Lead {
+  std::size_t length = 0;
   std::uint8_t lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
+};
+
+Lead lead_of(std::uint8_t b0) {
+  if (b0 < 0x80) return {1};
+  if (b0 >= 0xC2 && b0 <= 0xDF) return {2};
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    return {3, static_cast<std::uint8_t>(b0 == 0xE0 ? 0xA0 : 0x80),
+            static_cast<std::uint8_t>(b0 == 0xED ? 0x9F : 0xBF)};
   }
-  if (i + n > text.size()) return 0;
-  const std::uint8_t b1 = byte(i + 1);
-  if (b1 < lo || b1 > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    const std::uint8_t b = byte(i + k);
-    if (b < 0x80 || b > 0xBF) return 0;
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    return {4, static_cast<std::uint8_t>(b0 == 0xF0 ? 0x90 : 0x80),
+            static_cast<std::uint8_t>(b0 == 0xF4 ? 0x8F : 0xBF)};
   }
-  return n;
+  return {};
 }
 
-// How many bytes after text[i] continue a valid prefix of a sequence that is
-// cut short or broken: they are replaced together with the lead byte.
-std::size_t maximal_invalid(std::string_view text, std::size_t i) {
-  const auto b0 = static_cast<std::uint8_t>(text[i]);
-  std::size_t n = 0;
-  std::uint8_t lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 1;
-  }
+// How many bytes from text[i] belong to the sequence its lead byte starts,
+// as far as they are valid: the whole sequence's length when it is complete.
+std::size_t valid_run(std::string_view text, std::size_t i, const Lead& lead) {
   std::size_t k = 1;
-  while (k < n && i + k < text.size()) {
+  while (k < lead.length && i + k < text.size()) {
     const auto b = static_cast<std::uint8_t>(text[i + k]);
-    const std::uint8_t l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-    if (b < l || b > h) break;
+    if (b < (k == 1 ? lead.lo : 0x80) || b > (k == 1 ? lead.hi : 0xBF)) break;
     ++k;
   }
   return k;
+}
+
+// Length of the well-formed sequence starting at text[i], or 0.
+std::size_t sequence_length(std::string_view text, std::size_t i) {
+  const Lead lead = lead_of(static_cast<std::uint8_t>(text[i]));
+  if (lead.length <= 1) return lead.length;
+  return valid_run(text, i, lead) == lead.length ? lead.length : 0;
+}
+
+// How many bytes from text[i] make up a maximal invalid subpart (replaced by
+// one U+FFFD): the lead byte and the continuation bytes valid so far.
+std::size_t maximal_invalid(std::string_view text, std::size_t i) {
+  const Lead lead = lead_of(static_cast<std::uint8_t>(text[i]));
+  return lead.length == 0 ? 1 : valid_run(text, i, lead);
 }
 
 }  // namespace

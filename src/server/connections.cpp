@@ -22,11 +22,6 @@ bool ConnectionRegistry::add(const std::string& user_id, const std::string& toke
   return true;
 }
 
-void ConnectionRegistry::remove(const ClosableConnection* c) {
-  std::lock_guard lock(mu_);
-  open_.erase(c);
-}
-
 int ConnectionRegistry::close_where(const std::function<bool(const Entry&)>& pick,
                                     const std::string& reason) {
   std::vector<std::shared_ptr<ClosableConnection>> to_close;

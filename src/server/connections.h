@@ -24,9 +24,9 @@ class ClosableConnection {
 class ConnectionRegistry {
  public:
   // False (and nothing added) when the user already has `max_per_user` open.
+  // Closed connections are forgotten here (their weak pointers expired).
   bool add(const std::string& user_id, const std::string& token_hash,
            const std::shared_ptr<ClosableConnection>& c, int max_per_user);
-  void remove(const ClosableConnection* c);
   // Close every connection opened with the token / by the user; returns how many.
   int close_token(const std::string& token_hash, const std::string& reason);
   int close_user(const std::string& user_id, const std::string& reason);
