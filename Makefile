@@ -2,6 +2,9 @@
 # Both install what is missing first (scripts/bootstrap).
 
 SHELL := /bin/bash
+# Every recipe runs the pinned node and npm (scripts/node-version) that
+# bootstrap puts in .tools/node, whatever node the system has.
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 DEV := build/dev
 RELEASE := build/release
 WEB_DIST := web/dist/index.html
