@@ -1,17 +1,31 @@
-// End-to-end: a laparoscopy peg-transfer session in the emulated headset
-// (IWER, as in xr-headset.mjs). The laparoscope's image is on the virtual
-// operating-room monitor, and the emulated controllers are the instrument
-// handles: moving the right one moves the right instrument on the server,
-// which its `tool_sample` events show, and the monitor's image changes.
+// Laparoscopy in the emulated headset (IWER's Meta Quest 3). In peg
+// transfer the laparoscope's image is on the virtual operating-room monitor,
+// and the emulated controllers are the instrument handles: moving the right
+// one moves the right instrument on the server, which its `tool_sample`
+// events show, and the monitor's image changes. In tissue dissection the
+// left grasper takes the organ and lifts it.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { headsetInitScripts, lastInput, sessionEvents } from './headset.mjs';
-import { decodePng, luminanceStats } from './pixels.mjs';
+import { createSession, lastInput, sessionEvents } from '../harness/api.mjs';
+import { loggedInPage } from '../harness/browser.mjs';
+import { headsetInitScripts, screenshotEyes } from '../harness/headset.mjs';
+import { log } from '../harness/log.mjs';
+import { RESULTS_DIR } from '../harness/paths.mjs';
+import { decodePng, luminanceStats } from '../harness/pixels.mjs';
+import { pollUntil, sleep } from '../harness/wait.mjs';
 
-export const xrLaparoscopyCases = [
-  ['laparoscopy in the headset: the OR monitor shows the scope image and the controllers drive the instruments', laparoscopyInTheHeadset],
-  ['dissection in the headset: the organ and duct arrive as meshes, and the left controller grasps and lifts the organ', dissectionInTheHeadset],
+export const cases = [
+  {
+    name: 'peg-transfer-in-the-headset',
+    behaviour: 'laparoscopy in the headset: the OR monitor shows the scope image and the controllers drive the instruments',
+    run: laparoscopyInTheHeadset,
+  },
+  {
+    name: 'dissection-in-the-headset',
+    behaviour: 'dissection in the headset: the organ and duct arrive as meshes, and the left controller grasps and lifts the organ',
+    run: dissectionInTheHeadset,
+  },
 ];
 
 // docs/laparoscopy.md: the ports, the shafts' length, and where the
@@ -26,27 +40,26 @@ const CELL_CHANGE = 8; // luminance (0..255) by which a cell of the monitor's im
 const MIN_IMAGE_CHANGE = 8; // cells (of 32 x 24) that must change when the instrument moves
 const MIN_IMAGE_SD = 8;
 
-async function laparoscopyInTheHeadset({ server, browser, harness }) {
-  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
+async function laparoscopyInTheHeadset({ server, context }) {
   // Stand behind the box looking at the monitor across it (pitch down 10 degrees).
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: headsetInitScripts(-10) });
+  const { page, pageErrors } = await loggedInPage(server, context, { initScripts: headsetInitScripts(-10) });
   try {
-    const sessionId = await openInHeadset(page, server, harness, 'laparoscopy/peg-transfer', 'the keyframe brought the laparoscope', 0);
-    const { holdHandle, offset } = await calibrateGrips(page, server, sessionId, pollUntil);
+    const sessionId = await openInHeadset(page, server, 'laparoscopy/peg-transfer', 'the keyframe brought the laparoscope', 0);
+    const { holdHandle, offset } = await calibrateGrips(page, server, sessionId);
     const rest = { left: restingHandle(PORTS.left), right: restingHandle(PORTS.right) };
     await holdHandle('left', rest.left);
     await holdHandle('right', rest.right);
-    const held = await settledInput(page, server, sessionId, pollUntil);
-    await settledSample(page, server, sessionId, pollUntil);
+    const held = await settledInput(page, server, sessionId);
+    await settledSample(page, server, sessionId);
     await sleep(500); // a few scope images of the instruments at rest
     log(`laparoscopy: grip offsets (${fmt(offset.left)}) and (${fmt(offset.right)}); right handle wanted (${fmt(rest.right)}), sent (${fmt(held.right.slice(0, 3))})`);
 
     const before = await scopeImage(page);
-    const eyesBefore = await eyes(page);
-    writeFileSync(join(resultsDir, 'xr-laparoscopy-before.png'), eyesBefore);
+    const eyesBefore = await screenshotEyes(page);
+    writeFileSync(join(RESULTS_DIR, 'xr-laparoscopy-before.png'), eyesBefore);
     log(`laparoscopy: monitor image mean ${before.mean.toFixed(1)}, sd ${before.sd.toFixed(1)}`);
     if (before.sd < MIN_IMAGE_SD) throw new Error(`the monitor's scope image is blank or uniform (sd ${before.sd.toFixed(1)})`);
-    checkMonitorInEyes(decodePng(eyesBefore), log);
+    checkMonitorInEyes(decodePng(eyesBefore));
     const tipBefore = await lastTip(page, server, sessionId, 'right');
 
     // Move the right handle up and to the left: through the fulcrum, the tip goes down and to the right.
@@ -55,12 +68,12 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
       await holdHandle('right', rest.right.map((v, k) => v + (HAND_MOVE[k] * i) / steps));
       await sleep(50);
     }
-    await settledInput(page, server, sessionId, pollUntil);
-    await settledSample(page, server, sessionId, pollUntil);
+    await settledInput(page, server, sessionId);
+    await settledSample(page, server, sessionId);
     await sleep(500);
     const after = await scopeImage(page);
-    const eyesAfter = await eyes(page);
-    writeFileSync(join(resultsDir, 'xr-laparoscopy-after.png'), eyesAfter);
+    const eyesAfter = await screenshotEyes(page);
+    writeFileSync(join(RESULTS_DIR, 'xr-laparoscopy-after.png'), eyesAfter);
     // The shaft is 5 mm thick: it moves across a few percent of the picture.
     const change = before.cells.filter((v, i) => Math.abs(v - after.cells[i]) > CELL_CHANGE).length;
     const tipAfter = await lastTip(page, server, sessionId, 'right');
@@ -90,8 +103,8 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
         await holdHandle('left', handleFor(PORTS.left, tip));
         await sleep(60);
       }
-      await settledInput(page, server, sessionId, pollUntil);
-      await settledSample(page, server, sessionId, pollUntil);
+      await settledInput(page, server, sessionId);
+      await settledSample(page, server, sessionId);
       await sleep(500);
       contact = await page.evaluate(() => ({ ...window.__medvision.contact }));
       const pressing = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tool_sample').slice(samplesBefore);
@@ -104,10 +117,8 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
     if (contact.pulses - pulsesBefore === 0) throw new Error('the contact force did not vibrate the controller');
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
   } catch (error) {
-    await page.screenshot({ path: join(resultsDir, 'xr-laparoscopy-failure.png'), timeout: 5000 }).catch(() => {});
+    await page.screenshot({ path: join(RESULTS_DIR, 'xr-laparoscopy-failure.png'), timeout: 5000 }).catch(() => {});
     throw error;
-  } finally {
-    await context.close().catch(() => {});
   }
 }
 
@@ -116,15 +127,8 @@ async function laparoscopyInTheHeadset({ server, browser, harness }) {
  * laparoscope and `meshes` deformable meshes, and enters the emulated
  * headset. Returns the session's id.
  */
-async function openInHeadset(page, server, { log, pollUntil }, kind, what, meshes) {
-  // As the page itself would send it: with its origin (the server refuses
-  // cookie-authenticated writes from anywhere else).
-  const created = await page.request.post(`${server.base}/api/sessions`, {
-    headers: { Origin: server.base },
-    data: { title: `e2e ${kind} ${Date.now()}`, kind },
-  });
-  if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
-  const sessionId = (await created.json()).id;
+async function openInHeadset(page, server, kind, what, meshes) {
+  const sessionId = await createSession(page, server, { title: `e2e ${kind} ${Date.now()}`, kind });
   log(`${kind}: session`, sessionId);
   await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
   await pollUntil(15_000, what, async () =>
@@ -139,17 +143,17 @@ async function openInHeadset(page, server, { log, pollUntil }, kind, what, meshe
 
 /**
  * Each controller's grip space is offset from IWER's controller position:
- * measures it from the hand positions the server logs, as xr-headset.mjs
- * does, and returns `holdHandle(hand, world)`, which puts a grip (a handle)
- * at a world position, with the offsets.
+ * measures it from the hand positions the server logs, as
+ * sandbox/headset.cases.mjs does, and returns `holdHandle(hand, world)`,
+ * which puts a grip (a handle) at a world position, with the offsets.
  */
-async function calibrateGrips(page, server, sessionId, pollUntil) {
+async function calibrateGrips(page, server, sessionId) {
   const place = (hand, [x, y, z]) => page.evaluate(([h, a, b, c]) => window.__headset.controllers[h].position.set(a, b, c), [hand, x, y, z]);
   const probeAt = { left: [-0.2, 1.1, 0.3], right: [0.2, 1.1, 0.3] };
   await place('left', probeAt.left);
   await place('right', probeAt.right);
   // Frames (and so inputs) are slow under SwiftShader: wait for inputs sent after the move.
-  const first = await settledInput(page, server, sessionId, pollUntil);
+  const first = await settledInput(page, server, sessionId);
   const offset = {
     left: [0, 1, 2].map((k) => first.left[k] - probeAt.left[k]),
     right: [0, 1, 2].map((k) => first.right[k] - probeAt.right[k]),
@@ -181,15 +185,14 @@ const FLANK = [0, 0.798, 0.008];
 const JAW_REACH_M = 0.008;
 const LIFT = [0, 0.02, -0.006];
 
-async function dissectionInTheHeadset({ server, browser, harness }) {
-  const { log, sleep, pollUntil, loggedInPage } = harness;
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: headsetInitScripts(-10) });
+async function dissectionInTheHeadset({ server, context }) {
+  const { page, pageErrors } = await loggedInPage(server, context, { initScripts: headsetInitScripts(-10) });
   try {
-    const sessionId = await openInHeadset(page, server, harness, 'laparoscopy/tissue-dissection', 'the keyframe brought the laparoscope and the organ and duct meshes', 2);
-    const { holdHandle } = await calibrateGrips(page, server, sessionId, pollUntil);
+    const sessionId = await openInHeadset(page, server, 'laparoscopy/tissue-dissection', 'the keyframe brought the laparoscope and the organ and duct meshes', 2);
+    const { holdHandle } = await calibrateGrips(page, server, sessionId);
     await holdHandle('left', restingHandle(PORTS.left, DISSECTION_AIM));
     await holdHandle('right', restingHandle(PORTS.right, DISSECTION_AIM));
-    await settledInput(page, server, sessionId, pollUntil);
+    await settledInput(page, server, sessionId);
     const before = await scopeImage(page);
     const meshesBefore = await page.evaluate(() => ({ ...window.__medvision.meshes }));
 
@@ -203,8 +206,8 @@ async function dissectionInTheHeadset({ server, browser, harness }) {
       await holdHandle('left', handleFor(PORTS.left, start.map((v, k) => v + ((hinge[k] - v) * i) / steps)));
       await sleep(60);
     }
-    await settledInput(page, server, sessionId, pollUntil);
-    await settledSample(page, server, sessionId, pollUntil);
+    await settledInput(page, server, sessionId);
+    await settledSample(page, server, sessionId);
     await page.evaluate(() => window.__headset.controllers.left.updateButtonValue('trigger', 1));
     await pollUntil(15_000, 'the server logged organ_grasped', async () =>
       (await sessionEvents(page, server, sessionId)).some((e) => e.type === 'organ_grasped'),
@@ -213,14 +216,14 @@ async function dissectionInTheHeadset({ server, browser, harness }) {
       await holdHandle('left', handleFor(PORTS.left, hinge.map((v, k) => v + (LIFT[k] * i) / steps)));
       await sleep(60);
     }
-    await settledInput(page, server, sessionId, pollUntil);
-    await settledSample(page, server, sessionId, pollUntil);
+    await settledInput(page, server, sessionId);
+    await settledSample(page, server, sessionId);
     await sleep(1000);
     const sample = await lastSample(page, server, sessionId);
     const meshes = await page.evaluate(() => ({ ...window.__medvision.meshes }));
     const contact = await page.evaluate(() => ({ ...window.__medvision.contact }));
     const after = await scopeImage(page);
-    writeFileSync(join(harness.resultsDir, 'xr-dissection-lifted.png'), await eyes(page));
+    writeFileSync(join(RESULTS_DIR, 'xr-dissection-lifted.png'), await screenshotEyes(page));
     const change = before.cells.filter((v, i) => Math.abs(v - after.cells[i]) > CELL_CHANGE).length;
     log(`dissection: left holding ${sample.left.holding}, ${sample.left.force_N} N; ${meshes.verticesApplied - meshesBefore.verticesApplied} mesh vertices applied while lifting; last left hand force ${contact.leftN.toFixed(2)} N; ${change} of 768 monitor cells changed`);
     if (!sample.left.holding) throw new Error('the grasper let go of the organ');
@@ -231,19 +234,16 @@ async function dissectionInTheHeadset({ server, browser, harness }) {
     if (change < MIN_IMAGE_CHANGE) throw new Error(`the monitor's image did not change when the organ was lifted (${change} cells)`);
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
   } catch (error) {
-    await page.screenshot({ path: join(harness.resultsDir, 'xr-dissection-failure.png'), timeout: 5000 }).catch(() => {});
+    await page.screenshot({ path: join(RESULTS_DIR, 'xr-dissection-failure.png'), timeout: 5000 }).catch(() => {});
     throw error;
-  } finally {
-    await context.close().catch(() => {});
   }
 }
 
-const eyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_000 });
 const scopeImage = (page) => page.evaluate(() => window.__medvision.laparoscopy.sample());
 const fmt = (p) => p.map((v) => v.toFixed(3)).join(', ');
 
 /** The last INPUT once three more have arrived since the call (the view sends one per frame). */
-async function settledInput(page, server, sessionId, pollUntil) {
+async function settledInput(page, server, sessionId) {
   const count = async () => (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input').length;
   const before = await count();
   await pollUntil(20_000, 'three more inputs from the headset', async () => (await count()) >= before + 3, 200);
@@ -251,7 +251,7 @@ async function settledInput(page, server, sessionId, pollUntil) {
 }
 
 /** Waits for two more tool samples (20 Hz), so they reflect the inputs before the call. */
-async function settledSample(page, server, sessionId, pollUntil) {
+async function settledSample(page, server, sessionId) {
   const count = async () => (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tool_sample').length;
   const before = await count();
   await pollUntil(20_000, 'two more tool samples', async () => (await count()) >= before + 2, 100);
@@ -271,7 +271,7 @@ async function lastTip(page, server, sessionId, tool) {
  * The monitor stands straight ahead of the trainee, so the middle of each
  * eye's image is the monitor's screen: it must not be blank or one colour.
  */
-function checkMonitorInEyes(png, log) {
+function checkMonitorInEyes(png) {
   const half = Math.floor(png.width / 2);
   for (const [eye, x0] of [['left', 0], ['right', half]]) {
     const { mean, sd } = luminanceStats(png, {

@@ -1,12 +1,26 @@
-// End-to-end cases with an emulated headset: IWER (Immersive Web Emulation
-// Runtime) stands in for a Meta Quest 3 inside Debian's chromium. IWER's
-// UMD build is injected with addInitScript, so production bundles never
-// contain it. Registered in run.mjs; each case gets the runner's harness.
+// The sandbox in an emulated headset: IWER (Immersive Web Emulation
+// Runtime) stands in for a Meta Quest 3 inside Debian's chromium, injected
+// with addInitScript so production bundles never contain it. The headset
+// enters VR, renders both eyes, its right controller carries a body, and its
+// trigger teleports.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axisAngle, headsetInitScripts, lastInput, quatMul, sessionEvents } from './headset.mjs';
-import { countDarkPixels, cropColumns, decodePng, findColourRegions, luminanceStats } from './pixels.mjs';
+import { createSession, lastInput, sessionEvents } from '../harness/api.mjs';
+import { loggedInPage } from '../harness/browser.mjs';
+import { axisAngle, headsetInitScripts, quatMul, screenshotEyes } from '../harness/headset.mjs';
+import { log } from '../harness/log.mjs';
+import { RESULTS_DIR } from '../harness/paths.mjs';
+import { cropColumns, decodePng, findColourRegions, luminanceStats } from '../harness/pixels.mjs';
+import { pollUntil, sleep } from '../harness/wait.mjs';
+
+export const cases = [
+  {
+    name: 'headset-carries-a-body-and-teleports',
+    behaviour: 'a headset enters VR, renders both eyes, and its right controller carries a body',
+    run: enterVrAndCarryABody,
+  },
+];
 
 // Look down at the table (35 degrees), as someone standing at it does.
 const HEADSET = headsetInitScripts(-35);
@@ -16,61 +30,10 @@ const TRIGGER_BIT = 1;
 const CARRY = { dx: 0.2, dy: 0.15 }; // how far the test carries the body with the right controller, metres
 const MIN_CARRY_M = 0.12;
 
-export const xrHeadsetCases = [
-  ['a headset enters VR, renders both eyes, and its right controller carries a body', enterVrAndCarryABody],
-  ['in a megacode the headset shows the patient monitor on an in-world panel', monitorPanelInTheHeadset],
-];
-
-// The monitor panel's colours (src/xr/vitals-panel.ts): a near-black face, heart rate in green.
-const PANEL_DARK_MAX_LUMINANCE = 40;
-const MIN_PANEL_PIXELS = 3000;
-const HEART_RATE_HUE = 140;
-
-async function monitorPanelInTheHeadset({ server, browser, harness }) {
-  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: HEADSET });
+async function enterVrAndCarryABody({ server, context }) {
+  const { page, pageErrors } = await loggedInPage(server, context, { initScripts: HEADSET });
   try {
-    const created = await page.request.post(`${server.base}/api/sessions`, { headers: { Origin: server.base }, data: { title: `e2e headset megacode ${Date.now()}`, kind: 'emergency/acls-vf' } });
-    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
-    const sessionId = (await created.json()).id;
-    await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
-    await pollUntil(15_000, 'the monitor shows a rhythm', async () => /ventricular fibrillation|vf/i.test((await page.locator('[data-testid="rhythm"]').first().textContent().catch(() => '')) ?? ''));
-    await page.click('#enter-vr');
-    await pollUntil(10_000, 'presenting', async () => (await page.evaluate(() => window.__medvision.xr)).frames > 10);
-    // Turn the head towards the panel (it stands to the right, behind the table).
-    const yaw = -Math.atan2(0.75, 1.2);
-    await page.evaluate((half) => window.__headset.quaternion.set(0, Math.sin(half), 0, Math.cos(half)), yaw / 2);
-    await sleep(600);
-    const shot = await eyes(page);
-    writeFileSync(join(resultsDir, 'xr-monitor.png'), shot);
-    const png = decodePng(shot);
-    const half = Math.floor(png.width / 2);
-    for (const [eye, x0] of [['left', 0], ['right', half]]) {
-      const image = cropColumns(png, x0, half);
-      const dark = countDarkPixels(image, PANEL_DARK_MAX_LUMINANCE);
-      const green = findColourRegions(image).filter((r) => Math.abs(r.hue - HEART_RATE_HUE) < 25);
-      log(`headset monitor: ${eye} eye has ${dark} panel pixels and ${green.length} green (heart rate) regions`);
-      if (dark < MIN_PANEL_PIXELS) throw new Error(`the ${eye} eye does not show the monitor panel (${dark} dark pixels)`);
-      if (green.length === 0) throw new Error(`the ${eye} eye shows no heart rate on the panel`);
-    }
-    if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
-  } catch (error) {
-    await page.screenshot({ path: join(resultsDir, 'xr-monitor-failure.png'), timeout: 5000 }).catch(() => {});
-    throw error;
-  } finally {
-    await context.close().catch(() => {});
-  }
-}
-
-async function enterVrAndCarryABody({ server, browser, harness }) {
-  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
-  const { context, page, pageErrors } = await loggedInPage(server, browser, {
-    initScripts: HEADSET,
-  });
-  try {
-    const created = await page.request.post(`${server.base}/api/sessions`, { headers: { Origin: server.base }, data: { title: `e2e headset ${Date.now()}` } });
-    if (created.status() !== 201) throw new Error(`POST /api/sessions answered ${created.status()}: ${await created.text()}`);
-    const sessionId = (await created.json()).id;
+    const sessionId = await createSession(page, server, { title: `e2e headset ${Date.now()}` });
     log('headset: session', sessionId);
     await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
     await pollUntil(15_000, 'connected and the keyframe received', async () => {
@@ -90,9 +53,9 @@ async function enterVrAndCarryABody({ server, browser, harness }) {
     const render = await page.evaluate(() => ({ ...window.__medvision.render }));
     log(`headset: presenting; ${render.drawCalls} draw calls and ${render.triangles} triangles for both eyes`);
 
-    const stereo = await eyes(page);
-    writeFileSync(join(resultsDir, 'xr-stereo.png'), stereo);
-    checkBothEyes(decodePng(stereo), log);
+    const stereo = await screenshotEyes(page);
+    writeFileSync(join(RESULTS_DIR, 'xr-stereo.png'), stereo);
+    checkBothEyes(decodePng(stereo));
 
     const bodies = await bodiesNow(page);
     const body = pickReachableBody(bodies);
@@ -127,9 +90,9 @@ async function enterVrAndCarryABody({ server, browser, harness }) {
     const carried = (await bodiesNow(page)).find((b) => b.id === body.id);
     const moved = Math.hypot(carried.x - body.x, carried.y - body.y, carried.z - body.z);
     log(`headset: while held, body ${body.id} at (${fmt(carried)}), ${moved.toFixed(3)} m from its start`);
-    const held = await eyes(page);
-    writeFileSync(join(resultsDir, 'xr-carry.png'), held);
-    checkBothEyes(decodePng(held), log);
+    const held = await screenshotEyes(page);
+    writeFileSync(join(RESULTS_DIR, 'xr-carry.png'), held);
+    checkBothEyes(decodePng(held));
     await button('squeeze', 0);
     await sleep(300);
     if (moved < MIN_CARRY_M) throw new Error(`the carried body moved only ${moved.toFixed(3)} m (need ${MIN_CARRY_M})`);
@@ -174,16 +137,11 @@ async function enterVrAndCarryABody({ server, browser, harness }) {
     log(`headset: ${inputs.length} inputs, grab at tick ${grab.tick}, trigger and grip bits seen`);
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
   } catch (error) {
-    await page.screenshot({ path: join(resultsDir, 'xr-failure.png'), timeout: 5000 }).catch(() => {});
+    await page.screenshot({ path: join(RESULTS_DIR, 'xr-failure.png'), timeout: 5000 }).catch(() => {});
     if (pageErrors.length > 0) log('page errors:', pageErrors.join(' | '));
     throw error;
-  } finally {
-    await context.close().catch(() => {});
   }
 }
-
-/** The frame the headset shows: the view's WebGL canvas, which IWER draws both eyes into, side by side. */
-const eyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_000 });
 
 const fmt = (p) => `${p.x.toFixed(3)}, ${p.y.toFixed(3)}, ${p.z.toFixed(3)}`;
 const types = (events) => JSON.stringify([...new Set(events.map((e) => e.type))]);
@@ -207,7 +165,7 @@ async function lastRightHand(page, server, sessionId) {
  * A broken render fails: each eye's half of the frame must vary (not blank
  * or one colour) and show at least one of the strongly coloured bodies.
  */
-function checkBothEyes(png, log) {
+function checkBothEyes(png) {
   const half = Math.floor(png.width / 2);
   for (const [eye, x0] of [['left', 0], ['right', half]]) {
     const { mean, sd } = luminanceStats(png, { x0, x1: x0 + half });

@@ -1,17 +1,20 @@
-// End-to-end cases for the anatomy viewer in an emulated headset (IWER's
-// Meta Quest 3, injected with addInitScript as in xr-headset.mjs): both
-// hands scale a model, the wrist menu puts the clipping plane in the left
-// hand and the hand cuts the model with it, and a tracked bare hand points
-// at a structure and pinches to label it. The specimen is the generated
-// two-box model and volume of xr-anatomy.mjs. Each case checks pixels of
-// the eyes and the state the view publishes in window.__medvision.anatomy
-// (src/xr/test-probe.ts). Registered in run.mjs.
+// The anatomy viewer in an emulated headset (IWER's Meta Quest 3, injected
+// with addInitScript): both hands scale a model, the wrist menu puts the
+// clipping plane in the left hand and the hand cuts the model with it, and a
+// tracked bare hand points at a structure and pinches to label it. The
+// specimen is the generated two-box model and volume of specimen.mjs. Each
+// case checks pixels of the eyes and the state the view publishes in
+// window.__medvision.anatomy (src/xr/test-probe.ts).
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axisAngle, headsetInitScripts, quatMul } from './headset.mjs';
-import { countDarkPixels, cropColumns, decodePng, findColourRegions, hueDistance, luminanceStats } from './pixels.mjs';
-import { makeGlb, makeVolumeHeader, STRUCTURES } from './xr-anatomy.mjs';
+import { loggedInPage } from '../harness/browser.mjs';
+import { axisAngle, headsetInitScripts, quatMul, screenshotEyes } from '../harness/headset.mjs';
+import { log } from '../harness/log.mjs';
+import { RESULTS_DIR } from '../harness/paths.mjs';
+import { countDarkPixels, cropColumns, decodePng, findColourRegions, hueDistance, luminanceStats } from '../harness/pixels.mjs';
+import { pollUntil, sleep } from '../harness/wait.mjs';
+import { openSpecimen, STRUCTURES } from './specimen.mjs';
 
 // The head at IWER's default (0, 1.6, 0), looking 34 degrees down at the specimen above the table.
 const HEADSET = headsetInitScripts(-34);
@@ -20,14 +23,26 @@ const SPECIMEN = { x: 0, y: 1.2, z: -0.6 };
 const HEAD = { x: 0, y: 1.6, z: 0 };
 const [KIDNEY, LIVER] = STRUCTURES;
 
-export const xrAnatomyHeadsetCases = [
-  ['in the headset, squeezing with both hands and moving them apart scales the anatomy model', twoHandScale],
-  ['in the headset, the wrist menu puts the clipping plane in the left hand, which cuts the model', wristMenuAndClipPlane],
-  ['in the headset, a tracked bare hand points at a structure and pinches to label it; two pinching hands scale it', pinchToLabel],
+export const cases = [
+  {
+    name: 'headset-two-hand-scale',
+    behaviour: 'in the headset, squeezing with both hands and moving them apart scales the anatomy model',
+    run: twoHandScale,
+  },
+  {
+    name: 'headset-wrist-menu-clip-plane',
+    behaviour: 'in the headset, the wrist menu puts the clipping plane in the left hand, which cuts the model',
+    run: wristMenuAndClipPlane,
+  },
+  {
+    name: 'headset-pinch-to-label',
+    behaviour: 'in the headset, a tracked bare hand points at a structure and pinches to label it; two pinching hands scale it',
+    run: pinchToLabel,
+  },
 ];
 
-async function twoHandScale(context) {
-  await withSpecimen(context, 'xr-scale', async ({ page, log, sleep, pollUntil, shot }) => {
+async function twoHandScale({ server, context }) {
+  await withSpecimen({ server, context }, 'xr-scale', async ({ page, shot }) => {
     const place = calibratedPlacer(page, sleep);
     await place('left', { x: SPECIMEN.x - 0.05, y: SPECIMEN.y, z: SPECIMEN.z });
     await place('right', { x: SPECIMEN.x + 0.05, y: SPECIMEN.y, z: SPECIMEN.z });
@@ -71,8 +86,8 @@ async function twoHandScale(context) {
   });
 }
 
-async function wristMenuAndClipPlane(context) {
-  await withSpecimen(context, 'xr-clip', async ({ page, log, sleep, pollUntil, shot }) => {
+async function wristMenuAndClipPlane({ server, context }) {
+  await withSpecimen({ server, context }, 'xr-clip', async ({ page, shot }) => {
     // Hands away from the specimen. Unturned, the left grip shows its own turn (IWER's grip offset);
     // rolled half a turn, the inside of the wrist faces away from the eyes: the reference picture.
     const away = { x: -0.35, y: 1.0, z: -0.1 };
@@ -140,8 +155,8 @@ async function wristMenuAndClipPlane(context) {
   });
 }
 
-async function pinchToLabel(context) {
-  await withSpecimen(context, 'xr-pinch', async ({ page, log, sleep, pollUntil, shot }) => {
+async function pinchToLabel({ server, context }) {
+  await withSpecimen({ server, context }, 'xr-pinch', async ({ page, shot }) => {
     await page.evaluate(() => {
       window.__headset.primaryInputMode = 'hand';
     });
@@ -200,41 +215,28 @@ async function pinchToLabel(context) {
 }
 
 /** Logs in, opens the specimen in the anatomy view, enters VR, runs `body`; screenshots on failure. */
-async function withSpecimen({ server, browser, harness }, name, body) {
-  const { log, sleep, pollUntil, loggedInPage, resultsDir } = harness;
-  const { context, page, pageErrors } = await loggedInPage(server, browser, { initScripts: HEADSET });
+async function withSpecimen({ server, context }, name, body) {
+  const { page, pageErrors } = await loggedInPage(server, context, { initScripts: HEADSET });
   try {
-    const model = `data:model/gltf-binary;base64,${makeGlb().toString('base64')}`;
-    const volume = `data:application/json;base64,${Buffer.from(JSON.stringify(makeVolumeHeader())).toString('base64')}`;
-    const query = new URLSearchParams({ model, volume, preset: 'ct-bone' }).toString();
-    await page.evaluate((q) => {
-      location.hash = `#/anatomy?${q}`;
-    }, query);
-    await pollUntil(15_000, 'the model and the volume loaded', async () => {
-      const state = await page.getAttribute('#anatomy-status', 'data-state').catch(() => null);
-      if (state === 'error') throw new Error(`the viewer says: ${await page.textContent('#anatomy-status')}`);
-      return state === 'connected';
-    });
+    await openSpecimen(page);
     await page.click('#enter-vr');
     await pollUntil(10_000, 'the immersive session renders frames', async () => {
       const xr = await page.evaluate(() => window.__medvision.xr);
       return xr.presenting && xr.frames > 10;
     });
     const shot = async (file) => {
-      const buffer = await page.locator('#scene-canvas').screenshot({ timeout: 10_000 });
-      writeFileSync(join(resultsDir, file), buffer);
+      const buffer = await screenshotEyes(page);
+      writeFileSync(join(RESULTS_DIR, file), buffer);
       const png = decodePng(buffer);
       checkNotBlank(png, file);
       return cropColumns(png, 0, Math.floor(png.width / 2));
     };
-    await body({ page, log, sleep, pollUntil, shot });
+    await body({ page, shot });
     if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
   } catch (error) {
-    await page.screenshot({ path: join(resultsDir, `${name}-failure.png`), timeout: 5000 }).catch(() => {});
+    await page.screenshot({ path: join(RESULTS_DIR, `${name}-failure.png`), timeout: 5000 }).catch(() => {});
     if (pageErrors.length > 0) log('page errors:', pageErrors.join(' | '));
     throw error;
-  } finally {
-    await context.close().catch(() => {});
   }
 }
 

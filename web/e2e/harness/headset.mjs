@@ -1,13 +1,13 @@
 // What the emulated-headset cases share: IWER (an emulated Meta Quest 3)
 // injected as init scripts, quaternion arithmetic for controller poses, and
-// the session's log as the server keeps it.
+// the frame the headset shows.
 
 import { readFileSync } from 'node:fs';
 
 // IWER's UMD build (the global `IWER`) as an init script, so that it never
 // enters the production bundle. forceInstall: chromium has a native
 // navigator.xr, which IWER would otherwise leave in place.
-const IWER_SCRIPT = readFileSync(new URL('../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
+const IWER_SCRIPT = readFileSync(new URL('../../node_modules/iwer/build/iwer.min.js', import.meta.url), 'utf8');
 
 /** Init scripts for a Quest 3 whose head is pitched `degrees` (negative: looking down), as `window.__headset`. */
 export function headsetInitScripts(degrees) {
@@ -32,17 +32,5 @@ export const quatMul = ([ax, ay, az, aw], [bx, by, bz, bw]) => [
   aw * bw - ax * bx - ay * by - az * bz,
 ];
 
-/** Every event of the session so far, from the REST API. */
-export async function sessionEvents(page, server, sessionId) {
-  const response = await page.request.get(`${server.base}/api/sessions/${encodeURIComponent(sessionId)}/events?limit=10000`);
-  if (response.status() !== 200) throw new Error(`GET events answered ${response.status()}`);
-  const body = await response.json();
-  return Array.isArray(body) ? body : body.events;
-}
-
-/** The payload of the last INPUT the server logged. */
-export async function lastInput(page, server, sessionId) {
-  const last = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'input').at(-1);
-  if (last === undefined) throw new Error('the server has no INPUT from the headset');
-  return last.payload;
-}
+/** The frame the headset shows: the view's WebGL canvas, which IWER draws both eyes into, side by side (PNG bytes). */
+export const screenshotEyes = (page) => page.locator('#scene-canvas').screenshot({ timeout: 10_000 });
