@@ -8,6 +8,7 @@
 
 #include <regex>
 
+#include "../testing/require_peer.h"
 #include "reference/python_reference.h"
 #include "reference/temp_folder.h"
 
@@ -41,7 +42,8 @@ TEST(UidMapper, IsDeterministicPerSecretAndGivesValidUidsUnderThe225Root) {
 class Deidentification : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing_reference::python_available()) GTEST_SKIP() << "/usr/bin/python3 is missing";
+    MV_REQUIRE_PEER(testing_reference::python_available(),
+                    "Debian's /usr/bin/python3 with pydicom (python3-pydicom)");
     ASSERT_TRUE(run_reference("make_identified.py", {in_.path().string()})
                     .is_discarded());  // prints nothing
     ASSERT_TRUE(fs::exists(in_.path() / "study_a_1.dcm"));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../testing/require_peer.h"
 #include "imaging/dicom_scan.h"
 #include "imaging/dicom_series.h"
 
@@ -135,8 +136,8 @@ TEST(DicomHostileInput, TruncatedFilesGiveAClearError) {
 TEST(DicomScan, FollowsADicomdirAndFindsTheSameSeriesAsTheFolderWalk) {
   const std::filesystem::path root =
       "/usr/lib/python3/dist-packages/pydicom/data/test_files/dicomdirtests";
-  if (!std::filesystem::exists(root / "DICOMDIR"))
-    GTEST_SKIP() << "python3-pydicom is not installed";
+  MV_REQUIRE_PEER(std::filesystem::exists(root / "DICOMDIR"),
+                  "pydicom's test files (Debian package python3-pydicom)");
   std::size_t last_done = 0, last_total = 0;
   const auto via_dicomdir = scan_dicom(root / "DICOMDIR", [&](std::size_t done, std::size_t total) {
     last_done = done;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../testing/require_peer.h"
 #include "imaging/isosurface.h"
 #include "surface_test_fields.h"
 
@@ -85,8 +86,8 @@ std::uint8_t linear_to_srgb_byte(double c) {
 
 TEST(GltfExport, PassesTheKhronosValidatorWithNoErrors) {
   const std::string validator = MEDVISION_SOURCE_DIR "/web/node_modules/gltf-validator/module.mjs";
-  if (!fs::exists(validator))
-    GTEST_SKIP() << "gltf-validator is not installed in web/node_modules (npm ci in web/)";
+  MV_REQUIRE_PEER(fs::exists(validator),
+                  "gltf-validator in web/node_modules (scripts/bootstrap runs npm ci in web/)");
   const fs::path path = temp_file("structures.glb");
   ASSERT_TRUE(write_glb(path, two_structures()).ok());
   const std::string command =

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 
+#include "../testing/require_peer.h"
 #include "imaging/invesalius_project.h"
 #include "imaging/isosurface.h"
 #include "imaging/mesh_decimation.h"
@@ -38,8 +39,9 @@ const Volume& cranium() {
 bool have_cranium() { return fs::exists(kCranium) && cranium().geometry().voxel_count() > 0; }
 
 TEST(HeadCt, AShuffledDicomSeriesOfTheCraniumImportsExactly) {
-  if (!have_cranium()) GTEST_SKIP() << "invesalius-examples is not installed";
-  if (!testing_reference::python_available()) GTEST_SKIP() << "no /usr/bin/python3";
+  MV_REQUIRE_PEER(have_cranium(), "the Cranium head CT (Debian package invesalius-examples)");
+  MV_REQUIRE_PEER(testing_reference::python_available(),
+                  "Debian's /usr/bin/python3 with pydicom (python3-pydicom)");
   TempFolder folder("mv-head-ct");
   const auto written =
       run_reference("invesalius_to_dicom.py", {kCranium.string(), folder.path().string()});
@@ -80,8 +82,9 @@ TEST(HeadCt, AShuffledDicomSeriesOfTheCraniumImportsExactly) {
 }
 
 TEST(HeadCt, TheSkullAt300HuIsAClosedManifoldOfTheBoneVolume) {
-  if (!have_cranium()) GTEST_SKIP() << "invesalius-examples is not installed";
-  if (!testing_reference::python_available()) GTEST_SKIP() << "no /usr/bin/python3";
+  MV_REQUIRE_PEER(have_cranium(), "the Cranium head CT (Debian package invesalius-examples)");
+  MV_REQUIRE_PEER(testing_reference::python_available(),
+                  "Debian's /usr/bin/python3 with scipy (python3-scipy)");
   constexpr double kBoneHu = 300;
   const auto ref = run_reference("bone_reference.py", {kCranium.string(), "300"});
   ASSERT_TRUE(ref.is_object()) << "scipy reference failed";

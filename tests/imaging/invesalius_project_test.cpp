@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../testing/require_peer.h"
 #include "reference/python_reference.h"
 
 namespace medvision::imaging {
@@ -23,8 +24,9 @@ using testing_reference::run_reference;
 const fs::path kCranium = "/usr/share/doc/invesalius-examples/examples/Cranium.inv3";
 
 TEST(InvesaliusProject, CraniumMatchesAnIndependentReadVoxelForVoxel) {
-  if (!fs::exists(kCranium)) GTEST_SKIP() << "invesalius-examples is not installed";
-  if (!testing_reference::python_available()) GTEST_SKIP() << "no /usr/bin/python3";
+  MV_REQUIRE_PEER(fs::exists(kCranium), "the Cranium head CT (Debian package invesalius-examples)");
+  MV_REQUIRE_PEER(testing_reference::python_available(),
+                  "Debian's /usr/bin/python3 with numpy (python3-numpy)");
   const auto ref = run_reference("invesalius_reference.py", {kCranium.string()});
   ASSERT_TRUE(ref.is_object()) << "reference reader failed";
 
@@ -71,7 +73,7 @@ TEST(InvesaliusProject, CraniumMatchesAnIndependentReadVoxelForVoxel) {
 }
 
 TEST(InvesaliusProject, CraniumIsAnAxialSeriesCentredOnTheOrigin) {
-  if (!fs::exists(kCranium)) GTEST_SKIP() << "invesalius-examples is not installed";
+  MV_REQUIRE_PEER(fs::exists(kCranium), "the Cranium head CT (Debian package invesalius-examples)");
   auto read = read_invesalius_project(kCranium);
   ASSERT_TRUE(read.ok()) << read.error().message;
   const Volume& v = *read;
@@ -274,14 +276,13 @@ TEST(InvesaliusProject, HostileOrBrokenArchivesGetClearErrors) {
     append_entry(tar, "p/matrix.dat", matrix_bytes(12));
     EXPECT_NE(error_of(finished(tar)).find("no main.plist"), std::string::npos);
   }
-  if (fs::exists(kCranium)) {
-    // The real project cut in half.
-    std::ifstream in(kCranium, std::ios::binary);
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
-    bytes.resize(bytes.size() / 2);
-    EXPECT_NE(error_of(bytes).find("truncated"), std::string::npos);
-  }
+  // The real project cut in half.
+  MV_REQUIRE_PEER(fs::exists(kCranium), "the Cranium head CT (Debian package invesalius-examples)");
+  std::ifstream in(kCranium, std::ios::binary);
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                  std::istreambuf_iterator<char>());
+  bytes.resize(bytes.size() / 2);
+  EXPECT_NE(error_of(bytes).find("truncated"), std::string::npos);
 }
 
 }  // namespace

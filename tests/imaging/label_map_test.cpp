@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <set>
 
+#include "../testing/require_peer.h"
+
 namespace medvision::imaging {
 namespace {
 
@@ -45,7 +47,8 @@ TEST(LabelMap, ColoursAreDeterministicAndDistinct) {
 
 TEST(LabelMap, ReadsTheInstalledAalNamesFile) {
   const std::filesystem::path aal = "/usr/share/mricron/templates/aal.nii.txt";
-  if (!std::filesystem::exists(aal)) GTEST_SKIP() << "mricron-data is not installed";
+  MV_REQUIRE_PEER(std::filesystem::exists(aal),
+                  "the Colin27 brain and its atlases (Debian package mricron-data)");
   const Result<std::vector<LabelEntry>> e = read_label_names(aal);
   ASSERT_TRUE(e.ok()) << e.error().message;
   ASSERT_EQ(e->size(), 116u);

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../testing/require_peer.h"
 #include "imaging/isosurface.h"
 #include "imaging/mesh_smoothing.h"
 #include "imaging/mesh_topology.h"
@@ -42,7 +43,8 @@ void expect_reduced_and_closed(const SurfaceMesh& mesh, double ratio) {
 }
 
 TEST(MeshDecimation, Colin27BrainSurfaceReachesTheTargetAndStaysClosed) {
-  if (!std::filesystem::exists(kColin27)) GTEST_SKIP() << "mricron-data is not installed";
+  MV_REQUIRE_PEER(std::filesystem::exists(kColin27),
+                  "the Colin27 brain and its atlases (Debian package mricron-data)");
   const SurfaceMesh mesh = colin_surface(128);
   ASSERT_GT(mesh.triangle_count(), 500'000u);
   ASSERT_TRUE(analyze_topology(mesh).watertight());
@@ -51,7 +53,8 @@ TEST(MeshDecimation, Colin27BrainSurfaceReachesTheTargetAndStaysClosed) {
 }
 
 TEST(MeshDecimation, Colin27HeadSurfaceOfNearlyTwoMillionTrianglesReachesTheTarget) {
-  if (!std::filesystem::exists(kColin27)) GTEST_SKIP() << "mricron-data is not installed";
+  MV_REQUIRE_PEER(std::filesystem::exists(kColin27),
+                  "the Colin27 brain and its atlases (Debian package mricron-data)");
   const SurfaceMesh mesh = colin_surface(60);
   ASSERT_GT(mesh.triangle_count(), 1'500'000u);
   expect_reduced_and_closed(mesh, 0.25);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "../testing/require_peer.h"
 #include "reference/python_reference.h"
 
 namespace medvision::imaging {
@@ -100,10 +101,16 @@ void expect_matches_reference(const NiftiVolume& read, const nlohmann::json& ref
 
 class NiftiReaderAgreesWithNibabel : public ::testing::TestWithParam<std::string> {};
 
+constexpr const char* kNibabelPeer = "Debian's /usr/bin/python3 with nibabel (python3-nibabel)";
+constexpr const char* kMricronPeer =
+    "the Colin27 brain and its atlases (Debian package mricron-data)";
+constexpr const char* kNibabelDataPeer = "nibabel's test data (Debian package python3-nibabel)";
+
 TEST_P(NiftiReaderAgreesWithNibabel, OnShapeGeometryAndScaledValues) {
-  if (!testing_reference::python_available()) GTEST_SKIP() << "/usr/bin/python3 is missing";
+  MV_REQUIRE_PEER(testing_reference::python_available(), kNibabelPeer);
   const nlohmann::json ref = run_reference("nifti_reference.py", {GetParam()});
-  if (ref.is_discarded()) GTEST_SKIP() << "nibabel cannot read " << GetParam();
+  MV_REQUIRE_PEER(!ref.is_discarded(),
+                  "nibabel's reading of " << GetParam() << ": " << kNibabelPeer);
   const auto read = read_nifti(fs::path(GetParam()));
   ASSERT_TRUE(read.ok()) << read.error().message;
   expect_matches_reference(*read, ref);
@@ -120,10 +127,19 @@ INSTANTIATE_TEST_SUITE_P(RealFiles, NiftiReaderAgreesWithNibabel,
                            return name;
                          });
 
+// Every file above is compared with nibabel or its test fails (when peers
+// are required), so this many are compared: python3-nibabel's 8 NIfTI test
+// files, and mricron-data's Colin27 brain and AAL atlas.
+TEST(RealFiles, AtLeast10AreComparedWithNibabel) {
+  MV_REQUIRE_PEER(fs::exists(kNibabelData / "anatomical.nii"), kNibabelDataPeer);
+  MV_REQUIRE_PEER(fs::exists(kColin27), kMricronPeer);
+  EXPECT_GE(reference_files().size(), 10u);
+}
+
 TEST(NiftiReader, ReadsTheRequestedVolumeOfA4DFileAndReportsTheCount) {
   const fs::path file = kNibabelData / "example4d.nii.gz";
-  if (!fs::exists(file) || !testing_reference::python_available())
-    GTEST_SKIP() << "nibabel test data missing";
+  MV_REQUIRE_PEER(fs::exists(file), kNibabelDataPeer);
+  MV_REQUIRE_PEER(testing_reference::python_available(), kNibabelPeer);
   const auto second = read_nifti(file, NiftiOptions{.volume_index = 1});
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->volume_count, 2);
@@ -135,7 +151,7 @@ TEST(NiftiReader, ReadsTheRequestedVolumeOfA4DFileAndReportsTheCount) {
 }
 
 TEST(NiftiReader, ReadsColin27WithItsKnownShapeAndTypeAndNiftiVersion) {
-  if (!fs::exists(kColin27)) GTEST_SKIP() << "mricron-data is not installed";
+  MV_REQUIRE_PEER(fs::exists(kColin27), kMricronPeer);
   const auto read = read_nifti(kColin27);
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_EQ(read->volume.dims(), (Dims{181, 217, 181}));
@@ -146,7 +162,7 @@ TEST(NiftiReader, ReadsColin27WithItsKnownShapeAndTypeAndNiftiVersion) {
 
 TEST(NiftiReader, ReadsNifti2) {
   const fs::path file = kNibabelData / "example_nifti2.nii.gz";
-  if (!fs::exists(file)) GTEST_SKIP() << "nibabel test data missing";
+  MV_REQUIRE_PEER(fs::exists(file), kNibabelDataPeer);
   const auto read = read_nifti(file);
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_EQ(read->nifti_version, 2);

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "../testing/require_peer.h"
 #include "reference/temp_folder.h"
 
 namespace medvision::imaging {
@@ -173,7 +174,8 @@ TEST(VolumeSource, SameGridComparesWhereVoxelsLieNotJustDims) {
 }
 
 TEST(VolumeSource, TheAalAtlasLiesOnTheGridOfTheColin27Brain) {
-  if (!fs::exists(kTemplates / "aal.nii.gz")) GTEST_SKIP() << "mricron-data is not installed";
+  MV_REQUIRE_PEER(fs::exists(kTemplates / "aal.nii.gz"),
+                  "the Colin27 brain and its atlases (Debian package mricron-data)");
   const auto aal = load_volume_source(kTemplates / "aal.nii.gz");
   const auto ch2 = load_volume_source(kTemplates / "ch2.nii.gz");
   ASSERT_TRUE(aal.ok() && ch2.ok());

@@ -20,6 +20,7 @@
 
 #include "../imaging/reference/python_reference.h"
 #include "../imaging/reference/temp_folder.h"
+#include "../testing/require_peer.h"
 #include "orthanc_process.h"
 #include "pacs/pacs_client.h"
 #include "pacs/study_import.h"
@@ -74,7 +75,11 @@ class PacsOrthanc : public ::testing::Test {
     shared = nullptr;
   }
   void SetUp() override {
-    if (shared == nullptr) GTEST_SKIP() << "needs Debian's /usr/bin/python3 with pydicom";
+    MV_REQUIRE_PEER(shared != nullptr,
+                    "Debian's /usr/bin/python3 with pydicom (python3-pydicom) to write the series");
+    MV_REQUIRE_PEER(fs::exists("/usr/sbin/Orthanc") &&
+                        fs::exists("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"),
+                    "Orthanc with its DICOMweb plugin (Debian packages orthanc, orthanc-dicomweb)");
     ASSERT_TRUE(shared->orthanc) << "Orthanc (Debian orthanc, orthanc-dicomweb) did not start: "
                                  << shared->startup_error;
     ASSERT_EQ(shared->stored, 24);

@@ -2,6 +2,7 @@
 """Reference reading of a DICOM image or series with pydicom, for imaging_test.
 
 Usage: dicom_reference.py FILE [FILE...]
+       dicom_reference.py --status FILE [FILE...]
 The files form one series (one file may hold several frames). Prints JSON:
   status: "ok", "colour" (not greyscale), "no_pixels" or "undecodable"
   shape [columns, rows, frames], spacing, origin and direction (rows of the
@@ -11,6 +12,9 @@ The files form one series (one file may hold several frames). Prints JSON:
 Geometry follows PS3.3 C.7.6.2 (Image Plane), C.7.6.16 (functional groups)
 and C.8.8.3.2 (Grid Frame Offset Vector), written here independently of the
 C++ reader. Run with Debian's /usr/bin/python3 (python3-pydicom, numpy).
+With --status, each file is read on its own and only the statuses are
+printed, {"statuses": {FILE: status}}, in one process (imaging_test counts the
+files that it compares with this).
 """
 import json
 import sys
@@ -83,26 +87,23 @@ def frame_attributes(ds, n_frames):
     return frames
 
 
-def main():
+def reference(paths):
     frames = []  # (attrs, 2D array)
     first = None
-    for path in sys.argv[1:]:
+    for path in paths:
         ds = pydicom.dcmread(path, force=True)
         if first is None:
             first = ds
         if 'PixelData' not in ds or 'Rows' not in ds:
-            print(json.dumps({'status': 'no_pixels'}))
-            return
+            return {'status': 'no_pixels'}
         if int(ds.get('SamplesPerPixel', 1)) != 1 or not str(ds.get('PhotometricInterpretation', '')).startswith('MONOCHROME'):
-            print(json.dumps({'status': 'colour'}))
-            return
+            return {'status': 'colour'}
         n = int(ds.get('NumberOfFrames', 1) or 1)
         try:
             pixels = ds.pixel_array
         except Exception as e:  # missing codec or broken data
-            print(json.dumps({'status': 'undecodable', 'error': str(e)[:200],
-                              'shape': [int(ds.Columns), int(ds.Rows), n]}))
-            return
+            return {'status': 'undecodable', 'error': str(e)[:200],
+                    'shape': [int(ds.Columns), int(ds.Rows), n]}
         pixels = pixels.reshape((n, int(ds.Rows), int(ds.Columns)))
         for attrs, plane in zip(frame_attributes(ds, n), pixels):
             frames.append((attrs, plane))
@@ -137,7 +138,7 @@ def main():
     for _ in range(24):
         k, j, i = (int(rng.integers(0, s)) for s in volume.shape)
         samples.append([i, j, k, float(volume[k, j, i])])
-    print(json.dumps({
+    return {
         'status': 'ok',
         'shape': [volume.shape[2], volume.shape[1], volume.shape[0]],
         'spacing': [float(spacing_rc[1]), float(spacing_rc[0]), float(dz)],
@@ -147,11 +148,19 @@ def main():
         'min': float(volume.min()),
         'max': float(volume.max()),
         'samples': samples,
-    }))
+    }
+
+
+def reference_or_unreadable(paths):
+    try:
+        return reference(paths)
+    except Exception as e:  # pydicom cannot make sense of the file at all
+        return {'status': 'unreadable', 'error': str(e)[:200]}
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except Exception as e:  # pydicom cannot make sense of the file at all
-        print(json.dumps({'status': 'unreadable', 'error': str(e)[:200]}))
+    if sys.argv[1:2] == ['--status']:
+        print(json.dumps({'statuses': {path: reference_or_unreadable([path])['status']
+                                       for path in sys.argv[2:]}}))
+    else:
+        print(json.dumps(reference_or_unreadable(sys.argv[1:])))
