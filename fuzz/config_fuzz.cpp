@@ -7,7 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace medvision;
-  static const std::vector<std::string> keys = {"host", "port", "db", "tls-self-signed", "tick-rate"};
+  static const std::vector<std::string> keys = {"host", "port", "db", "tls-self-signed",
+                                                "tick-rate"};
   ConfigLayers layers;
   const std::string text(reinterpret_cast<const char*>(data), size);
   if (!layers.read_text(text, "fuzz.conf", keys).ok()) return 0;

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)input_from_json(text, &number, &input, &seq);
   std::vector<Event> log = {
       {1, 0, 0, event_type::session_started, "{}"},
-      {2, 0, 0, event_type::participant_joined, R"({"participant":1,"user_id":"u","username":"a","role":"trainee"})"},
+      {2, 0, 0, event_type::participant_joined,
+       R"({"participant":1,"user_id":"u","username":"a","role":"trainee"})"},
       {3, 5, 0, event_type::input, text},
       {4, 9, 0, "participant_left", text},
   };

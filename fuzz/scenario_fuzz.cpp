@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "scenario/emergency_catalog.h"
+#include "modules/emergency/emergency_catalog.h"
 #include "scenario/loader.h"
 #include "scenario/run.h"
 
@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace medvision::scenario;
   static const CatalogRegistry registry = [] {
     CatalogRegistry r;
-    (void)r.add(emergency_catalog());
+    (void)r.add(medvision::emergency::emergency_catalog());
     return r;
   }();
   const std::string text(reinterpret_cast<const char*>(data), size);

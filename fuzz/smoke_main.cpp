@@ -23,7 +23,8 @@ int run(const std::string& input) {
   return LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
 }
 
-std::string mutate(std::string s, medvision::SplitMix64& rng, const std::vector<std::string>& corpus) {
+std::string mutate(std::string s, medvision::SplitMix64& rng,
+                   const std::vector<std::string>& corpus) {
   const int edits = 1 + static_cast<int>(rng.next() % 4);
   for (int e = 0; e < edits; ++e) {
     const std::uint64_t pick = rng.next() % 5;
@@ -62,7 +63,9 @@ int main(int argc, char** argv) {
   for (const auto& c : corpus) run(c);
   const long iterations = std::atol(argv[2]);
   medvision::SplitMix64 rng(20261124);
-  for (long i = 0; i < iterations; ++i) run(mutate(corpus[rng.next() % corpus.size()], rng, corpus));
-  std::printf("%zu corpus inputs and %ld mutations ran without a crash\n", corpus.size(), iterations);
+  for (long i = 0; i < iterations; ++i)
+    run(mutate(corpus[rng.next() % corpus.size()], rng, corpus));
+  std::printf("%zu corpus inputs and %ld mutations ran without a crash\n", corpus.size(),
+              iterations);
   return 0;
 }

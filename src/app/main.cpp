@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "app/import_command.h"
 #include "app/keys_command.h"
@@ -14,6 +15,7 @@
 #include "app/run_command.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "modules/registry.h"
 #include "server/route_table.h"
 #include "server/server.h"
 #include "server/server_config.h"
@@ -92,6 +94,13 @@ int main(int argc, char** argv) {
     std::fputs(route_table_markdown().c_str(), stdout);
   });
 
+  app.add_subcommand("modules",
+                     "Print every module's client-facing specs (GET /api/modules) as JSON")
+      ->callback([] {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto* m : modules::all_modules()) out.push_back(modules::module_json(*m));
+        std::printf("%s\n", out.dump(1).c_str());
+      });
   add_physio_commands(app);
   add_run_command(app);
   add_plan_command(app);

@@ -3,9 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "modules/laparoscopy/pattern_cutting_planner.h"
-#include "modules/laparoscopy/peg_transfer_planner.h"
-#include "modules/laparoscopy/tissue_dissection_planner.h"
+#include "modules/registry.h"
 
 namespace medvision {
 namespace {
@@ -17,32 +15,18 @@ struct PlanOptions {
   bool verbose = false;
 };
 
-Result<laparoscopy::PlannedTrace> plan_task(const PlanOptions& o) {
-  const bool skilled = o.style == "skilled";
-  if (!skilled && o.style != "clumsy") {
-    return make_error(ErrorCode::invalid_input,
-                      "--style must be skilled or clumsy, got '" + o.style + "'");
-  }
-  if (o.task == "laparoscopy/peg-transfer") {
-    auto style = skilled ? laparoscopy::skilled_peg_transfer() : laparoscopy::clumsy_peg_transfer();
-    style.log = o.verbose;
-    return laparoscopy::plan_peg_transfer(style);
-  }
-  if (o.task == "laparoscopy/pattern-cutting") {
-    auto style =
-        skilled ? laparoscopy::skilled_pattern_cutting() : laparoscopy::clumsy_pattern_cutting();
-    style.log = o.verbose;
-    return laparoscopy::plan_pattern_cutting(style);
-  }
-  if (o.task == "laparoscopy/tissue-dissection") {
-    auto style = skilled ? laparoscopy::skilled_dissection() : laparoscopy::clumsy_dissection();
-    style.log = o.verbose;
-    return laparoscopy::plan_tissue_dissection(style);
+// The planner a module declares for the task ("laparoscopy/peg-transfer").
+Result<modules::Planned> plan_task(const PlanOptions& o) {
+  std::string known;
+  for (const modules::ModuleDescriptor* m : modules::all_modules()) {
+    for (const modules::Planner& p : m->planners) {
+      const std::string kind = m->id + "/" + p.scenario;
+      if (kind == o.task) return p.plan(o.style, o.verbose);
+      known += (known.empty() ? "" : ", ") + kind;
+    }
   }
   return make_error(ErrorCode::invalid_input,
-                    "no planner for '" + o.task +
-                        "' (there are for laparoscopy/peg-transfer, laparoscopy/pattern-cutting "
-                        "and laparoscopy/tissue-dissection)");
+                    "no planner for '" + o.task + "' (there are for " + known + ")");
 }
 
 int plan(const PlanOptions& o) {
@@ -69,8 +53,7 @@ void add_plan_command(CLI::App& app) {
   auto options = std::make_shared<PlanOptions>();
   auto* cmd = app.add_subcommand("plan", "Write the input trace of a scripted trainee for a task");
   cmd->add_option("task", options->task,
-                  "Task: laparoscopy/peg-transfer, laparoscopy/pattern-cutting or "
-                  "laparoscopy/tissue-dissection")
+                  "Task, e.g. laparoscopy/peg-transfer (the modules' planners)")
       ->required();
   cmd->add_option("--style", options->style, "skilled or clumsy (default skilled)");
   cmd->add_option("-o,--output", options->output, "Trace file to write (JSON lines)")->required();

@@ -11,7 +11,6 @@
 #include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
-#include "store/session_report.h"
 
 namespace medvision {
 namespace {
@@ -87,8 +86,8 @@ Status run(const RunOptions& o) {
   if (ec)
     return make_error(ErrorCode::unavailable,
                       "cannot create " + o.report_dir + ": " + ec.message());
-  const SessionReport report =
-      build_session_report(SessionInfo{"headless", entry->def->title, kind, kTickRate}, log);
+  const records::SessionReport report = modules::session_report(
+      records::SessionInfo{"headless", entry->def->title, kind, kTickRate}, log);
   std::string events;
   for (const auto& e : log) {
     events += json{{"seq", e.seq},

@@ -9,9 +9,12 @@ namespace {
 
 bool meets(const RubricItem& item, double v) {
   switch (item.comparison) {
-    case Comparison::at_most: return v <= item.high;
-    case Comparison::at_least: return v >= item.low;
-    case Comparison::between: return v >= item.low && v <= item.high;
+    case Comparison::at_most:
+      return v <= item.high;
+    case Comparison::at_least:
+      return v >= item.low;
+    case Comparison::between:
+      return v >= item.low && v <= item.high;
   }
   return false;
 }
@@ -27,9 +30,12 @@ std::string number(double v) {
 std::string describe_target(const RubricItem& item, const std::string& unit) {
   const std::string u = unit.empty() || unit == "count" ? "" : " " + unit;
   switch (item.comparison) {
-    case Comparison::at_most: return "at most " + number(item.high) + u;
-    case Comparison::at_least: return "at least " + number(item.low) + u;
-    case Comparison::between: return "between " + number(item.low) + " and " + number(item.high) + u;
+    case Comparison::at_most:
+      return "at most " + number(item.high) + u;
+    case Comparison::at_least:
+      return "at least " + number(item.low) + u;
+    case Comparison::between:
+      return "between " + number(item.low) + " and " + number(item.high) + u;
   }
   return "";
 }
@@ -55,7 +61,8 @@ Assessment score(const Rubric& rubric, const Measurements& measurements) {
   }
   out.score = total > 0 ? 100.0 * earned / total : 0.0;
   out.passed = out.score >= rubric.proficiency;
-  std::stable_sort(missed.begin(), missed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(missed.begin(), missed.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   for (auto& m : missed) out.feedback.push_back(std::move(m.second));
   return out;
 }

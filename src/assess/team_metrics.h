@@ -35,9 +35,9 @@ struct ExpectedTag {
   std::string tag;  // minor, delayed, immediate, expectant
 };
 // START triage: patients_tagged_count, triage_correct_count, over_triage_count,
-// under_triage_count, untagged_count, triage_accuracy_pct, mean_time_per_patient_s. The last tag given
-// to a patient counts. Over-triage: a more urgent tag than START gives
-// (immediate > delayed > minor > expectant).
+// under_triage_count, untagged_count, triage_accuracy_pct, mean_time_per_patient_s. The last tag
+// given to a patient counts. Over-triage: a more urgent tag than START gives (immediate > delayed >
+// minor > expectant).
 Measurements triage_metrics(const LogView& log, const std::vector<ExpectedTag>& expected);
 
 // Haemorrhage control: time_to_haemorrhage_control_s, time_to_tourniquet_s,

@@ -26,7 +26,8 @@ Error bad_value(const ConfigValue& v, const std::string& expected) {
 
 std::string environment_name(const std::string& key) {
   std::string name = "MEDVISION_";
-  for (char c : key) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
 
@@ -46,7 +47,8 @@ void ConfigLayers::read_environment(const std::vector<std::string>& keys, char**
   }
 }
 
-Status ConfigLayers::read_file(const std::string& path, const std::vector<std::string>& known_keys) {
+Status ConfigLayers::read_file(const std::string& path,
+                               const std::vector<std::string>& known_keys) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::not_found, "config file " + path + " cannot be opened");
   std::stringstream text;
@@ -69,7 +71,8 @@ Status ConfigLayers::read_text(const std::string& text, const std::string& name,
     const auto eq = line.find('=');
     const std::string where = name + ":" + std::to_string(number);
     if (eq == std::string::npos) {
-      return make_error(ErrorCode::invalid_input, where + ": expected 'key = value', got '" + line + "'");
+      return make_error(ErrorCode::invalid_input,
+                        where + ": expected 'key = value', got '" + line + "'");
     }
     const std::string key = trim(line.substr(0, eq));
     if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
@@ -104,7 +107,8 @@ Result<std::int64_t> ConfigLayers::get_int(const std::string& key, std::int64_t 
   const char* end = v->text.data() + v->text.size();
   const auto [ptr, ec] = std::from_chars(v->text.data(), end, out);
   if (ec != std::errc() || ptr != end || out < min || out > max) {
-    return bad_value(*v, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    return bad_value(*v,
+                     "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return out;
 }

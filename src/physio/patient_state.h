@@ -6,17 +6,19 @@
 #include <array>
 #include <cstdint>
 
-#include "physio/rhythm.h"
 #include "core/random.h"
+#include "physio/rhythm.h"
 
 namespace medvision::physio {
 
 enum class Airway : std::uint8_t { open, obstructed, bag_valve_mask, intubated };
+inline constexpr int kAirwayCount = 4;
 
 enum class Drug : std::uint8_t { epinephrine, amiodarone, lidocaine };
 inline constexpr int kDrugCount = 3;
 
 enum class Fluid : std::uint8_t { crystalloid, blood };
+inline constexpr int kFluidCount = 2;
 
 struct CirculationState {
   // Compartment volumes (the integrated state).

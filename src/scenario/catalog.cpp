@@ -100,6 +100,16 @@ const SignalSpec* Catalog::find_signal(std::string_view name) const {
                     [](const SignalSpec& s) -> const std::string& { return s.name; });
 }
 
+const ActionSpec* Catalog::find_participant_action(std::string_view name) const {
+  return find_named(participant_actions, name,
+                    [](const ActionSpec& a) -> const std::string& { return a.name; });
+}
+
+const MetricSpec* Catalog::find_metric(std::string_view name) const {
+  return find_named(metrics, name,
+                    [](const MetricSpec& m) -> const std::string& { return m.name; });
+}
+
 const std::vector<ActionSpec>& builtin_actions() {
   // `goto` and `set` are checked further by the loader (the state and the
   // variable must exist, the value must fit the variable's type).
@@ -154,6 +164,14 @@ Status CatalogRegistry::add(Catalog catalog) {
                       [](const SignalSpec& s) { return s.name; }));
   MV_TRY(check_unique(catalog.patient_settings, "patient setting", catalog.module,
                       [](const ParamSpec& p) { return p.name; }));
+  MV_TRY(check_unique(catalog.participant_actions, "participant action", catalog.module,
+                      [](const ActionSpec& a) { return a.name; }));
+  for (const auto& action : catalog.participant_actions) {
+    MV_TRY(check_unique(action.params, "parameter of `" + action.name + "`", catalog.module,
+                        [](const ParamSpec& p) { return p.name; }));
+  }
+  MV_TRY(check_unique(catalog.metrics, "metric", catalog.module,
+                      [](const MetricSpec& m) { return m.name; }));
   const std::string module = catalog.module;
   catalogs_.emplace(module, std::move(catalog));
   return {};

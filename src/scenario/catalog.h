@@ -7,11 +7,13 @@
 
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "scenario/value.h"
 
 namespace medvision::scenario {
 
@@ -26,6 +28,18 @@ struct ParamSpec {
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // enumerations only
   std::string unit;                  // documentation: "mL", "mg"
+
+  // For clients that build a form from the spec (served by GET /api/scenarios).
+  std::string label;                       // "dose"; empty: the name without underscores
+  std::optional<Value> default_value;      // what the module uses when it is left out
+  double step = 0;                         // numbers: the form's step (0: any)
+  std::vector<std::string> choice_labels;  // enumerations: a label per choice, or empty
+  // The choices are not fixed but the session's: "roles" (the scenario's
+  // roles) or "casualties" (a triage scenario's patients).
+  std::string choices_from;
+  // A number whose usual value follows another parameter (a drug's dose).
+  std::string suggest_from;
+  std::map<std::string, double> suggestions;
 };
 
 // Shorthands for building catalogs.
@@ -43,6 +57,19 @@ struct ActionSpec {
   std::string name;
   std::vector<ParamSpec> params;
   const ParamSpec* find(std::string_view param) const;
+  // For participants' actions, as clients show them.
+  std::string label = {};  // "Give drug"
+  std::string group = {};  // "circulation": actions are shown grouped
+  // What the action needs in the session: "patient" (a single patient),
+  // "casualties" (a triage scenario) or nothing.
+  std::string needs = {};
+};
+
+// A measure a module computes for rubrics and outcomes (src/assess).
+struct MetricSpec {
+  std::string name;   // "time_to_first_shock_s"
+  std::string unit;   // "s", "%", "count", "boolean"
+  std::string label;  // "Time to first shock"
 };
 
 // An event type the host writes to the session log; `fields` are the payload
@@ -72,10 +99,16 @@ struct Catalog {
   std::vector<std::string> patient_presets;  // empty: the module has no patient
   std::vector<ParamSpec> patient_settings;   // modifications a scenario may apply to a preset
   std::vector<ParamSpec> patient_expected;  // what a trainee should decide per patient (triage tag)
+  // What participants may do (roles list these by name) and what the module
+  // measures (rubric items name these). Empty lists are not checked.
+  std::vector<ActionSpec> participant_actions;
+  std::vector<MetricSpec> metrics;
 
   const ActionSpec* find_action(std::string_view name) const;
   const EventSpec* find_event(std::string_view type) const;
   const SignalSpec* find_signal(std::string_view name) const;
+  const ActionSpec* find_participant_action(std::string_view name) const;
+  const MetricSpec* find_metric(std::string_view name) const;
 };
 
 // The actions the runtime itself carries out or emits: show_prompt,

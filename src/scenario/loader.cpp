@@ -557,7 +557,20 @@ void Loader::roles(const YAML::Node& node) {
     // to every team role (docs/scenarios.md, "Roles").
     if (const auto* a = obj->get("actions")) {
       for (const auto& action : list(*a, "actions")) {
-        if (auto v = name(action, "actions")) role.actions.push_back(*v);
+        auto v = name(action, "actions");
+        if (!v) continue;
+        if (!catalog_->participant_actions.empty() &&
+            catalog_->find_participant_action(*v) == nullptr) {
+          std::vector<std::string> names;
+          for (const auto& m : catalog_->participant_actions) names.push_back(m.name);
+          const std::string hint = suggestion(*v, names);
+          fail(action, "role " + backticked(role.name) + " lists " + backticked(*v) +
+                           ", which is not an action participants of module " +
+                           backticked(catalog_->module) + " take" +
+                           (hint.empty() ? "" : "; did you mean " + backticked(hint) + "?"));
+          continue;
+        }
+        role.actions.push_back(*v);
       }
     }
     def_.roles.push_back(std::move(role));
@@ -1154,7 +1167,19 @@ void Loader::rubric(const YAML::Node& node) {
         !require(*it, "feedback", "a rubric item"))
       continue;
     RubricItem r;
-    if (auto v = name(*it->get("metric"), "metric")) r.metric = *v;
+    if (auto v = name(*it->get("metric"), "metric")) {
+      r.metric = *v;
+      // A metric the module does not compute would fail every trainee.
+      if (!catalog_->metrics.empty() && catalog_->find_metric(*v) == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& m : catalog_->metrics) names.push_back(m.name);
+        const std::string hint = suggestion(*v, names);
+        fail(*it->get("metric"),
+             "rubric item names metric " + backticked(*v) + ", which module " +
+                 backticked(catalog_->module) + " does not measure" +
+                 (hint.empty() ? "" : "; did you mean " + backticked(hint) + "?"));
+      }
+    }
     if (auto v = text(*it->get("feedback"), "feedback")) r.feedback = *v;
     const std::string what = "rubric item " + backticked(r.metric);
     if (const auto* w = it->get("weight")) {

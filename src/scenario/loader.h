@@ -27,8 +27,8 @@ Result<ScenarioDef> load_scenario_file(const std::filesystem::path& path,
 // A module's scenario by id: content_root/scenarios/<catalog.module>/<id>.yaml,
 // checked against the module's catalog. Ids are lower-case letters, digits,
 // dashes and underscores; a missing file is not_found.
-Result<std::shared_ptr<const ScenarioDef>> load_module_scenario(const std::filesystem::path& content_root,
-                                                                const Catalog& catalog,
-                                                                const std::string& scenario_id);
+Result<std::shared_ptr<const ScenarioDef>> load_module_scenario(
+    const std::filesystem::path& content_root, const Catalog& catalog,
+    const std::string& scenario_id);
 
 }  // namespace medvision::scenario

@@ -2,13 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/ids.h"
+#include "modules/registry.h"
 #include "session/event.h"
-#include "store/session_report.h"
 
 namespace medvision {
 
@@ -49,7 +50,10 @@ LiveSession::LiveSession(net::io_context& io, RecordStore& store, SessionRecord 
       session_(SessionSetup{record_.kind, record_.seed, settings.tick_rate_hz}, wall_time_us,
                std::move(module)),
       clock_(settings.tick_rate_hz),
-      has_module_(session_.module() != nullptr) {}
+      has_module_(session_.module() != nullptr) {
+  if (const modules::ModuleDescriptor* m = modules::find_module(record_.kind))
+    late_joiner_types_ = m->late_joiner_events;
+}
 
 void LiveSession::on_self_ended(std::function<void(const std::string& id)> callback) {
   std::lock_guard lock(mu_);
@@ -281,7 +285,9 @@ std::size_t LiveSession::collect_mesh_deltas_locked(ClientSlot& slot) {
 }
 
 void LiveSession::keep_in_window_locked(Event e) {
-  if (e.type == "vitals") last_vitals_ = e;
+  if (std::find(late_joiner_types_.begin(), late_joiner_types_.end(), e.type) !=
+      late_joiner_types_.end())
+    late_joiner_state_.insert_or_assign(e.type, e);
   log_.push_back(std::move(e));
   while (log_.size() > settings_.event_window) log_.pop_front();
 }
@@ -289,8 +295,17 @@ void LiveSession::keep_in_window_locked(Event e) {
 std::string LiveSession::join_context_locked() const {
   const std::size_t first = log_.size() > kJoinContextEvents ? log_.size() - kJoinContextEvents : 0;
   std::string out = "[";
-  if (last_vitals_ && (log_.empty() || last_vitals_->seq < log_[first].seq))
-    out += event_json(*last_vitals_, hide_seed());
+  // The latest state events from before the window, oldest first.
+  std::vector<const Event*> state;
+  for (const auto& [type, e] : late_joiner_state_) {
+    if (log_.empty() || e.seq < log_[first].seq) state.push_back(&e);
+  }
+  std::sort(state.begin(), state.end(),
+            [](const Event* a, const Event* b) { return a->seq < b->seq; });
+  for (const Event* e : state) {
+    if (out.size() > 1) out += ',';
+    out += event_json(*e, hide_seed());
+  }
   for (std::size_t i = first; i < log_.size(); ++i) {
     if (out.size() > 1) out += ',';
     out += event_json(log_[i], hide_seed());
@@ -559,8 +574,8 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
 Status LiveSession::store_report_locked() {
   auto log = stored_log_locked();
   if (!log.ok()) return log.error();
-  const SessionReport report = build_session_report(
-      SessionInfo{record_.id, record_.title, record_.kind, settings_.tick_rate_hz}, *log);
+  const records::SessionReport report = modules::session_report(
+      records::SessionInfo{record_.id, record_.title, record_.kind, settings_.tick_rate_hz}, *log);
   const std::int64_t now = wall_time_us();
   MV_TRY(store_.put_artifact(ArtifactRecord{
       new_id("art_"), record_.id, "report", "report.json", "application/json",

@@ -176,7 +176,10 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   // The latest stored events except inputs (at most settings_.event_window):
   // what a late joiner is shown (EVENTS frames).
   std::deque<Event> log_;
-  std::optional<Event> last_vitals_;  // the latest `vitals`, which a late joiner needs
+  // The event types whose latest instance a late joiner needs (the module
+  // descriptor's late_joiner_events, e.g. `vitals`), and those instances.
+  std::vector<std::string> late_joiner_types_;
+  std::map<std::string, Event, std::less<>> late_joiner_state_;
   std::string driver_user_id_;
   int instrument_holder_ = 0;  // the driver's connection whose input moves the instruments
   bool holder_connected_locked();

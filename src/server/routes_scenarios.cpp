@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "modules/registry.h"
@@ -25,6 +26,7 @@ json scenario_json(const modules::ScenarioEntry& e) {
   }
   for (const auto& q : e.def->cues)
     cues.push_back({{"name", q.name}, {"description", q.description}});
+  const json module = modules::module_json(*e.module);
   return {{"kind", e.kind},
           {"module", e.def->module},
           {"id", e.def->id},
@@ -33,14 +35,35 @@ json scenario_json(const modules::ScenarioEntry& e) {
           {"variants", variants},
           {"roles", roles},
           {"cues", cues},
-          {"actions", e.actions}};
+          {"actions", e.actions},
+          {"action_specs", module["actions"]},
+          {"metrics", module["metrics"]},
+          {"judgement", module["judgement"]}};
+}
+
+// Whether the caller's role may see the module's scenarios (a module for
+// developers, such as the example, lists itself for admins only).
+bool listed_for(const modules::ModuleDescriptor& m, const RouteCall& c) {
+  if (m.listed_for.empty()) return true;
+  const std::string role = to_string(c.user().role);
+  return std::find(m.listed_for.begin(), m.listed_for.end(), role) != m.listed_for.end();
+}
+
+Result<HttpResponse> list_modules(RouteCall& c) {
+  json out = json::array();
+  for (const modules::ModuleDescriptor* m : modules::all_modules()) {
+    if (listed_for(*m, c)) out.push_back(modules::module_json(*m));
+  }
+  return json_response(c.req, http::status::ok, out);
 }
 
 Result<HttpResponse> list_scenarios(RouteCall& c) {
   const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
   for (const auto& error : listing.errors) spdlog::warn("scenario not offered: {}", error);
   json out = json::array();
-  for (const auto& e : listing.scenarios) out.push_back(scenario_json(e));
+  for (const auto& e : listing.scenarios) {
+    if (listed_for(*e.module, c)) out.push_back(scenario_json(e));
+  }
   return json_response(c.req, http::status::ok, out);
 }
 
@@ -75,9 +98,18 @@ void add_scenario_routes(std::vector<Route>& t) {
   r.summary =
       "the scenarios a session can run: `[{\"kind\",\"module\",\"id\",\"title\",\"description\","
       "\"variants\",\"roles\":[{\"name\",\"description\",\"min\",\"max\",\"actions\"}],\"cues\","
-      "\"actions\"}]`";
+      "\"actions\",\"action_specs\",\"metrics\",\"judgement\"}]` (docs/modules.md)";
   r.handler = list_scenarios;
   t.push_back(r);
+  Route m;
+  m.family = "scenarios";
+  m.method = http::verb::get;
+  m.pattern = "/api/modules";
+  m.summary =
+      "the modules: `[{\"id\",\"title\",\"description\",\"judgement\",\"projections\","
+      "\"inputs\",\"actions\",\"metrics\",\"late_joiner_events\"}]` (docs/modules.md)";
+  m.handler = list_modules;
+  t.push_back(m);
 }
 
 void add_audit_routes(std::vector<Route>& t) {

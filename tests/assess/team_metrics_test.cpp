@@ -42,9 +42,12 @@ TEST(ResuscitationMetrics, CompressionFractionAndPausesFollowTheirDefinitions) {
   // Fraction = (35 + 15 + 25) / 100 = 75 %; one pause over 10 s; longest 15 s.
   LogBuilder b;
   b.add(0, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
-      .add(5, "compressions_started").add(40, "compressions_stopped")
-      .add(45, "compressions_started").add(60, "compressions_stopped")
-      .add(75, "compressions_started").add(100, "session_ended");
+      .add(5, "compressions_started")
+      .add(40, "compressions_stopped")
+      .add(45, "compressions_started")
+      .add(60, "compressions_stopped")
+      .add(75, "compressions_started")
+      .add(100, "session_ended");
   const auto m = resuscitation_metrics(b.view());
   EXPECT_NEAR(m.at("compression_fraction_pct").value, 75.0, 1e-9);
   EXPECT_DOUBLE_EQ(m.at("pauses_over_10s_count").value, 1.0);
@@ -55,10 +58,10 @@ TEST(ResuscitationMetrics, CompressionFractionAndPausesFollowTheirDefinitions) {
 TEST(ResuscitationMetrics, CompressionQualityCountsCompressionsWithinGuidelineTargets) {
   LogBuilder b;
   b.add(0, "rhythm_changed", R"({"rhythm":"vf_fine"})");
-  b.add(1, "compression", R"({"depth_mm":55,"rate_per_min":110})");   // both in target
-  b.add(2, "compression", R"({"depth_mm":45,"rate_per_min":110})");   // too shallow
-  b.add(3, "compression", R"({"depth_mm":60,"rate_per_min":130})");   // too fast
-  b.add(4, "compression", R"({"depth_mm":50,"rate_per_min":100})");   // edges count as in target
+  b.add(1, "compression", R"({"depth_mm":55,"rate_per_min":110})");  // both in target
+  b.add(2, "compression", R"({"depth_mm":45,"rate_per_min":110})");  // too shallow
+  b.add(3, "compression", R"({"depth_mm":60,"rate_per_min":130})");  // too fast
+  b.add(4, "compression", R"({"depth_mm":50,"rate_per_min":100})");  // edges count as in target
   const auto m = resuscitation_metrics(b.view());
   EXPECT_DOUBLE_EQ(m.at("compression_depth_in_target_pct").value, 75.0);
   EXPECT_DOUBLE_EQ(m.at("compression_rate_in_target_pct").value, 75.0);
@@ -96,7 +99,8 @@ TEST(ResuscitationMetrics, AmiodaroneCountsWhenGivenAfterTheThirdShock) {
   early.add(0, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
       .add(60, "shock_delivered", R"({"energy_J":200})")
       .add(120, "rhythm_changed", R"({"rhythm":"normal_sinus"})");
-  EXPECT_DOUBLE_EQ(resuscitation_metrics(early.view()).at("amiodarone_after_third_shock").value, 1.0);  // not indicated
+  EXPECT_DOUBLE_EQ(resuscitation_metrics(early.view()).at("amiodarone_after_third_shock").value,
+                   1.0);  // not indicated
 }
 
 TEST(ResuscitationMetrics, ThingsNeverDoneAreAbsentNotZero) {
@@ -109,13 +113,17 @@ TEST(ResuscitationMetrics, ThingsNeverDoneAreAbsentNotZero) {
 }
 
 TEST(TriageMetrics, OverAndUnderTriageAreCountedSeparately) {
-  const std::vector<ExpectedTag> expected = {
-      {"p1", "minor"}, {"p2", "delayed"}, {"p3", "immediate"}, {"p4", "expectant"}, {"p5", "immediate"}};
+  const std::vector<ExpectedTag> expected = {{"p1", "minor"},
+                                             {"p2", "delayed"},
+                                             {"p3", "immediate"},
+                                             {"p4", "expectant"},
+                                             {"p5", "immediate"}};
   LogBuilder b;
   b.add(10, "patient_tagged", R"({"patient":"p1","tag":"delayed"})")     // over
       .add(20, "patient_tagged", R"({"patient":"p2","tag":"delayed"})")  // correct
       .add(30, "patient_tagged", R"({"patient":"p3","tag":"minor"})")    // under ...
-      .add(35, "patient_tagged", R"({"patient":"p3","tag":"delayed"})")  // ... still under (last tag counts)
+      .add(35, "patient_tagged",
+           R"({"patient":"p3","tag":"delayed"})")  // ... still under (last tag counts)
       .add(40, "patient_tagged", R"({"patient":"p4","tag":"immediate"})");  // over
   const auto m = triage_metrics(b.view(), expected);
   EXPECT_DOUBLE_EQ(m.at("triage_correct_count").value, 1.0);
@@ -127,7 +135,8 @@ TEST(TriageMetrics, OverAndUnderTriageAreCountedSeparately) {
 }
 
 TEST(HaemorrhageMetrics, AtlsClassFollowsTheBloodLossThresholds) {
-  for (const auto& [loss, cls] : std::vector<std::pair<double, double>>{{0.10, 1}, {0.20, 2}, {0.35, 3}, {0.45, 4}}) {
+  for (const auto& [loss, cls] :
+       std::vector<std::pair<double, double>>{{0.10, 1}, {0.20, 2}, {0.35, 3}, {0.45, 4}}) {
     LogBuilder b;
     b.add(30, "tourniquet_applied", R"({"site":"left thigh"})")
         .add(40, "fluid_given", R"({"fluid":"crystalloid","volume_mL":500})")
@@ -153,10 +162,14 @@ TEST(RoleMetrics, CoverageIsTheShareOfRequiredRolesAssigned) {
 TEST(Rubric, ScoreIsTheEarnedShareOfWeightsAndFeedbackNamesWhatWasMissed) {
   Rubric r;
   r.proficiency = 70;
-  r.items = {{"time_to_first_shock_s", Comparison::at_most, 0, 120, 3, "Deliver the first shock within 2 minutes."},
-             {"compression_fraction_pct", Comparison::at_least, 80, 0, 2, "Keep compressions going over 80 % of the time."},
-             {"compression_rate_in_target_pct", Comparison::between, 80, 100, 1, "Push at 100-120 per minute."},
-             {"time_to_first_epinephrine_s", Comparison::at_most, 0, 300, 1, "Give epinephrine early."}};
+  r.items = {
+      {"time_to_first_shock_s", Comparison::at_most, 0, 120, 3,
+       "Deliver the first shock within 2 minutes."},
+      {"compression_fraction_pct", Comparison::at_least, 80, 0, 2,
+       "Keep compressions going over 80 % of the time."},
+      {"compression_rate_in_target_pct", Comparison::between, 80, 100, 1,
+       "Push at 100-120 per minute."},
+      {"time_to_first_epinephrine_s", Comparison::at_most, 0, 300, 1, "Give epinephrine early."}};
   const Measurements m = {{"time_to_first_shock_s", {90, "s"}},
                           {"compression_fraction_pct", {70, "%"}},
                           {"compression_rate_in_target_pct", {85, "%"}}};
@@ -165,7 +178,7 @@ TEST(Rubric, ScoreIsTheEarnedShareOfWeightsAndFeedbackNamesWhatWasMissed) {
   EXPECT_FALSE(a.passed);
   ASSERT_EQ(a.feedback.size(), 2u);
   EXPECT_EQ(a.feedback[0], "Keep compressions going over 80 % of the time.");  // heavier first
-  EXPECT_EQ(a.feedback[1], "Give epinephrine early.");                          // never measured: missed
+  EXPECT_EQ(a.feedback[1], "Give epinephrine early.");  // never measured: missed
   EXPECT_FALSE(a.items[3].measured.has_value());
   EXPECT_EQ(describe_target(r.items[2], "%"), "between 80 and 100 %");
 }

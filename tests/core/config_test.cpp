@@ -66,7 +66,8 @@ TEST(Config, FileWithUnknownKeyOrNoEqualsSignIsRejectedWithItsLine) {
   EXPECT_EQ(s.error().message, typo + ":2: unknown setting 'prot'");
   const auto garbage = write_file("port 1\n");
   EXPECT_FALSE(layers.read_file(garbage, kKeys).ok());
-  EXPECT_EQ(layers.read_file("/nonexistent/medvision.conf", kKeys).error().code, ErrorCode::not_found);
+  EXPECT_EQ(layers.read_file("/nonexistent/medvision.conf", kKeys).error().code,
+            ErrorCode::not_found);
   std::remove(typo.c_str());
   std::remove(garbage.c_str());
 }

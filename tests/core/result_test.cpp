@@ -6,7 +6,8 @@ namespace medvision {
 namespace {
 
 Result<int> parse_positive(int v) {
-  if (v <= 0) return make_error(ErrorCode::invalid_input, "must be positive, got " + std::to_string(v));
+  if (v <= 0)
+    return make_error(ErrorCode::invalid_input, "must be positive, got " + std::to_string(v));
   return v;
 }
 

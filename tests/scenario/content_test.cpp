@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "scenario/emergency_catalog.h"
+#include "modules/emergency/emergency_catalog.h"
 #include "scenario/loader.h"
 #include "scenario/run.h"
 #include "scenario_test_support.h"

@@ -25,7 +25,7 @@ variables: {doses: 0}
 rubric:
   proficiency: 50
   items:
-    - {metric: m, weight: 1, at_most: 1, feedback: f}
+    - {metric: shocks_count, weight: 1, at_most: 1, feedback: f}
 )";
 
 TEST(ScenarioLoader, LoadsAMinimalScenario) {
@@ -285,7 +285,7 @@ module: emergency
 roles:
   - {name: compressor, min: 3, max: 2}
 states: [{name: a, entry: [{end: completed}]}]
-rubric: {proficiency: 50, items: [{metric: m, at_most: 1, feedback: f}]}
+rubric: {proficiency: 50, items: [{metric: shocks_count, at_most: 1, feedback: f}]}
 )"),
             "t.yaml line 5: role `compressor`: `min` (3) is greater than `max` (2)");
 }
@@ -306,12 +306,41 @@ rubric:
             "t.yaml line 9: rubric item `time_to_first_shock_s`: `weight` must be positive, got 0");
 }
 
+// A renamed metric would fail every trainee without a word: the loader
+// checks rubric items against the metrics the module declares.
+TEST(ScenarioLoader, RubricMetricTheModuleDoesNotMeasureIsRefusedWithASuggestion) {
+  EXPECT_EQ(load_error(R"(id: t
+title: T
+module: emergency
+states: [{name: a, entry: [{end: completed}]}]
+rubric:
+  proficiency: 50
+  items:
+    - {metric: time_to_first_shok_s, at_most: 120, feedback: Shock sooner.}
+)"),
+            "t.yaml line 8: rubric item names metric `time_to_first_shok_s`, which module "
+            "`emergency` does not measure; did you mean `time_to_first_shock_s`?");
+}
+
+TEST(ScenarioLoader, RoleActionParticipantsCannotTakeIsRefusedWithASuggestion) {
+  EXPECT_EQ(load_error(R"(id: t
+title: T
+module: emergency
+roles:
+  - {name: medications, min: 1, max: 1, actions: [give_drug, give_fluids]}
+states: [{name: a, entry: [{end: completed}]}]
+rubric: {proficiency: 50, items: [{metric: shocks_count, at_most: 1, feedback: f}]}
+)"),
+            "t.yaml line 5: role `medications` lists `give_fluids`, which is not an action "
+            "participants of module `emergency` take; did you mean `give_fluid`?");
+}
+
 TEST(ScenarioLoader, ProficiencyMustBeAPercentage) {
   EXPECT_EQ(load_error(R"(id: t
 title: T
 module: emergency
 states: [{name: a, entry: [{end: completed}]}]
-rubric: {proficiency: 120, items: [{metric: m, at_most: 1, feedback: f}]}
+rubric: {proficiency: 120, items: [{metric: shocks_count, at_most: 1, feedback: f}]}
 )"),
             "t.yaml line 5: `proficiency` must be between 0 and 100, got 120");
 }
@@ -320,7 +349,7 @@ TEST(ScenarioLoader, MissingRequiredFieldsAreNamed) {
   EXPECT_EQ(load_error(R"(id: t
 module: emergency
 states: [{name: a, entry: [{end: completed}]}]
-rubric: {proficiency: 50, items: [{metric: m, at_most: 1}]}
+rubric: {proficiency: 50, items: [{metric: shocks_count, at_most: 1}]}
 )"),
             "t.yaml line 1: the scenario needs `title`\n"
             "t.yaml line 4: a rubric item needs `feedback`");

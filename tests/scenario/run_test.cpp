@@ -23,7 +23,7 @@ title: Run
 module: test
 cues: [go, alarm]
 variables: {count: 0, label: none}
-rubric: {proficiency: 50, items: [{metric: m, at_most: 1, feedback: f}]}
+rubric: {proficiency: 50, items: [{metric: shocks_count, at_most: 1, feedback: f}]}
 )";
 
 ScenarioRun start(const ScenarioDef& def, std::string variant = {}) {
@@ -323,7 +323,7 @@ title: Run
 module: test
 time_limit_s: 2
 time_limit_outcome: aborted
-rubric: {proficiency: 50, items: [{metric: m, at_most: 1, feedback: f}]}
+rubric: {proficiency: 50, items: [{metric: shocks_count, at_most: 1, feedback: f}]}
 states: [{name: a, transitions: [{when: {event: tap}, goto: a}]}]
 )");
   auto run = start(def);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "scenario/emergency_catalog.h"
+#include "modules/emergency/emergency_catalog.h"
 
 namespace medvision::scenario::testing {
 
@@ -28,7 +28,7 @@ const CatalogRegistry& registry() {
   static const CatalogRegistry r = [] {
     CatalogRegistry reg;
     EXPECT_TRUE(reg.add(test_catalog()).ok());
-    EXPECT_TRUE(reg.add(emergency_catalog()).ok());
+    EXPECT_TRUE(reg.add(emergency::emergency_catalog()).ok());
     return reg;
   }();
   return r;

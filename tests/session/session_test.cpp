@@ -75,7 +75,8 @@ TEST(Session, AGrippingHandCarriesABodyAndReleaseDropsItOnTheTable) {
 
   const auto& body = s.world_state().bodies[0];
   EXPECT_EQ(body.held_by, kNobody);
-  EXPECT_NEAR(body.pose.position.x() - start.x(), 0.3, 1e-6);  // carried 30 cm, dropped straight down
+  EXPECT_NEAR(body.pose.position.x() - start.x(), 0.3,
+              1e-6);  // carried 30 cm, dropped straight down
   EXPECT_NEAR(body.pose.position.z(), start.z(), 1e-6);
   EXPECT_NEAR(body.pose.position.y(), start.y(), 1e-6);  // back on the table top
   EXPECT_TRUE(body.resting);

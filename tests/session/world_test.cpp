@@ -25,7 +25,8 @@ TEST(World, BodiesStartRestingOnTheTableTop) {
   const auto state = make_initial_state(model, 3);
   for (std::size_t i = 0; i < state.bodies.size(); ++i) {
     const auto& b = state.bodies[i];
-    EXPECT_NEAR(b.pose.position.y() - support_offset(model.bodies[i], b.pose.orientation), 0.9, 1e-12);
+    EXPECT_NEAR(b.pose.position.y() - support_offset(model.bodies[i], b.pose.orientation), 0.9,
+                1e-12);
     EXPECT_TRUE(b.resting);
   }
 }

@@ -8,12 +8,13 @@
 #include <set>
 
 #include "core/hash.h"
+#include "modules/action_params.h"
 #include "modules/emergency/emergency_assessment.h"
+#include "modules/emergency/emergency_catalog.h"
 #include "physio/defibrillation.h"
 #include "physio/drugs.h"
 #include "physio/patient.h"
 #include "physio/rhythm.h"
-#include "scenario/emergency_catalog.h"
 #include "scenario/loader.h"
 #include "scenario/payload_json.h"
 #include "scenario/run.h"
@@ -27,12 +28,6 @@ namespace sc = scenario;
 constexpr double kPhysioRateHz = 250.0;   // physio::step is one 4 ms tick
 constexpr double kScenarioRateHz = 10.0;  // triggers are checked ten times a second
 constexpr double kVitalsRateHz = 1.0;     // vital signs sampled into the log
-
-const std::vector<std::string> kTeamActions = {
-    "assign_role",      "compressions",    "shock",      "rhythm_check",     "pulse_check",
-    "give_drug",        "give_fluid",      "access",     "airway",           "oxygen",
-    "ventilate",        "treat_cause",     "tourniquet", "pressure",         "pack_wound",
-    "control_bleeding", "recognise_shock", "tag",        "reposition_airway"};
 
 Error bad(const std::string& why) { return make_error(ErrorCode::invalid_input, why); }
 
@@ -113,7 +108,7 @@ class EmergencyModule final : public SessionModule {
   void check_rhythm(const EventSink& sink);
   void run_scenario(Tick tick, const EventSink& sink);
   Status require_patient() const;
-  Status act_on_patient(const std::string& name, const json& p, int participant,
+  Status act_on_patient(const sc::ActionSpec& spec, const json& p, int participant,
                         const EventSink& sink);
 
   std::shared_ptr<const sc::ScenarioDef> def_;
@@ -299,8 +294,11 @@ Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const Eve
   if (n == "give_fluid") {
     auto fluid = physio::parse_fluid(field_text(a.params, "fluid"));
     if (!fluid.ok()) return fluid.error();
-    return physio::give_fluid(s, *fluid, field_number(a.params, "volume_mL", 0),
-                              field_number(a.params, "rate_mL_per_min", 100));
+    return physio::give_fluid(
+        s, *fluid, field_number(a.params, "volume_mL", 0),
+        field_number(
+            a.params, "rate_mL_per_min",
+            default_number(*emergency_catalog().find_action("give_fluid"), "rate_mL_per_min")));
   }
   if (n == "give_drug") {
     auto drug = physio::parse_drug(field_text(a.params, "drug"));
@@ -317,8 +315,10 @@ Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const Eve
       physio::stop_cpr(s);
       return {};
     }
-    return physio::start_cpr(s, field_number(a.params, "depth_mm", 55),
-                             field_number(a.params, "rate_per_min", 110));
+    const sc::ActionSpec& cpr = *emergency_catalog().find_action("cpr");
+    return physio::start_cpr(
+        s, field_number(a.params, "depth_mm", default_number(cpr, "depth_mm")),
+        field_number(a.params, "rate_per_min", default_number(cpr, "rate_per_min")));
   }
   if (n == "shock") {
     auto shock = physio::deliver_shock(patient_->model, s, field_number(a.params, "energy_J", 200));
@@ -361,9 +361,12 @@ void EmergencyModule::step(Tick tick, const EventSink& sink) {
   }
 }
 
-Status EmergencyModule::act_on_patient(const std::string& name, const json& p, int participant,
+Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p, int participant,
                                        const EventSink& sink) {
   MV_TRY(require_patient());
+  const std::string& name = spec.name;
+  // A parameter left out takes the spec's default (emergency_catalog.cpp).
+  const auto fallback = [&spec](const char* param) { return default_number(spec, param); };
   physio::PatientState& s = patient_->state;
   if (name == "compressions") {
     if (!p.contains("on") || !p["on"].is_boolean()) return bad("`on` must be true or false");
@@ -374,8 +377,8 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
       emit(sink, "compressions_stopped", {{"participant", participant}});
       return {};
     }
-    auto depth = number_param(p, "depth_mm", 55.0);
-    auto rate = number_param(p, "rate_per_min", 110.0);
+    auto depth = number_param(p, "depth_mm", fallback("depth_mm"));
+    auto rate = number_param(p, "rate_per_min", fallback("rate_per_min"));
     if (!depth.ok()) return depth.error();
     if (!rate.ok()) return rate.error();
     MV_TRY(physio::start_cpr(s, *depth, *rate));
@@ -392,7 +395,7 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     return {};
   }
   if (name == "shock") {
-    auto energy = number_param(p, "energy_J", 200.0);
+    auto energy = number_param(p, "energy_J", fallback("energy_J"));
     if (!energy.ok()) return energy.error();
     auto shock = physio::deliver_shock(patient_->model, s, *energy);
     if (!shock.ok()) return shock.error();
@@ -430,7 +433,7 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     auto fluid = physio::parse_fluid(*fluid_name);
     if (!fluid.ok()) return fluid.error();
     auto volume = number_param(p, "volume_mL");
-    auto rate = number_param(p, "rate_mL_per_min", 200.0);
+    auto rate = number_param(p, "rate_mL_per_min", fallback("rate_mL_per_min"));
     if (!volume.ok()) return volume.error();
     if (!rate.ok()) return rate.error();
     MV_TRY(physio::give_fluid(s, *fluid, *volume, *rate));
@@ -453,8 +456,8 @@ Status EmergencyModule::act_on_patient(const std::string& name, const json& p, i
     return {};
   }
   if (name == "ventilate") {
-    auto rate = number_param(p, "rate_per_min", 10.0);
-    auto volume = number_param(p, "tidal_volume_mL", 500.0);
+    auto rate = number_param(p, "rate_per_min", fallback("rate_per_min"));
+    auto volume = number_param(p, "tidal_volume_mL", fallback("tidal_volume_mL"));
     if (!rate.ok()) return rate.error();
     if (!volume.ok()) return volume.error();
     MV_TRY(physio::set_ventilation(s, *rate, *volume));
@@ -484,6 +487,9 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
   const json p = json::parse(action.params_json, nullptr, false);
   if (!p.is_object()) return bad("action parameters must be a JSON object");
   const std::string& n = action.name;
+  const sc::ActionSpec* spec = emergency_catalog().find_participant_action(n);
+  if (spec == nullptr) return bad("unknown team action `" + n + "`");
+  MV_TRY(modules::check_action_params(*spec, p));
   if (n == "assign_role") {
     auto role = text_param(p, "role");
     if (!role.ok()) return role.error();
@@ -529,7 +535,7 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
          {{"patient", *patient}, {"tag", *tag}, {"participant", action.participant}});
     return {};
   }
-  return act_on_patient(n, p, action.participant, sink);
+  return act_on_patient(*spec, p, action.participant, sink);
 }
 
 Status EmergencyModule::instruct(InstructorControl control, const std::string& text,
@@ -567,11 +573,18 @@ std::uint64_t EmergencyModule::state_hash() const {
 
 }  // namespace
 
-const std::vector<std::string>& team_action_names() { return kTeamActions; }
+const std::vector<std::string>& team_action_names() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const auto& a : team_actions()) names.push_back(a.name);
+    return names;
+  }();
+  return kNames;
+}
 
 Result<std::shared_ptr<const sc::ScenarioDef>> load_emergency_scenario(
     const std::filesystem::path& content_root, const std::string& scenario_id) {
-  return sc::load_module_scenario(content_root, sc::emergency_catalog(), scenario_id);
+  return sc::load_module_scenario(content_root, emergency_catalog(), scenario_id);
 }
 
 Result<std::unique_ptr<SessionModule>> make_emergency_module(

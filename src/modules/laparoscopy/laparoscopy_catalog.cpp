@@ -83,6 +83,43 @@ sc::Catalog laparoscopy_catalog() {
         return s;
       }(),
   };
+  // What laparoscopy_assessment.cpp computes (src/assess/kinematics, the tasks' tallies).
+  c.metrics = {
+      {"area_outside_band_mm2", "mm2", "Cut area outside the band"},
+      {"bimanual_dexterity", "correlation", "Bimanual dexterity"},
+      {"circle_freed", "count", "Circle freed"},
+      {"clip_spacing_mm", "mm", "Clip spacing"},
+      {"clips_applied", "count", "Clips applied"},
+      {"clips_missed", "count", "Clips missed"},
+      {"completion_time_s", "s", "Completion time"},
+      {"cut_between_clips", "count", "Cut between the clips"},
+      {"cut_deviation_pct", "%", "Cut deviation"},
+      {"cuts", "count", "Cuts"},
+      {"cuts_missed", "count", "Missed cuts"},
+      {"damage_by_grasp_force", "count", "Damage by grasp force"},
+      {"damage_by_stretch", "count", "Damage by stretch"},
+      {"damage_events", "count", "Tissue damage"},
+      {"depth_path_m", "m", "Path along the instrument axis"},
+      {"drops", "count", "Drops"},
+      {"drops_out_of_view", "count", "Drops out of view"},
+      {"duct_divided", "count", "Duct divided"},
+      {"economy_of_motion_left", "ratio", "Economy of motion, left"},
+      {"economy_of_motion_right", "ratio", "Economy of motion, right"},
+      {"fls_raw_score", "points", "FLS raw score"},
+      {"fls_score", "points", "FLS score"},
+      {"idle_time_s", "s", "Idle time"},
+      {"max_cut_deviation_mm", "mm", "Largest cut deviation"},
+      {"max_force_N", "N", "Largest force"},
+      {"objects_placed", "count", "Objects placed"},
+      {"organ_elements_cut", "count", "Organ elements cut"},
+      {"path_length_left_m", "m", "Path length, left"},
+      {"path_length_m", "m", "Path length"},
+      {"path_length_right_m", "m", "Path length, right"},
+      {"smoothness_left", "LDLJ", "Smoothness, left"},
+      {"smoothness_right", "LDLJ", "Smoothness, right"},
+      {"time_to_exposure_s", "s", "Time to exposure"},
+      {"transfers", "count", "Transfers"},
+  };
   return c;
 }
 

@@ -54,6 +54,19 @@ class PegTransfer final : public BoxTask {
   BoxTrainerRun run_;
 };
 
+std::unique_ptr<BoxTask> make_peg_transfer_task() { return std::make_unique<PegTransfer>(); }
+
+// The tasks: a scenario id and the box-trainer set-up that runs it.
+struct TaskEntry {
+  const char* id;
+  std::unique_ptr<BoxTask> (*make)();
+};
+const TaskEntry kTasks[] = {
+    {"peg-transfer", make_peg_transfer_task},
+    {"pattern-cutting", make_pattern_cutting_task},
+    {"tissue-dissection", make_tissue_dissection_task},
+};
+
 }  // namespace
 
 Result<std::shared_ptr<const sc::ScenarioDef>> load_laparoscopy_scenario(
@@ -69,20 +82,19 @@ Result<std::unique_ptr<SessionModule>> make_laparoscopy_module(
         "the laparoscopy module needs a session tick rate that is a multiple of 100 Hz, got " +
         std::to_string(setup.tick_rate_hz));
   }
-  if (def->id != "peg-transfer" && def->id != "pattern-cutting" && def->id != "tissue-dissection") {
-    return bad("laparoscopy scenario '" + def->id +
-               "' has no box-trainer set-up (peg-transfer, pattern-cutting and "
-               "tissue-dissection have)");
+  const TaskEntry* entry = nullptr;
+  std::string ids;
+  for (const TaskEntry& t : kTasks) {
+    if (def->id == t.id) entry = &t;
+    ids += (ids.empty() ? "" : ", ") + std::string(t.id);
+  }
+  if (entry == nullptr) {
+    return bad("laparoscopy scenario '" + def->id + "' has no box-trainer set-up (" + ids +
+               " have)");
   }
   auto run = sc::ScenarioRun::create(*def, sc::RunOptions{setup.tick_rate_hz, ""});
   if (!run.ok()) return run.error();
-  std::unique_ptr<BoxTask> task;
-  if (def->id == "pattern-cutting")
-    task = make_pattern_cutting_task();
-  else if (def->id == "tissue-dissection")
-    task = make_tissue_dissection_task();
-  else
-    task = std::make_unique<PegTransfer>();
+  std::unique_ptr<BoxTask> task = entry->make();
   return make_box_trainer_module(def, setup, std::move(*run), std::move(task));
 }
 

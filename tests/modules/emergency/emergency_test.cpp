@@ -7,8 +7,8 @@
 
 #include "modules/emergency/emergency_assessment.h"
 #include "modules/emergency/emergency_module.h"
+#include "modules/registry.h"
 #include "session/trace.h"
-#include "store/session_report.h"
 
 namespace medvision::emergency {
 namespace {
@@ -30,7 +30,9 @@ Played play(const std::string& scenario, const std::string& trace_file, std::uin
   EXPECT_TRUE(def.ok()) << def.error().message;
   auto module = make_emergency_module(*def, EmergencySetup{scenario, "", seed, kRate});
   EXPECT_TRUE(module.ok()) << module.error().message;
-  Session s(SessionSetup{"emergency/" + scenario, seed, kRate}, [] { return std::int64_t{0}; }, std::move(*module));
+  Session s(
+      SessionSetup{"emergency/" + scenario, seed, kRate}, [] { return std::int64_t{0}; },
+      std::move(*module));
   auto trace = read_trace_file((kContent / "traces" / "emergency" / trace_file).string());
   EXPECT_TRUE(trace.ok()) << trace.error().message;
   PlayOptions options;
@@ -74,7 +76,8 @@ TEST(EmergencyModule, ALateShockLongPausesTeamScoresLowAndTheReportSaysWhy) {
 std::vector<std::pair<double, json>> vitals_of(const std::vector<Event>& log) {
   std::vector<std::pair<double, json>> out;
   for (const auto& e : log) {
-    if (e.type == "vitals") out.emplace_back(static_cast<double>(e.tick) / kRate, json::parse(e.payload));
+    if (e.type == "vitals")
+      out.emplace_back(static_cast<double>(e.tick) / kRate, json::parse(e.payload));
   }
   return out;
 }
@@ -86,7 +89,8 @@ TEST(EmergencyModule, TraumaTeamsThatControlBleedingFirstPassAndOthersDoNot) {
   EXPECT_LE(good.assessment["metrics"]["max_atls_class"]["value"].get<double>(), 2.0);
   const auto poor = play("trauma-haemorrhage", "trauma-haemorrhage.poor.jsonl", 1, 120);
   EXPECT_LT(poor.assessment["score"].get<double>(), 40.0) << poor.assessment.dump(2);
-  EXPECT_TRUE(has_feedback(poor.assessment, "Control catastrophic bleeding within the first minute"));
+  EXPECT_TRUE(
+      has_feedback(poor.assessment, "Control catastrophic bleeding within the first minute"));
   EXPECT_TRUE(has_feedback(poor.assessment, "Limit crystalloid to 1 L"));
   // Bleeding left for minutes costs blood: a higher ATLS class than the good team's.
   EXPECT_GT(poor.assessment["metrics"]["max_blood_loss_pct"]["value"].get<double>(),
@@ -100,8 +104,9 @@ TEST(EmergencyModule, StartTriageCountsOverAndUnderTriageSeparately) {
   const auto poor = play("triage-start", "triage-start.poor.jsonl", 1, 120);
   const auto& m = poor.assessment["metrics"];
   EXPECT_DOUBLE_EQ(m["under_triage_count"]["value"].get<double>(), 2.0);  // p4 delayed, p9 minor
-  EXPECT_DOUBLE_EQ(m["over_triage_count"]["value"].get<double>(), 2.0);   // p7 immediate, p2 immediate
-  EXPECT_DOUBLE_EQ(m["untagged_count"]["value"].get<double>(), 1.0);      // p10
+  EXPECT_DOUBLE_EQ(m["over_triage_count"]["value"].get<double>(),
+                   2.0);                                              // p7 immediate, p2 immediate
+  EXPECT_DOUBLE_EQ(m["untagged_count"]["value"].get<double>(), 1.0);  // p10
   EXPECT_FALSE(poor.assessment["passed"].get<bool>());
 }
 
@@ -144,7 +149,9 @@ TEST(EmergencyModule, ActionsItCannotTakeAreRefusedWithAReasonAndChangeNothing) 
   ASSERT_TRUE(def.ok());
   auto module = make_emergency_module(*def, EmergencySetup{"acls-vf", "", 1, kRate});
   ASSERT_TRUE(module.ok());
-  Session s(SessionSetup{"emergency/acls-vf", 1, kRate}, [] { return std::int64_t{0}; }, std::move(*module));
+  Session s(
+      SessionSetup{"emergency/acls-vf", 1, kRate}, [] { return std::int64_t{0}; },
+      std::move(*module));
   const int p = s.add_participant("u", "sam", "trainee");
   s.act(p, "give_drug", R"({"drug":"aspirin","dose_mg":300})");
   s.act(p, "give_drug", R"({"drug":"epinephrine","dose_mg":"one"})");
@@ -168,12 +175,18 @@ TEST(EmergencyModule, ActionsItCannotTakeAreRefusedWithAReasonAndChangeNothing) 
 }
 
 TEST(Trace, MalformedLinesAreRefusedWithTheirLineNumber) {
-  EXPECT_EQ(parse_trace("{\"t\":0,\"join\":\"a\"}\n{\"t\":-1,\"cue\":\"x\"}\n", "x.jsonl").error().message,
+  EXPECT_EQ(parse_trace("{\"t\":0,\"join\":\"a\"}\n{\"t\":-1,\"cue\":\"x\"}\n", "x.jsonl")
+                .error()
+                .message,
             "x.jsonl line 2: `t` (seconds) must be a number from 0 to 604800");
-  EXPECT_EQ(parse_trace("{\"t\":5,\"cue\":\"x\"}\n{\"t\":4,\"cue\":\"y\"}\n", "x.jsonl").error().message,
-            "x.jsonl line 2: times must not go backwards (4.000000 s after 5.000000 s)");
-  EXPECT_EQ(parse_trace("# comment\n\n{\"t\":1,\"cue\":\"x\",\"pause\":true}\n", "x.jsonl").error().message,
-            "x.jsonl line 3: expected exactly one of `join`, `input`, `action`, `cue`, `pause`, `resume`, `observation`");
+  EXPECT_EQ(
+      parse_trace("{\"t\":5,\"cue\":\"x\"}\n{\"t\":4,\"cue\":\"y\"}\n", "x.jsonl").error().message,
+      "x.jsonl line 2: times must not go backwards (4.000000 s after 5.000000 s)");
+  EXPECT_EQ(parse_trace("# comment\n\n{\"t\":1,\"cue\":\"x\",\"pause\":true}\n", "x.jsonl")
+                .error()
+                .message,
+            "x.jsonl line 3: expected exactly one of `join`, `input`, `action`, `cue`, `pause`, "
+            "`resume`, `observation`");
   EXPECT_FALSE(parse_trace("not json\n", "x.jsonl").ok());
 }
 
@@ -181,9 +194,12 @@ TEST(SessionReport, HoldsTheContractFieldsAndATimelineAndPlotsInHtml) {
   const auto run = play("acls-vf", "acls-vf.poor.jsonl");
   std::vector<Event> log = run.log;
   log.push_back(Event{log.size() + 1, log.back().tick, 0, "assessment", run.assessment.dump()});
-  log.push_back(Event{log.size() + 1, log.back().tick, 0, "observation", R"({"text":"<script>alert(1)</script>"})"});
-  const auto report = build_session_report(SessionInfo{"ses_x", "ACLS", "emergency/acls-vf", kRate}, log);
-  for (const char* key : {"scenario", "outcome", "score", "passed", "metrics", "feedback", "timeline"}) {
+  log.push_back(Event{log.size() + 1, log.back().tick, 0, "observation",
+                      R"({"text":"<script>alert(1)</script>"})"});
+  const auto report = modules::session_report(
+      records::SessionInfo{"ses_x", "ACLS", "emergency/acls-vf", kRate}, log);
+  for (const char* key :
+       {"scenario", "outcome", "score", "passed", "metrics", "feedback", "timeline"}) {
     EXPECT_TRUE(report.json.contains(key)) << key;
   }
   EXPECT_EQ(report.json["scenario"], "acls-vf");

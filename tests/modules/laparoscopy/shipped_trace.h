@@ -14,7 +14,6 @@
 #include "modules/registry.h"
 #include "session/session.h"
 #include "session/trace.h"
-#include "store/session_report.h"
 
 namespace medvision::laparoscopy {
 
@@ -54,7 +53,9 @@ inline Played play_shipped_trace(const std::filesystem::path& content, const std
   out.assessment = nlohmann::json::parse(assessment);
   std::vector<Event> with = *log;
   with.push_back(Event{with.size() + 1, with.back().tick, 0, "assessment", assessment});
-  out.html = build_session_report(SessionInfo{"s1", task, "laparoscopy/" + task, 1000}, with).html;
+  out.html =
+      modules::session_report(records::SessionInfo{"s1", task, "laparoscopy/" + task, 1000}, with)
+          .html;
   return out;
 }
 

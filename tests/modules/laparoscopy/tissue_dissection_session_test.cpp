@@ -17,7 +17,6 @@
 #include "session/session.h"
 #include "session/trace.h"
 #include "shipped_trace.h"
-#include "store/session_report.h"
 
 namespace medvision::laparoscopy {
 namespace {

@@ -1,5 +1,5 @@
 import { requestJson } from './request';
-import type { Scenario } from './types';
+import type { Scenario, ServedActionSpec } from './types';
 
 /** The scenarios a session can run (GET /api/scenarios); lists may be missing in older servers. */
 export async function listScenarios(): Promise<Scenario[]> {
@@ -11,7 +11,16 @@ export async function listScenarios(): Promise<Scenario[]> {
     roles: named(s.roles),
     cues: named(s.cues),
     actions: Array.isArray(s.actions) ? s.actions.filter((a): a is string => typeof a === 'string') : [],
+    actionSpecs: specs((s as { action_specs?: unknown }).action_specs),
+    metrics: Array.isArray(s.metrics) ? s.metrics : [],
   }));
+}
+
+function specs(list: unknown): ServedActionSpec[] {
+  if (!Array.isArray(list)) return [];
+  return (list as unknown[]).filter(
+    (a): a is ServedActionSpec => typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string',
+  );
 }
 
 // A cue or role may come as a bare name (the scenario file allows `- patient_vomits`).

@@ -78,6 +78,43 @@ export interface ScenarioCue {
   description?: string;
 }
 
+/** A parameter of a module's action as the server declares it (src/modules/action_params.cpp). */
+export interface ServedParamSpec {
+  name: string;
+  label?: string;
+  type: 'number' | 'string' | 'boolean' | 'enumeration';
+  required?: boolean;
+  min?: number;
+  max?: number;
+  step?: number;
+  unit?: string;
+  /** Enumerations: the values; strings: suggestions. */
+  choices?: string[];
+  /** A label per choice; for booleans, the labels of true and false. */
+  choice_labels?: string[];
+  /** The session supplies the choices: the scenario's roles or a triage scenario's casualties. */
+  choices_from?: 'roles' | 'casualties';
+  /** What the module uses when the parameter is left out. */
+  default?: number | string | boolean;
+  /** A number whose usual value follows another parameter (a drug's dose). */
+  suggest?: { from: string; values: Record<string, number> };
+}
+
+export interface ServedActionSpec {
+  name: string;
+  label?: string;
+  group?: string;
+  /** `patient`, `casualties` or ''. */
+  needs?: string;
+  params?: ServedParamSpec[];
+}
+
+export interface MetricSpec {
+  name: string;
+  unit: string;
+  label: string;
+}
+
 /** One entry of GET /api/scenarios. */
 export interface Scenario {
   /** The session kind that runs it, e.g. `emergency/acls-vf`. */
@@ -91,6 +128,12 @@ export interface Scenario {
   cues: ScenarioCue[];
   /** Names of the team actions its module takes. */
   actions: string[];
+  /** Those actions' specs, from which forms are built. */
+  actionSpecs: ServedActionSpec[];
+  /** What the module measures, with units. */
+  metrics: MetricSpec[];
+  /** `assessed` (score and pass mark) or `measured` (outcomes only). */
+  judgement?: string;
 }
 
 export interface NewSession {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../api/types';
-import { newSessionFields } from '../emergency/kind';
+import { newSessionFields } from '../modules/kind';
 import { scenarioChoices } from './scenario-choices';
 
 const scenarios: Scenario[] = [
@@ -17,8 +17,10 @@ const scenarios: Scenario[] = [
     roles: [],
     cues: [],
     actions: [],
+    actionSpecs: [],
+    metrics: [],
   },
-  { kind: 'emergency/triage-start', module: 'emergency', id: 'triage-start', title: 'Triage', variants: [], roles: [], cues: [], actions: [] },
+  { kind: 'emergency/triage-start', module: 'emergency', id: 'triage-start', title: 'Triage', variants: [], roles: [], cues: [], actions: [], actionSpecs: [], metrics: [] },
 ];
 
 describe('scenarioChoices', () => {

@@ -1,5 +1,5 @@
 import type { Scenario } from '../api/types';
-import { pickerValue } from '../emergency/kind';
+import { pickerValue } from '../modules/kind';
 
 /** One entry of the new-session scenario picker. */
 export interface ScenarioChoice {

@@ -12,7 +12,7 @@ import {
   type Session,
   type User,
 } from '../api';
-import { findScenario, newSessionFields, splitKind } from '../emergency/kind';
+import { findScenario, newSessionFields, splitKind } from '../modules/kind';
 import { el } from './element';
 import type { Navigation, Page } from './page';
 import { scenarioChoices } from './scenario-choices';

@@ -1,4 +1,4 @@
-import { applyVitals, emptyMonitor, isArrestRhythm, type MonitorState } from '../emergency/monitor';
+import { applyVitals, emptyMonitor, isArrestRhythm, type MonitorState } from '../modules/emergency/monitor';
 import type { SessionEvent } from '../protocol';
 
 /** What the in-world panels show, built from the session's EVENTS (docs/events.md). Plain data, no DOM. */

@@ -1,10 +1,12 @@
 import { Mesh, MeshLambertMaterial, Object3D, PerspectiveCamera, Quaternion, SphereGeometry, Vector3, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
-import { ApiError, getSession, joinSession, listScenarios, listSessionEvents, type Session, type User } from '../api';
+import { ApiError, getSession, joinSession, listScenarios, type Session, type User } from '../api';
 import { el } from '../dashboard/element';
 import type { Navigation, Page } from '../dashboard/page';
-import { createEmergencyPanel, type EmergencyPanel } from '../emergency/emergency-panel';
-import { findScenario, isEmergencyKind } from '../emergency/kind';
+import { findScenario, moduleOfKind } from '../modules/kind';
+import type { ModulePanel, ModulePanelOptions } from '../modules/module-ui';
+import { moduleUiFor } from '../modules/registry';
+import { createModulePanel } from '../ui/module-panel';
 import { encodeAction, encodeControl, type ServerMessage } from '../protocol';
 import { applyKeyframe, applySnapshot, clearBodies, createBodyMeshes } from './body-meshes';
 import { ClientSeq } from './client-seq';
@@ -39,8 +41,8 @@ const RIGHT_HAND_REST = new Vector3(0.3, 1.0, 0.1);
 
 /**
  * The desktop session view: joins, connects, renders the world and sends
- * inputs. Sessions of an emergency scenario also get the emergency panel
- * (monitor, prompts, team actions, instructor controls, event feed).
+ * inputs. A module's session also gets the module's panel (its own from
+ * web/src/modules/<id>/, or the generic one built from its served specs).
  */
 export function renderSessionView(root: HTMLElement, sessionId: string, nav: Navigation, user: User | null = null): Page {
   const status = el('span', { class: 'status-line', id: 'session-status', 'data-state': 'connecting' }, 'joining…');
@@ -118,7 +120,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   // INPUT, ACTION and CONTROL frames share this one counter.
   const seq = new ClientSeq();
   let link: SessionLink | null = null;
-  let panel: EmergencyPanel | null = null;
+  let panel: ModulePanel | null = null;
   let disposed = false;
   let tick = 0;
   let lastSendMs = Number.NEGATIVE_INFINITY;
@@ -296,36 +298,29 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     renderer.setAnimationLoop(frame);
   }
 
+  // A module's own panel (web/src/modules/<id>/), or the generic one when the
+  // module serves actions or cues but has no view of its own.
   const openPanel = async (session: Session): Promise<void> => {
     const scenarios = await listScenarios().catch(() => []);
     if (disposed) return;
     const scenario = findScenario(scenarios, session.kind);
     sessionName.textContent = `${session.title} · ${scenario?.title ?? session.kind}`;
-    panel = createEmergencyPanel({
+    const options: ModulePanelOptions = {
       sessionId,
-      kind: session.kind,
+      session,
       scenario,
       canInstruct: user !== null && (user.role === 'instructor' || user.role === 'admin'),
       send: {
         action: (request) => sendNumbered((s) => encodeAction(tick, s, request)),
         control: (request) => sendNumbered((s) => encodeControl(tick, s, request)),
       },
-    });
-    body.dataset['layout'] = 'emergency';
+    };
+    const ui = moduleUiFor(session.kind);
+    if (ui !== null) panel = ui.panel(options);
+    else if (scenario !== null && (scenario.actionSpecs.length > 0 || scenario.actions.length > 0 || scenario.cues.length > 0)) panel = createModulePanel(options);
+    if (panel === null) return;
+    body.dataset['layout'] = panel.layout;
     body.append(panel.element);
-  };
-
-  // A late joiner's backlog (at most 200 events) may have lost the scenario's
-  // first events (its title and casualties): read them from the log.
-  const fillScenarioStart = (): void => {
-    const current = panel;
-    if (disposed || current === null || current.model.patientKind !== null) return;
-    listSessionEvents(sessionId, 0, 20)
-      .then((events) => {
-        const loaded = events.find((e) => e.type === 'scenario_loaded');
-        if (loaded !== undefined && !disposed) current.model.applyLoadedScenario(loaded);
-      })
-      .catch(() => undefined); // not allowed or not there: the panel works without it
   };
 
   const start = async (): Promise<void> => {
@@ -338,7 +333,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     }
     if (disposed) return;
     if (session !== null) sessionName.textContent = session.title;
-    if (session !== null && isEmergencyKind(session.kind)) await openPanel(session);
+    if (session !== null && moduleOfKind(session.kind) !== null) await openPanel(session);
     if (disposed) return;
     if (renderer === null && panel === null) {
       setStatus('error', webglError);
@@ -352,7 +347,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
         probe.connected = true;
         panel?.connected(true);
         setStatus('connected', 'connected, waiting for the keyframe…');
-        window.setTimeout(fillScenarioStart, 1500);
+        panel?.joined?.();
       },
       message: onMessage,
       closed(code, reason) {

@@ -1,4 +1,4 @@
-import { rhythmLabel } from '../emergency/monitor';
+import { rhythmLabel } from '../modules/emergency/monitor';
 import { createCanvasPanel, redrawPanel, type CanvasPanel } from './canvas-panel';
 import type { SessionBoard } from './session-board';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../api/types';
-import { findScenario, isEmergencyKind, newSessionFields, pickerValue, splitKind } from './kind';
+import { findScenario, moduleOfKind, newSessionFields, pickerValue, splitKind } from './kind';
 
 const acls: Scenario = {
   kind: 'emergency/acls-vf',
@@ -11,15 +11,18 @@ const acls: Scenario = {
   roles: [],
   cues: [],
   actions: [],
+  actionSpecs: [],
+  metrics: [],
 };
 
 describe('session kinds', () => {
   it('knows emergency kinds', () => {
-    expect(isEmergencyKind('emergency/acls-vf')).toBe(true);
-    expect(isEmergencyKind('emergency/acls-vf:hypoxia')).toBe(true);
-    expect(isEmergencyKind('sandbox')).toBe(false);
-    expect(isEmergencyKind('')).toBe(false);
-    expect(isEmergencyKind(null)).toBe(false);
+    expect(moduleOfKind('emergency/acls-vf')).toBe('emergency');
+    expect(moduleOfKind('emergency/acls-vf:hypoxia')).toBe('emergency');
+    expect(moduleOfKind('laparoscopy/peg-transfer')).toBe('laparoscopy');
+    expect(moduleOfKind('sandbox')).toBe(null);
+    expect(moduleOfKind('')).toBe(null);
+    expect(moduleOfKind(null)).toBe(null);
   });
 
   it('splits a kind and its variant', () => {

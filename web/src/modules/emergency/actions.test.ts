@@ -1,18 +1,29 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ServedActionSpec } from '../../api/types';
 import {
-  actionSpec,
+  actionFromServed,
   buildAction,
   choicesFor,
-  describeAction,
   followValues,
   initialValues,
-  KNOWN_ACTIONS,
   offeredActions,
+  unknownAction,
   type ActionContext,
+  type ActionSpec,
   type ChoiceParam,
-} from './actions';
+} from '../../ui/action-form';
+import { describeAction } from './actions';
 
-// The team actions emergency_module.cpp takes (team_action_names()).
+// The emergency module's forms, built from the specs the server serves
+// (web/src/modules/fixtures/modules.json is `medvision modules`, kept equal
+// to it by the C++ test modules_fixture). The expectations are independent:
+// the team actions emergency_module.cpp takes, and the params the shipped
+// good traces send.
+const modules = JSON.parse(readFileSync(new URL('../fixtures/modules.json', import.meta.url), 'utf8')) as { id: string; actions: ServedActionSpec[] }[];
+const SPECS: ActionSpec[] = (modules.find((m) => m.id === 'emergency')?.actions ?? []).map(actionFromServed);
+const actionSpec = (name: string): ActionSpec => SPECS.find((s) => s.name === name) ?? unknownAction(name);
+
 const MODULE_ACTIONS = [
   'assign_role', 'compressions', 'shock', 'rhythm_check', 'pulse_check', 'give_drug',
   'give_fluid', 'access', 'airway', 'oxygen', 'ventilate', 'treat_cause',
@@ -26,9 +37,9 @@ const triage: ActionContext = { roles: ['triage_officer', 'recorder'], casualtie
 const build = (name: string, values: Record<string, string>, ctx: ActionContext = acls) => buildAction(actionSpec(name), values, ctx);
 const defaults = (name: string, ctx: ActionContext = acls) => buildAction(actionSpec(name), initialValues(actionSpec(name), ctx), ctx);
 
-describe('team action specs', () => {
+describe('team action forms from the served specs', () => {
   it('cover every action of the emergency module', () => {
-    expect([...KNOWN_ACTIONS.keys()].sort()).toEqual([...MODULE_ACTIONS].sort());
+    expect(SPECS.map((s) => s.name).sort()).toEqual([...MODULE_ACTIONS].sort());
   });
 
   it('by default build the params the good traces send', () => {
@@ -100,7 +111,7 @@ describe('team action specs', () => {
   });
 
   it('gives unknown actions a JSON params field', () => {
-    const spec = actionSpec('defibrillator_pads');
+    const spec = unknownAction('defibrillator_pads');
     expect(spec.group).toBe('other');
     expect(buildAction(spec, { params: '' }, acls)).toEqual({ ok: true, request: { name: 'defibrillator_pads', params: {} } });
     expect(buildAction(spec, { params: '{"side":"left"}' }, acls)).toEqual({
@@ -111,19 +122,33 @@ describe('team action specs', () => {
     expect(buildAction(spec, { params: '{' }, acls).ok).toBe(false);
   });
 
-  it('offers the scenario actions that fit the kind of patient', () => {
-    const all = offeredActions(MODULE_ACTIONS, null).map((s) => s.name);
+  it('offers the actions that fit the kind of patient', () => {
+    const all = offeredActions(SPECS, null).map((s) => s.name);
     expect(all).toHaveLength(MODULE_ACTIONS.length);
-    const single = offeredActions(MODULE_ACTIONS, 'patient').map((s) => s.name);
+    const single = offeredActions(SPECS, 'patient').map((s) => s.name);
     expect(single).not.toContain('tag');
     expect(single).toContain('shock');
-    const casualties = offeredActions(MODULE_ACTIONS, 'casualties').map((s) => s.name);
+    const casualties = offeredActions(SPECS, 'casualties').map((s) => s.name);
     expect(casualties).toContain('tag');
     expect(casualties).toContain('reposition_airway');
     expect(casualties).toContain('assign_role');
     expect(casualties).not.toContain('shock');
-    expect(offeredActions(['shock', 'assign_role', 'new_thing'], null).map((s) => s.name)).toEqual(['assign_role', 'shock', 'new_thing']);
-    expect(offeredActions([], null)).toHaveLength(MODULE_ACTIONS.length);
+  });
+
+  it('labels choices and switches as the module declares them', () => {
+    const airway = actionSpec('airway').params[0] as ChoiceParam;
+    expect(choicesFor(airway, acls)).toEqual([
+      { value: 'open', label: 'open (head tilt)' },
+      { value: 'bag_valve_mask', label: 'bag-valve-mask' },
+      { value: 'intubated', label: 'intubate' },
+    ]);
+    expect(actionSpec('compressions').params[0]).toMatchObject({ kind: 'boolean', trueLabel: 'start', falseLabel: 'stop' });
+    // The fluid rate's range is the patient model's (physio::give_fluid: 1-2000 mL/min).
+    expect(build('give_fluid', { fluid: 'blood', volume_mL: '500', rate_mL_per_min: '1500' }).ok).toBe(true);
+    expect(build('give_fluid', { fluid: 'blood', volume_mL: '500', rate_mL_per_min: '2500' })).toEqual({
+      ok: false,
+      error: 'Give fluid: rate must be between 1 and 2000 mL/min',
+    });
   });
 
   it('describes actions for the feed', () => {

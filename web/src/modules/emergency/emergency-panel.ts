@@ -1,22 +1,21 @@
-import { reportHtmlUrl } from '../api/sessions';
-import type { Scenario } from '../api/types';
-import { el } from '../dashboard/element';
-import type { ActionRequest, ControlRequest, EventsMessage, ReplyMessage } from '../protocol';
+import { listSessionEvents, reportHtmlUrl } from '../../api/sessions';
+import type { Scenario } from '../../api/types';
+import { el } from '../../dashboard/element';
+import type { ControlRequest } from '../../protocol';
+import type { ModulePanel, PanelSender } from '../module-ui';
+import { actionFormElement } from '../../ui/action-form-view';
 import {
+  actionFromServed,
   buildAction,
-  choicesFor,
-  describeAction,
-  followValues,
-  GROUP_LABELS,
   initialValues,
   offeredActions,
+  unknownAction,
   type ActionContext,
-  type ActionGroup,
   type ActionSpec,
-  type ParamSpec,
-} from './actions';
+} from '../../ui/action-form';
+import { describeAction, GROUP_LABELS } from './actions';
 import { EcgSweep } from './ecg';
-import { splitKind } from './kind';
+import { splitKind } from '../kind';
 import { monitorReadout, type Alarm } from './monitor';
 import {
   EmergencySession,
@@ -31,12 +30,7 @@ import {
 // actions, instructor controls and the event feed. State lives in
 // EmergencySession; this file only draws it and turns clicks into requests.
 
-export interface PanelSender {
-  /** Sends an ACTION; its seq, or null when the connection is not open. Throws when it cannot be encoded. */
-  action(request: ActionRequest): number | null;
-  /** Sends a CONTROL, likewise. */
-  control(request: ControlRequest): number | null;
-}
+export type { PanelSender };
 
 export interface EmergencyPanelOptions {
   sessionId: string;
@@ -47,14 +41,8 @@ export interface EmergencyPanelOptions {
   send: PanelSender;
 }
 
-export interface EmergencyPanel {
-  readonly element: HTMLElement;
+export interface EmergencyPanel extends ModulePanel {
   readonly model: EmergencySession;
-  message(message: EventsMessage | ReplyMessage): void;
-  participant(number: number): void;
-  connected(open: boolean): void;
-  closed(code: number, reason: string): void;
-  dispose(): void;
 }
 
 const ECG_FRAME_MS = 33;
@@ -119,6 +107,12 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
   const myRoles = el('p', { class: 'em-my-roles', 'data-testid': 'my-roles' });
   const actions = el('section', { class: 'em-section em-actions', 'data-testid': 'team-actions' }, el('h3', {}, 'Team actions'), myRoles, actionForms, actionReply);
   const values = new Map<string, Record<string, string>>();
+  // The module's actions as it serves them; a name without a spec gets a free JSON field.
+  const served: ActionSpec[] = (() => {
+    const specs = (scenario?.actionSpecs ?? []).map(actionFromServed);
+    const named = new Set(specs.map((a) => a.name));
+    return [...specs, ...(scenario?.actions ?? []).filter((n) => !named.has(n)).map(unknownAction)];
+  })();
   const buttons: HTMLButtonElement[] = [];
   let formsKey = '';
 
@@ -153,105 +147,26 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
     setReply(actionReply, `${describeAction(built.request.name, built.request.params)}: sent…`, 'pending');
   };
 
-  const paramField = (spec: ActionSpec, param: ParamSpec, ctx: ActionContext): HTMLElement => {
-    const current = values.get(spec.name) ?? {};
-    const id = `em-${spec.name}-${param.name}`;
-    const testid = `action-${spec.name}-${param.name}`;
-    const update = (value: string): void => {
-      const v = values.get(spec.name) ?? {};
-      v[param.name] = value;
-      const follow = followValues(spec, param.name, v);
-      for (const [name, next] of Object.entries(follow)) {
-        v[name] = next;
-        const input = actionForms.querySelector<HTMLInputElement>(`#em-${spec.name}-${name}`);
-        if (input !== null) input.value = next;
-      }
-      values.set(spec.name, v);
-    };
-    let input: HTMLInputElement | HTMLSelectElement;
-    let datalist: HTMLDataListElement | null = null;
-    switch (param.kind) {
-      case 'choice': {
-        const options = choicesFor(param, ctx);
-        if (options === null) {
-          input = el('input', { id, 'data-testid': testid, placeholder: param.label, autocomplete: 'off' });
-        } else {
-          input = el('select', { id, 'data-testid': testid }, ...options.map((o) => el('option', { value: o.value }, o.label)));
-        }
-        break;
-      }
-      case 'boolean':
-        input = el(
-          'select',
-          { id, 'data-testid': testid },
-          el('option', { value: 'true' }, param.trueLabel),
-          el('option', { value: 'false' }, param.falseLabel),
-        );
-        break;
-      case 'number':
-        input = el('input', {
-          id,
-          'data-testid': testid,
-          type: 'number',
-          inputmode: 'decimal',
-          min: String(param.min),
-          max: String(param.max),
-          step: String(param.step),
-          class: 'em-number',
-        });
-        break;
-      case 'text': {
-        const listId = `${id}-list`;
-        input = el('input', { id, 'data-testid': testid, placeholder: param.label, maxlength: String(param.maxLength), autocomplete: 'off', list: listId });
-        datalist = el('datalist', { id: listId }, ...(param.suggestions ?? []).map((s) => el('option', { value: s })));
-        break;
-      }
-      case 'json':
-        input = el('input', { id, 'data-testid': testid, placeholder: '{"key": "value"}', autocomplete: 'off' });
-        break;
-    }
-    input.value = current[param.name] ?? '';
-    if (input instanceof HTMLSelectElement && (input.selectedIndex < 0 || input.value !== (current[param.name] ?? ''))) {
-      // The stored value is not among the choices (they arrived or changed): take the first.
-      if (input.selectedIndex < 0 && input.options.length > 0) input.selectedIndex = 0;
-      update(input.value);
-    }
-    input.addEventListener(input instanceof HTMLSelectElement ? 'change' : 'input', () => update(input.value));
-    const unit = param.kind === 'number' && param.unit !== undefined ? el('span', { class: 'em-unit' }, param.unit) : null;
-    return el('label', { class: 'em-param', for: id }, el('span', { class: 'em-param-label' }, param.label), input, unit, datalist);
-  };
-
   const buildForms = (): void => {
     const ctx = context();
-    const offered = offeredActions(scenario?.actions ?? null, model.patientKind);
+    const offered = offeredActions(served, model.patientKind);
     const key = `${model.patientKind ?? '?'}|${model.choicesVersion}|${offered.map((s) => s.name).join(',')}`;
     if (key === formsKey) return;
     formsKey = key;
     buttons.length = 0;
-    const groups = new Map<ActionGroup, HTMLElement[]>();
+    const groups = new Map<string, HTMLElement[]>();
     for (const spec of offered) {
       if (!values.has(spec.name)) values.set(spec.name, initialValues(spec, ctx));
-      const button = el('button', { type: 'submit', 'data-testid': `action-${spec.name}`, class: 'em-action-button' }, spec.label);
+      const { form, button } = actionFormElement(spec, ctx, values, () => sendAction(spec));
       button.disabled = !open || model.end?.reason != null;
       buttons.push(button);
-      const form = el(
-        'form',
-        // Our own checks say what is wrong (in action-reply), not the browser's tooltip.
-        { class: 'em-action', 'data-action': spec.name, novalidate: '' },
-        button,
-        ...spec.params.map((param) => paramField(spec, param, ctx)),
-      );
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        sendAction(spec);
-      });
       const list = groups.get(spec.group) ?? [];
       list.push(form);
       groups.set(spec.group, list);
     }
     actionForms.replaceChildren(
       ...[...groups].map(([group, forms]) =>
-        el('fieldset', { class: 'em-group', 'data-group': group }, el('legend', {}, GROUP_LABELS[group]), ...forms),
+        el('fieldset', { class: 'em-group', 'data-group': group }, el('legend', {}, GROUP_LABELS[group] ?? group.replace(/_/g, ' ')), ...forms),
       ),
     );
   };
@@ -546,6 +461,20 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
   return {
     element,
     model,
+    layout: 'emergency',
+    // A late joiner's backlog (at most 200 events) may have lost the
+    // scenario's first events (its title and casualties): read them from the log.
+    joined() {
+      window.setTimeout(() => {
+        if (disposed || model.patientKind !== null) return;
+        listSessionEvents(options.sessionId, 0, 20)
+          .then((events) => {
+            const loaded = events.find((e) => e.type === 'scenario_loaded');
+            if (loaded !== undefined && !disposed) model.applyLoadedScenario(loaded);
+          })
+          .catch(() => undefined); // not allowed or not there: the panel works without it
+      }, 1500);
+    },
     message(message) {
       if (message.type === 'events') {
         model.applyEvents(message.events);

@@ -1,4 +1,4 @@
-import type { ActionRequest, ControlRequest, ReplyMessage, SessionEvent } from '../protocol';
+import type { ActionRequest, ControlRequest, ReplyMessage, SessionEvent } from '../../protocol';
 import { describeAction } from './actions';
 import { applyVitals, emptyMonitor, rhythmLabel, type MonitorState } from './monitor';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplyMessage, SessionEvent } from '../protocol';
+import type { ReplyMessage, SessionEvent } from '../../protocol';
 import { EmergencySession, FEED_LIMIT, findingsText, formatTime, PROMPT_LIMIT } from './session-model';
 
 // Events shaped as the server writes them (session.cpp, emergency_module.cpp,

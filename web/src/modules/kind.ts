@@ -4,10 +4,11 @@ import type { Scenario } from '../api/types';
 // server's module factory also reads `emergency/acls-vf:hypoxia` as the
 // scenario and its variant, so both spellings are understood here.
 
-export const EMERGENCY_KIND_PREFIX = 'emergency/';
-
-export function isEmergencyKind(kind: string | null | undefined): boolean {
-  return typeof kind === 'string' && kind.startsWith(EMERGENCY_KIND_PREFIX);
+/** The module a kind belongs to: `emergency` for `emergency/acls-vf`; null for the sandbox. */
+export function moduleOfKind(kind: string | null | undefined): string | null {
+  if (typeof kind !== 'string') return null;
+  const slash = kind.indexOf('/');
+  return slash <= 0 ? null : kind.slice(0, slash);
 }
 
 export interface KindParts {
