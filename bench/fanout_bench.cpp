@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   ServerProcess server(dir.path(), {"--threads", "2", "--max-frame-rate", "1000"},
                        {{"MEDVISION_ADMIN_PASSWORD", "benchmark password"}});
   const std::string token = login(server.port(), "admin", "benchmark password");
-  const auto created = http_request(server.port(), "POST", "/api/sessions", R"({"title":"fan-out benchmark"})", token);
+  const auto created = http_request(server.port(), "POST", "/api/sessions",
+                                    R"({"title":"fan-out benchmark"})", token);
   const std::string id = created.json()["id"];
 
   std::vector<double> health_ms;
@@ -65,7 +66,9 @@ int main(int argc, char** argv) {
         const auto f = parse_server_frame(*frame);
         if (f.type == 0x11) {
           ++my_snapshots;
-          if (last_frame != Clock::time_point{}) my_interval.push_back(std::chrono::duration<double, std::milli>(now - last_frame).count());
+          if (last_frame != Clock::time_point{})
+            my_interval.push_back(
+                std::chrono::duration<double, std::milli>(now - last_frame).count());
         }
         last_frame = now;
         for (auto it = sent.begin(); it != sent.end() && it->first <= f.ack;) {
@@ -85,14 +88,16 @@ int main(int argc, char** argv) {
 
   const double period_ms = 1000.0 / 90.0;
   const double health_p50 = percentile(health_ms, 0.5);
-  std::printf("fan-out: %d clients, %.0f s, %zu snapshots received (%.1f per client per s; target 90)\n", clients,
-              seconds, snapshots, static_cast<double>(snapshots) / clients / seconds);
+  std::printf(
+      "fan-out: %d clients, %.0f s, %zu snapshots received (%.1f per client per s; target 90)\n",
+      clients, seconds, snapshots, static_cast<double>(snapshots) / clients / seconds);
   std::printf("input -> acknowledged snapshot latency: p50 %.2f ms, p99 %.2f ms (%zu samples)\n",
               percentile(latency_ms, 0.5), percentile(latency_ms, 0.99), latency_ms.size());
   std::printf("  as ratio of the snapshot period (%.2f ms): p50 %.2f, p99 %.2f\n", period_ms,
               percentile(latency_ms, 0.5) / period_ms, percentile(latency_ms, 0.99) / period_ms);
-  std::printf("  as ratio of a GET /api/health round trip (p50 %.3f ms): p50 %.1f, p99 %.1f\n", health_p50,
-              percentile(latency_ms, 0.5) / health_p50, percentile(latency_ms, 0.99) / health_p50);
+  std::printf("  as ratio of a GET /api/health round trip (p50 %.3f ms): p50 %.1f, p99 %.1f\n",
+              health_p50, percentile(latency_ms, 0.5) / health_p50,
+              percentile(latency_ms, 0.99) / health_p50);
   std::printf("snapshot interval: p50 %.2f ms, p99 %.2f ms\n", percentile(interval_ms, 0.5),
               percentile(interval_ms, 0.99));
   return latency_ms.empty() ? 1 : 0;

@@ -18,9 +18,10 @@ void BM_SessionTickIdle(benchmark::State& state) {
     s.step();
     if (s.tick() % 1024 == 0) s.drain_events();
   }
-  state.counters["ticks_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["x_real_time"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate);
+  state.counters["ticks_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["x_real_time"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SessionTickIdle);
 
@@ -28,7 +29,8 @@ void BM_SessionTickBusy(benchmark::State& state) {
   const int participants = static_cast<int>(state.range(0));
   Session s({"sandbox", 1, 1000.0}, no_wall);
   std::vector<int> numbers;
-  for (int p = 0; p < participants; ++p) numbers.push_back(s.add_participant("u", "user", "trainee"));
+  for (int p = 0; p < participants; ++p)
+    numbers.push_back(s.add_participant("u", "user", "trainee"));
   std::uint32_t seq = 0;
   std::uint64_t frame = 0;
   for (auto _ : state) {
@@ -40,7 +42,8 @@ void BM_SessionTickBusy(benchmark::State& state) {
         const auto& at = s.world_state().bodies[body].pose.position;
         // Hold for 60 frames, release for 30: bodies are carried, dropped, fall, rest.
         const bool grip = frame % 90 < 60;
-        in.hands[1].pose.position = at + Eigen::Vector3d(0.001 * static_cast<double>(frame % 7), 0.002, 0);
+        in.hands[1].pose.position =
+            at + Eigen::Vector3d(0.001 * static_cast<double>(frame % 7), 0.002, 0);
         in.hands[1].buttons = grip ? kButtonGrip : 0;
         s.submit_input(numbers[static_cast<std::size_t>(p)], in, ++seq);
       }
@@ -48,9 +51,10 @@ void BM_SessionTickBusy(benchmark::State& state) {
     s.step();
     if (s.tick() % 1024 == 0) s.drain_events();
   }
-  state.counters["ticks_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["x_real_time"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate);
+  state.counters["ticks_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["x_real_time"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SessionTickBusy)->Arg(1)->Arg(4)->Arg(16);
 
