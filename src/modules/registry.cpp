@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "modules/action_params.h"
+#include "modules/declared_check.h"
 
 // The modules, one line each: MV_MODULE(<id>) declares and lists
 // `<id>_descriptor()`, which src/modules/<id>/ defines (docs/modules.md).
@@ -96,7 +97,9 @@ ModuleFactory module_factory(const fs::path& content_root, double tick_rate_hz) 
                             module_ids() + ")");
     }
     auto [scenario, variant] = split_kind(std::string(kind.substr(slash + 1)));
-    return m->make_session(content_root, tick_rate_hz, scenario, variant, seed);
+    auto made = m->make_session(content_root, tick_rate_hz, scenario, variant, seed);
+    if (!made.ok()) return made.error();
+    return check_declared(std::move(*made), *m);
   };
 }
 

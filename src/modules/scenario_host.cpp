@@ -34,9 +34,13 @@ Status ScenarioHost::apply_scenario_action(const scenario::HostAction& action,
                     "module `" + def_->module + "` has no scenario action `" + action.name + "`");
 }
 
-void ScenarioHost::start(const EventSink& sink) {
+void ScenarioHost::on_start(const EventSink& sink) {
   // What the session runs, for clients that join and for the report's title.
   emit(sink, "scenario_loaded", {{"scenario", def_->id}, {"title", def_->title}});
+}
+
+void ScenarioHost::start(const EventSink& sink) {
+  on_start(sink);
   run_scenario(0, sink);
 }
 
@@ -46,6 +50,7 @@ void ScenarioHost::step(Tick tick, const EventSink& sink) {
   const auto due = static_cast<std::uint64_t>(std::floor(t_s * scenario_rate_hz_ + 1e-9));
   if (scenario_steps_ < due) {
     scenario_steps_ = due;
+    before_scenario_step(sink);
     run_scenario(tick, sink);
   }
 }

@@ -37,6 +37,12 @@ class ScenarioHost : public SessionModule {
   ScenarioHost(std::shared_ptr<const scenario::ScenarioDef> def, scenario::ScenarioRun run,
                double tick_rate_hz, double scenario_rate_hz);
 
+  // At tick 0, before the scenario's first step: the `scenario_loaded` event
+  // (a module may add to it) and the module's first events.
+  virtual void on_start(const EventSink& sink);
+  // Just before each scenario step (e.g. a rhythm change the triggers read).
+  virtual void before_scenario_step(const EventSink& sink) { (void)sink; }
+
   // Writes an event to the log and queues it for the scenario's next step.
   void emit(const EventSink& sink, std::string_view type, const nlohmann::json& payload);
   // A value the scenario's triggers may read; nothing for an unknown name.

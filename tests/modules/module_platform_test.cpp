@@ -12,6 +12,7 @@
 #include <set>
 
 #include "modules/action_params.h"
+#include "modules/declared_check.h"
 #include "modules/emergency/emergency_catalog.h"
 #include "modules/registry.h"
 #include "session/session.h"
@@ -171,3 +172,34 @@ TEST(ExampleModule, RefusesAnUndeclaredParameterAndAnOutOfRangeStrength) {
 
 }  // namespace
 }  // namespace medvision::modules
+
+#ifdef MEDVISION_ASSERTIONS
+namespace medvision::modules {
+namespace {
+
+// A module that writes an event its descriptor does not declare.
+class Stray final : public SessionModule {
+ public:
+  void start(const EventSink& sink) override { sink("tapped_twice", "{}"); }
+  void step(Tick, const EventSink&) override {}
+  Status act(const ModuleAction&, const EventSink&) override { return {}; }
+  Status instruct(InstructorControl, const std::string&, const EventSink&) override { return {}; }
+  bool finished() const override { return false; }
+  std::uint64_t state_hash() const override { return 0; }
+  std::optional<std::string> assess(std::span<const Event>) const override {
+    return R"({"metrics": {"taps_per_minute": {"value": 1, "unit": "/min"}}})";
+  }
+};
+
+TEST(DeclaredCheckDeathTest, AnUndeclaredEventOrMetricStopsAnAssertionBuild) {
+  const ModuleDescriptor& example = *find_module("example");
+  const EventSink sink = [](std::string_view, std::string) {};
+  EXPECT_DEATH(check_declared(std::make_unique<Stray>(), example)->start(sink),
+               "module `example` wrote the event `tapped_twice`");
+  EXPECT_DEATH((void)check_declared(std::make_unique<Stray>(), example)->assess({}),
+               "module `example` wrote the metric `taps_per_minute`");
+}
+
+}  // namespace
+}  // namespace medvision::modules
+#endif

@@ -99,6 +99,8 @@ async function main() {
   const cases = all.filter(({ id }) => ONLY === null || ONLY.test(id));
   if (cases.length === 0) {
     log(`no case matches E2E_ONLY=${process.env.E2E_ONLY}; the cases are:`, all.map(({ id }) => id).join(', '));
+    // Under make test (MEDVISION_REQUIRE_PEERS=1) a run that tests nothing fails.
+    if (process.env.MEDVISION_REQUIRE_PEERS === '1') tally.failed = 1;
     return;
   }
   mkdirSync(RESULTS_DIR, { recursive: true });

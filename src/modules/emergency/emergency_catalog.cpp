@@ -275,6 +275,7 @@ std::vector<ParamSpec> patient_settings() {
 std::vector<MetricSpec> metrics() {
   return {
       {"amiodarone_after_third_shock", "count", "Amiodarone after the third shock"},
+      {"actions_outside_role_count", "count", "Actions outside the member's role"},
       {"amiodarone_dose_errors_count", "count", "Amiodarone dose errors"},
       {"arrest_duration_s", "s", "Arrest duration"},
       {"atls_class_at_end", "class", "ATLS haemorrhage class at the end"},

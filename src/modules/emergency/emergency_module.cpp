@@ -11,6 +11,7 @@
 #include "modules/action_params.h"
 #include "modules/emergency/emergency_assessment.h"
 #include "modules/emergency/emergency_catalog.h"
+#include "modules/scenario_host.h"
 #include "physio/defibrillation.h"
 #include "physio/drugs.h"
 #include "physio/patient.h"
@@ -79,41 +80,44 @@ struct Casualty {
   sc::Fields findings;
 };
 
-class EmergencyModule final : public SessionModule {
+// The scenario host (modules/scenario_host.h) steps the scenario at 10 Hz;
+// this module steps the patient before it.
+class EmergencyModule final : public modules::ScenarioHost {
  public:
   EmergencyModule(std::shared_ptr<const sc::ScenarioDef> def, EmergencySetup setup,
                   sc::ScenarioRun run)
-      : def_(std::move(def)), setup_(std::move(setup)), run_(std::move(run)) {}
+      : ScenarioHost(def, std::move(run), setup.tick_rate_hz, kScenarioRateHz),
+        def_(std::move(def)),
+        setup_(std::move(setup)) {}
 
   Status init();
 
-  void start(const EventSink& sink) override;
   void step(Tick tick, const EventSink& sink) override;
   Status act(const ModuleAction& action, const EventSink& sink) override;
-  Status instruct(InstructorControl control, const std::string& text,
-                  const EventSink& sink) override;
-  bool finished() const override { return run_.ended(); }
-  std::uint64_t state_hash() const override;
   std::optional<std::string> assess(std::span<const Event> log) const override {
     return assess_emergency_session(*def_, setup_.variant, log, setup_.tick_rate_hz)
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
+ protected:
+  void on_start(const EventSink& sink) override;
+  void before_scenario_step(const EventSink& sink) override {
+    if (patient_) check_rhythm(sink);
+  }
+  std::optional<sc::Value> signal(std::string_view name) const override;
+  Status apply_scenario_action(const sc::HostAction& action, const EventSink& sink) override;
+  void hash_state(Fnv1a& h) const override;
+
  private:
-  void emit(const EventSink& sink, std::string_view type, const json& payload);
-  std::optional<sc::Value> signal(std::string_view name) const;
-  Status apply_scenario_action(const sc::HostAction& action, const EventSink& sink);
   Status apply_patient_setting(const std::string& name, const sc::Value& value);
   void sample_vitals(const EventSink& sink);
   void check_rhythm(const EventSink& sink);
-  void run_scenario(Tick tick, const EventSink& sink);
   Status require_patient() const;
   Status act_on_patient(const sc::ActionSpec& spec, const json& p, int participant,
                         const EventSink& sink);
 
   std::shared_ptr<const sc::ScenarioDef> def_;
   EmergencySetup setup_;
-  sc::ScenarioRun run_;
   std::optional<physio::Patient> patient_;  // scenarios with one patient
   std::vector<Casualty> casualties_;        // triage scenarios
   double initial_blood_mL_ = 0;
@@ -124,21 +128,12 @@ class EmergencyModule final : public SessionModule {
   double compression_depth_mm_ = 0, compression_rate_per_min_ = 0;
   double next_compression_s_ = 0;
   double next_vitals_s_ = 0;
-  std::uint64_t scenario_steps_ = 0;
-  std::vector<sc::ScenarioEvent> for_scenario_;  // events since the scenario's last step
 };
 
 Status EmergencyModule::require_patient() const {
   if (!patient_)
     return bad("this scenario has no single patient to treat; use `tag` for casualties");
   return {};
-}
-
-void EmergencyModule::emit(const EventSink& sink, std::string_view type, const json& payload) {
-  const std::string text = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  sink(type, text);
-  auto event = sc::scenario_event(std::string(type), text);
-  if (event.ok()) for_scenario_.push_back(std::move(*event));
 }
 
 Status EmergencyModule::apply_patient_setting(const std::string& name, const sc::Value& value) {
@@ -202,7 +197,7 @@ Status EmergencyModule::init() {
   return {};
 }
 
-void EmergencyModule::start(const EventSink& sink) {
+void EmergencyModule::on_start(const EventSink& sink) {
   json patients = json::array();
   for (const auto& c : casualties_) {
     json casualty = json::parse(sc::to_json(c.findings));
@@ -219,7 +214,6 @@ void EmergencyModule::start(const EventSink& sink) {
     sample_vitals(sink);
     next_vitals_s_ = 1.0 / kVitalsRateHz;
   }
-  run_scenario(0, sink);
 }
 
 std::optional<sc::Value> EmergencyModule::signal(std::string_view name) const {
@@ -267,20 +261,6 @@ void EmergencyModule::check_rhythm(const EventSink& sink) {
   if (last_rhythm_) j["from"] = std::string(physio::to_string(*last_rhythm_));
   last_rhythm_ = now;
   emit(sink, "rhythm_changed", j);
-}
-
-void EmergencyModule::run_scenario(Tick tick, const EventSink& sink) {
-  const auto lookup = [this](std::string_view name) { return signal(name); };
-  std::vector<sc::ScenarioEvent> events;
-  events.swap(for_scenario_);
-  sc::StepOutput out = run_.step(tick, lookup, events);
-  for (const auto& e : out.events) sink(e.type, e.payload_json());
-  for (const auto& a : out.actions) {
-    const Status s = apply_scenario_action(a, sink);
-    if (!s.ok())
-      sink("scenario_action_failed", json{{"action", a.name}, {"reason", s.error().message}}.dump(
-                                         -1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
 }
 
 Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const EventSink& sink) {
@@ -334,9 +314,9 @@ Status EmergencyModule::apply_scenario_action(const sc::HostAction& a, const Eve
 }
 
 void EmergencyModule::step(Tick tick, const EventSink& sink) {
-  if (run_.ended()) return;
+  if (run().ended()) return;
   const double t_s = static_cast<double>(tick + 1) / setup_.tick_rate_hz;
-  if (patient_ && !run_.paused()) {
+  if (patient_ && !run().paused()) {
     const auto due = static_cast<std::uint64_t>(std::floor(t_s * kPhysioRateHz + 1e-9));
     while (physio_steps_ < due) {
       patient_->step();
@@ -353,12 +333,7 @@ void EmergencyModule::step(Tick tick, const EventSink& sink) {
       }
     }
   }
-  const auto scenario_due = static_cast<std::uint64_t>(std::floor(t_s * kScenarioRateHz + 1e-9));
-  if (scenario_steps_ < scenario_due) {
-    scenario_steps_ = scenario_due;
-    if (patient_) check_rhythm(sink);
-    run_scenario(tick, sink);
-  }
+  ScenarioHost::step(tick, sink);
 }
 
 Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p, int participant,
@@ -483,7 +458,7 @@ Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p
 }
 
 Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
-  if (run_.ended()) return make_error(ErrorCode::conflict, "the scenario has ended");
+  if (run().ended()) return make_error(ErrorCode::conflict, "the scenario has ended");
   const json p = json::parse(action.params_json, nullptr, false);
   if (!p.is_object()) return bad("action parameters must be a JSON object");
   const std::string& n = action.name;
@@ -538,37 +513,14 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
   return act_on_patient(*spec, p, action.participant, sink);
 }
 
-Status EmergencyModule::instruct(InstructorControl control, const std::string& text,
-                                 const EventSink& sink) {
-  Status s;
-  switch (control) {
-    case InstructorControl::pause:
-      s = run_.pause("instructor");
-      break;
-    case InstructorControl::resume:
-      s = run_.resume("instructor");
-      break;
-    case InstructorControl::cue:
-      s = run_.inject_cue(text, "instructor");
-      break;
+void EmergencyModule::hash_state(Fnv1a& h) const {
+  if (!patient_) return;
+  const physio::Vitals v = patient_->vitals();
+  for (double x : {v.heart_rate_per_min, v.map_mmHg, v.cardiac_output_L_per_min, v.spo2,
+                   v.etco2_mmHg, v.blood_volume_mL, patient_->state.blood_lost_mL}) {
+    h.add(x);
   }
-  (void)sink;
-  return s;
-}
-
-std::uint64_t EmergencyModule::state_hash() const {
-  Fnv1a h;
-  if (patient_) {
-    const physio::Vitals v = patient_->vitals();
-    for (double x : {v.heart_rate_per_min, v.map_mmHg, v.cardiac_output_L_per_min, v.spo2,
-                     v.etco2_mmHg, v.blood_volume_mL, patient_->state.blood_lost_mL}) {
-      h.add(x);
-    }
-    h.add(v.rhythm);
-  }
-  h.add(std::string_view(run_.state()));
-  h.add(run_.elapsed_s());
-  return h.value();
+  h.add(v.rhythm);
 }
 
 }  // namespace

@@ -24,6 +24,9 @@ sc::Catalog laparoscopy_catalog() {
   sc::Catalog c;
   c.module = "laparoscopy";
   c.events = {
+      {"box_trainer_ready",
+       {sc::string_param("task"), sc::number_param("objects", 0, 100),
+        sc::number_param("pegs", 0, 100)}},
       {"grasped", {tool, object}},
       {"released", {tool, object}},
       {"transferred",

@@ -3,6 +3,7 @@
 // the page's form that every case starts with.
 
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { log } from './log.mjs';
 import { RESULTS_DIR } from './paths.mjs';
@@ -12,6 +13,9 @@ import { pollUntil } from './wait.mjs';
 const VIEWPORT = { width: 960, height: 720 };
 
 export function launchBrowser() {
+  if (!existsSync('/usr/bin/chromium')) {
+    throw new Error('/usr/bin/chromium is missing: the browser tests need Debian\'s chromium package (scripts/bootstrap installs it)');
+  }
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,

@@ -22,6 +22,14 @@ import type {
 // Frames written by the C++ encoder; the JSON format is in FIXTURES.md.
 const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
 const hasFixtures = existsSync(fixturesDir);
+// Under make test (MEDVISION_REQUIRE_PEERS=1) missing fixtures fail instead of skipping.
+const requireFixtures = process.env['MEDVISION_REQUIRE_PEERS'] === '1';
+
+describe('C++ fixture frames are present', () => {
+  it.runIf(requireFixtures)('has the fixtures the C++ encoder writes', () => {
+    expect(hasFixtures, `${fixturesDir} is missing`).toBe(true);
+  });
+});
 
 type Json = Record<string, unknown>;
 
