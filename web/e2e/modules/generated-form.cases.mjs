@@ -4,7 +4,7 @@
 // server serves.
 
 import { sessionEvents } from '../harness/api.mjs';
-import { loggedInPage } from '../harness/browser.mjs';
+import { loggedInPage, screenshotPage } from '../harness/browser.mjs';
 import { log } from '../harness/log.mjs';
 import { pollUntil } from '../harness/wait.mjs';
 
@@ -49,9 +49,10 @@ async function exampleModule({ server, context }) {
     await page.click('[data-testid="action-tap"]');
     await pollUntil(10_000, `tap ${value} accepted`, async () => /accepted/.test(await text(page, 'action-reply')));
   }
-  await pollUntil(15_000, 'the scenario ended', async () => /completed/.test(await text(page, 'module-ended')));
+  await pollUntil(15_000, 'the scenario ended', async () => /completed/.test(await text(page, 'module-ended'))).catch(async (e) => { throw new Error(e.message + ' feed: ' + (await text(page, 'module-feed')).slice(0, 600) + ' ended: ' + (await text(page, 'module-ended'))); });
   const sessionId = (await page.evaluate(() => location.hash)).split('/').at(-1);
   const taps = (await sessionEvents(page, server, sessionId)).filter((e) => e.type === 'tapped').map((e) => e.payload.strength);
   if (JSON.stringify(taps) !== JSON.stringify([4, 5, 9])) throw new Error(`the server logged taps ${JSON.stringify(taps)}`);
+  await screenshotPage(page, 'modules-example');
   log('three taps from the generated form, logged as 4, 5, 9; the scenario completed');
 }

@@ -103,10 +103,14 @@ export function createModulePanel(options: ModulePanelOptions): ModulePanel {
       for (const e of message.events) {
         if (e.type === 'input' || e.type === 'state_hash') continue;
         if (e.type === 'scenario_prompt' || e.type === 'prompt_shown') prompt.textContent = typeof e.payload['text'] === 'string' ? e.payload['text'] : '';
-        if (e.type === 'scenario_ended' || e.type === 'session_ended') {
+        if (e.type === 'scenario_ended' || (e.type === 'session_ended' && ended.hidden)) {
           ended.hidden = false;
           ended.textContent = `Ended${typeof e.payload['outcome'] === 'string' ? `: ${e.payload['outcome']}` : ''}`;
           syncEnabled();
+        }
+        if (e.type === 'assessment' && typeof e.payload['score'] === 'number') {
+          ended.hidden = false;
+          ended.textContent += `, score ${Math.round(e.payload['score'])} / 100`;
         }
         if (e.type === 'action_refused') setReply(`refused: ${typeof e.payload['reason'] === 'string' ? e.payload['reason'] : ''}`, 'error');
         feed.prepend(el('li', {}, describe(e)));
