@@ -74,10 +74,7 @@ Status run(const RunOptions& o) {
   if (!played.ok()) return played.error();
   std::vector<Event> log = std::move(*played);
 
-  if (const SessionModule* m = s.module()) {
-    if (auto assessment = m->assess(log)) s.record("assessment", *assessment);
-  }
-  s.end(s.module_finished() ? "scenario ended" : "trace finished");
+  s.finish(log, s.module_finished() ? "scenario ended" : "trace finished");
   auto rest = s.drain_events();
   log.insert(log.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
 

@@ -9,17 +9,31 @@ namespace medvision::modules {
 using nlohmann::json;
 
 ScenarioHost::ScenarioHost(std::shared_ptr<const scenario::ScenarioDef> def,
-                           scenario::ScenarioRun run, double tick_rate_hz, double scenario_rate_hz)
+                           scenario::ScenarioRun run, double tick_rate_hz, double scenario_rate_hz,
+                           bool first_step_at_start)
     : def_(std::move(def)),
       run_(std::move(run)),
       tick_rate_hz_(tick_rate_hz),
-      scenario_rate_hz_(scenario_rate_hz) {}
+      scenario_rate_hz_(scenario_rate_hz),
+      first_step_at_start_(first_step_at_start) {}
 
 void ScenarioHost::emit(const EventSink& sink, std::string_view type, const json& payload) {
-  const std::string text = payload.dump(-1, ' ', false, json::error_handler_t::replace);
-  sink(type, text);
-  auto event = scenario::scenario_event(std::string(type), text);
+  emit(sink, type, payload.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void ScenarioHost::emit(const EventSink& sink, std::string_view type,
+                        const std::string& payload_json) {
+  sink(type, payload_json);
+  auto event = scenario::scenario_event(std::string(type), payload_json);
   if (event.ok()) queued_.push_back(std::move(*event));
+}
+
+bool ScenarioHost::scenario_due(Tick tick) {
+  const double t_s = static_cast<double>(tick + 1) / tick_rate_hz_;
+  const auto due = static_cast<std::uint64_t>(std::floor(t_s * scenario_rate_hz_ + 1e-9));
+  if (scenario_steps_ >= due) return false;
+  scenario_steps_ = due;
+  return true;
 }
 
 std::optional<scenario::Value> ScenarioHost::signal(std::string_view name) const {
@@ -41,15 +55,12 @@ void ScenarioHost::on_start(const EventSink& sink) {
 
 void ScenarioHost::start(const EventSink& sink) {
   on_start(sink);
-  run_scenario(0, sink);
+  if (first_step_at_start_) run_scenario(0, sink);
 }
 
 void ScenarioHost::step(Tick tick, const EventSink& sink) {
   if (run_.ended()) return;
-  const double t_s = static_cast<double>(tick + 1) / tick_rate_hz_;
-  const auto due = static_cast<std::uint64_t>(std::floor(t_s * scenario_rate_hz_ + 1e-9));
-  if (scenario_steps_ < due) {
-    scenario_steps_ = due;
+  if (scenario_due(tick)) {
     before_scenario_step(sink);
     run_scenario(tick, sink);
   }

@@ -34,8 +34,14 @@ class ScenarioHost : public SessionModule {
   std::uint64_t state_hash() const override;
 
  protected:
+  // `first_step_at_start`: the scenario takes its first step in start(), at
+  // tick 0 (otherwise at the first tick scenario_due() accepts).
   ScenarioHost(std::shared_ptr<const scenario::ScenarioDef> def, scenario::ScenarioRun run,
-               double tick_rate_hz, double scenario_rate_hz);
+               double tick_rate_hz, double scenario_rate_hz, bool first_step_at_start = true);
+
+  // Whether the scenario steps at the end of `tick`: by default at
+  // scenario_rate_hz, a divider of the session's rate.
+  virtual bool scenario_due(Tick tick);
 
   // At tick 0, before the scenario's first step: the `scenario_loaded` event
   // (a module may add to it) and the module's first events.
@@ -45,6 +51,7 @@ class ScenarioHost : public SessionModule {
 
   // Writes an event to the log and queues it for the scenario's next step.
   void emit(const EventSink& sink, std::string_view type, const nlohmann::json& payload);
+  void emit(const EventSink& sink, std::string_view type, const std::string& payload_json);
   // A value the scenario's triggers may read; nothing for an unknown name.
   virtual std::optional<scenario::Value> signal(std::string_view name) const;
   // An action the scenario fires for the module (not a built-in one).
@@ -63,6 +70,7 @@ class ScenarioHost : public SessionModule {
   scenario::ScenarioRun run_;
   double tick_rate_hz_;
   double scenario_rate_hz_;
+  bool first_step_at_start_;
   std::uint64_t scenario_steps_ = 0;
   std::vector<scenario::ScenarioEvent> queued_;  // events since the scenario's last step
 };

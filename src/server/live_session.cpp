@@ -545,12 +545,13 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
   if (!session_.ended()) {
     // Everything up to now is stored first, so the assessment reads the whole log.
     MV_TRY(flush_locked());
-    if (const SessionModule* module = session_.module()) {
+    if (session_.module() != nullptr) {
       auto log = stored_log_locked();
       if (!log.ok()) return log.error();
-      if (auto assessment = module->assess(*log)) session_.record("assessment", *assessment);
+      session_.finish(*log, reason);
+    } else {
+      session_.end(reason);
     }
-    session_.end(reason);
   }
   MV_TRY(flush_locked());
   fan_out_locked();  // the last events reach the clients before they are closed

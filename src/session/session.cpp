@@ -294,6 +294,13 @@ void Session::step() {
   ++tick_;
 }
 
+void Session::finish(std::span<const Event> log, const std::string& reason) {
+  if (module_) {
+    if (auto assessment = module_->assess(log)) record("assessment", *assessment);
+  }
+  end(reason);
+}
+
 void Session::end(const std::string& reason) {
   if (ended_) return;
   apply_queue();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -70,6 +71,9 @@ class Session {
   void step();
   // Ends the log with `session_ended`; no step is taken afterwards.
   void end(const std::string& reason);
+  // Ends a module's session the one way: the module scores `log` (the whole
+  // session so far), the `assessment` event is appended, then `end`.
+  void finish(std::span<const Event> log, const std::string& reason);
 
   Tick tick() const { return tick_; }
   bool ended() const { return ended_; }

@@ -5,6 +5,7 @@
 #include "core/hash.h"
 #include "modules/laparoscopy/laparoscopy_assessment.h"
 #include "modules/laparoscopy/laparoscopy_scene.h"
+#include "modules/scenario_host.h"
 #include "scenario/payload_json.h"
 
 namespace medvision::laparoscopy {
@@ -13,13 +14,16 @@ namespace {
 using nlohmann::json;
 namespace sc = scenario;
 
-class BoxTrainerModule final : public SessionModule {
+// The scenario host (modules/scenario_host.h) checks the task's scenario after
+// every physics step (the first at tick 0's step); the module steps the box
+// trainer before it.
+class BoxTrainerModule final : public modules::ScenarioHost {
  public:
   BoxTrainerModule(std::shared_ptr<const sc::ScenarioDef> def, LaparoscopySetup setup,
                    sc::ScenarioRun run, std::unique_ptr<BoxTask> task)
-      : def_(std::move(def)),
+      : ScenarioHost(def, std::move(run), setup.tick_rate_hz, 1.0 / kPhysicsStep_s, false),
+        def_(std::move(def)),
         setup_(std::move(setup)),
-        run_(std::move(run)),
         task_(std::move(task)),
         scene_(task_->box().trainer()),
         camera_(laparoscope_camera(task_->box().trainer().scope)) {
@@ -28,13 +32,8 @@ class BoxTrainerModule final : public SessionModule {
     scene_.update(task_->box().world(), task_->box().tools());
   }
 
-  void start(const EventSink& sink) override {
-    const TaskEvent ready = task_->ready_event(def_->id);
-    emit(sink, ready.type, ready.payload_json);
-  }
-
   void step(Tick tick, const EventSink& sink) override {
-    if (tick % ticks_per_physics_ == 0 && !run_.paused() && !run_.ended()) {
+    if (tick % ticks_per_physics_ == 0 && !run().paused() && !run().ended()) {
       std::vector<TaskEvent> events;
       task_->step(events);
       for (const auto& e : events) emit(sink, e.type, e.payload_json);
@@ -42,7 +41,7 @@ class BoxTrainerModule final : public SessionModule {
       // Sampled once a trainee holds the instruments: an empty box trainer writes nothing.
       if (++physics_steps_ % physics_per_sample_ == 0 && driver_ != 0) sample_tools(sink);
     }
-    if (tick % ticks_per_physics_ == 0) run_scenario(tick, sink);
+    ScenarioHost::step(tick, sink);
   }
 
   Status act(const ModuleAction& action, const EventSink& sink) override {
@@ -50,20 +49,6 @@ class BoxTrainerModule final : public SessionModule {
     return make_error(ErrorCode::invalid_input, "the laparoscopy module takes no team actions ('" +
                                                     action.name +
                                                     "'): the instruments follow the hands");
-  }
-
-  Status instruct(InstructorControl control, const std::string& text,
-                  const EventSink& sink) override {
-    (void)sink;
-    switch (control) {
-      case InstructorControl::pause:
-        return run_.pause("instructor");
-      case InstructorControl::resume:
-        return run_.resume("instructor");
-      case InstructorControl::cue:
-        return run_.inject_cue(text, "instructor");
-    }
-    return {};
   }
 
   void input(int participant, const InputFrame& frame, const EventSink& sink) override {
@@ -88,29 +73,24 @@ class BoxTrainerModule final : public SessionModule {
     return HandForces{static_cast<float>(task_->sample(kLeft).force_N),
                       static_cast<float>(task_->sample(kRight).force_N)};
   }
-  bool finished() const override { return run_.ended(); }
-
-  std::uint64_t state_hash() const override {
-    Fnv1a h;
-    h.add(task_->state_hash());
-    h.add(std::string_view(run_.state()));
-    h.add(run_.elapsed_s());
-    return h.value();
-  }
 
   std::optional<std::string> assess(std::span<const Event> log) const override {
     return assess_laparoscopy_session(*def_, log, setup_.tick_rate_hz)
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
- private:
-  // Logs the event and queues it for the scenario's next check.
-  void emit(const EventSink& sink, std::string_view type, const std::string& payload_json) {
-    sink(type, payload_json);
-    auto event = sc::scenario_event(std::string(type), payload_json);
-    if (event.ok()) for_scenario_.push_back(std::move(*event));
+ protected:
+  void on_start(const EventSink& sink) override {
+    const TaskEvent ready = task_->ready_event(def_->id);
+    emit(sink, ready.type, ready.payload_json);
   }
+  bool scenario_due(Tick tick) override { return tick % ticks_per_physics_ == 0; }
+  std::optional<sc::Value> signal(std::string_view name) const override {
+    return task_->signal(name);
+  }
+  void hash_state(Fnv1a& h) const override { h.add(task_->state_hash()); }
 
+ private:
   void sample_tools(const EventSink& sink) {
     json j = json::object();
     for (int t = 0; t < 2; ++t) {
@@ -125,18 +105,8 @@ class BoxTrainerModule final : public SessionModule {
     sink("tool_sample", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
-  void run_scenario(Tick tick, const EventSink& sink) {
-    const auto lookup = [this](std::string_view name) { return task_->signal(name); };
-    std::vector<sc::ScenarioEvent> events;
-    events.swap(for_scenario_);
-    const sc::StepOutput out = run_.step(tick, lookup, events);
-    for (const auto& e : out.events) sink(e.type, e.payload_json());
-    // show_prompt, play_sound: for clients, logged by the run; this catalog has no module actions.
-  }
-
   std::shared_ptr<const sc::ScenarioDef> def_;
   LaparoscopySetup setup_;
-  sc::ScenarioRun run_;
   std::unique_ptr<BoxTask> task_;
   TrainerScene scene_;
   SceneCamera camera_;
@@ -144,7 +114,6 @@ class BoxTrainerModule final : public SessionModule {
   int physics_per_sample_ = 5;
   std::uint64_t physics_steps_ = 0;
   int driver_ = 0;
-  std::vector<sc::ScenarioEvent> for_scenario_;
 };
 
 }  // namespace
