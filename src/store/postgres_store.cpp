@@ -19,9 +19,6 @@ namespace {
 // Any fixed number; instances starting together take turns migrating.
 constexpr std::int64_t kMigrationLockKey = 0x4d6564566973696f;  // "MedVisio"
 
-constexpr const char* kUserColumns =
-    "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
-
 std::int64_t as_bigint(std::uint64_t value) { return static_cast<std::int64_t>(value); }
 std::uint64_t from_bigint(const pqxx::field& field) {
   return static_cast<std::uint64_t>(field.as<std::int64_t>());
@@ -63,25 +60,6 @@ ErrorCode code_for(const pqxx::sql_error& e) {
   }
   if (connection_lost(e)) return ErrorCode::unavailable;
   return ErrorCode::internal;
-}
-
-Result<UserRecord> read_user(const pqxx::row& row) {
-  UserRecord user;
-  user.id = row[0].c_str();
-  user.username = row[1].c_str();
-  user.display_name = row[2].c_str();
-  const std::string role = row[3].c_str();
-  const auto parsed = parse_role(role);
-  if (!parsed) {
-    return make_error(ErrorCode::internal, "user '" + user.username + "' has an unknown role '" +
-                                               role + "' in the store");
-  }
-  user.role = *parsed;
-  user.password_hash = row[4].c_str();
-  user.must_change_password = row[5].as<bool>();
-  user.disabled = row[6].as<bool>();
-  user.created_us = row[7].as<std::int64_t>();
-  return user;
 }
 
 constexpr const char* kSeriesColumns =
@@ -157,14 +135,6 @@ std::uint64_t read_last_event_seq(pqxx::work& tx, const std::string& session_id)
 Result<int> read_schema_version(pqxx::work& tx) {
   if (!tx.exec1("SELECT to_regclass('schema_migrations') IS NOT NULL")[0].as<bool>()) return 0;
   return tx.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
-}
-
-Status check_username_free(pqxx::work& tx, const std::string& username, const std::string& own_id) {
-  const pqxx::result rows = tx.exec_params("SELECT id FROM users WHERE username = $1", username);
-  if (!rows.empty() && rows[0][0].c_str() != own_id) {
-    return make_error(ErrorCode::conflict, "username '" + username + "' is already taken");
-  }
-  return {};
 }
 
 std::int64_t now_us() {
@@ -291,73 +261,6 @@ class PostgresStore final : public SqlRecordStore, private SqlDriver {
     return run("cannot read the schema version", [&](pqxx::connection& c) -> Result<int> {
       pqxx::work tx(c);
       return read_schema_version(tx);
-    });
-  }
-
-  Status create_user(const UserRecord& user) override {
-    if (user.id.empty() || user.username.empty()) {
-      return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
-    }
-    return run("cannot create user '" + user.username + "' (id '" + user.id + "')",
-               [&](pqxx::connection& c) -> Status {
-                 pqxx::work tx(c);
-                 MV_TRY(check_username_free(tx, user.username, user.id));
-                 tx.exec_params(std::string("INSERT INTO users (") + kUserColumns +
-                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                                user.id, user.username, user.display_name, to_string(user.role),
-                                user.password_hash, user.must_change_password, user.disabled,
-                                user.created_us);
-                 tx.commit();
-                 return {};
-               });
-  }
-
-  Result<UserRecord> find_user_by_id(const std::string& id) override {
-    return find_user("id", id, "user with id '" + id + "' not found");
-  }
-
-  Result<UserRecord> find_user_by_name(const std::string& username) override {
-    return find_user("username", username, "user '" + username + "' not found");
-  }
-
-  Result<std::vector<UserRecord>> list_users() override {
-    return run("cannot list users", [&](pqxx::connection& c) -> Result<std::vector<UserRecord>> {
-      pqxx::work tx(c);
-      std::vector<UserRecord> users;
-      for (const pqxx::row& row :
-           tx.exec(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username")) {
-        auto user = read_user(row);
-        if (!user.ok()) return user.error();
-        users.push_back(std::move(user).value());
-      }
-      return users;
-    });
-  }
-
-  Status update_user(const UserRecord& user) override {
-    if (user.id.empty() || user.username.empty()) {
-      return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
-    }
-    return run("cannot update user '" + user.username + "'", [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      MV_TRY(check_username_free(tx, user.username, user.id));
-      const pqxx::result updated = tx.exec_params(
-          "UPDATE users SET username = $1, display_name = $2, role = $3, password_hash = $4,"
-          " must_change_password = $5, disabled = $6, created_us = $7 WHERE id = $8",
-          user.username, user.display_name, to_string(user.role), user.password_hash,
-          user.must_change_password, user.disabled, user.created_us, user.id);
-      if (updated.affected_rows() == 0) {
-        return make_error(ErrorCode::not_found, "user with id '" + user.id + "' not found");
-      }
-      tx.commit();
-      return {};
-    });
-  }
-
-  Result<std::int64_t> count_users() override {
-    return run("cannot count users", [&](pqxx::connection& c) -> Result<std::int64_t> {
-      pqxx::work tx(c);
-      return tx.exec1("SELECT count(*) FROM users")[0].as<std::int64_t>();
     });
   }
 
@@ -581,36 +484,6 @@ class PostgresStore final : public SqlRecordStore, private SqlDriver {
                });
   }
 
-  Status append_audit(const AuditEntry& entry) override {
-    return run("cannot append to the audit log", [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      tx.exec_params(
-          "INSERT INTO audit (at_us, actor, action, resource, outcome, detail, remote)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          entry.at_us, entry.actor, entry.action, entry.resource, entry.outcome, entry.detail,
-          entry.remote);
-      tx.commit();
-      return {};
-    });
-  }
-
-  Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override {
-    return run(
-        "cannot list the audit log", [&](pqxx::connection& c) -> Result<std::vector<AuditEntry>> {
-          pqxx::work tx(c);
-          std::vector<AuditEntry> entries;
-          for (const pqxx::row& row :
-               tx.exec_params("SELECT id, at_us, actor, action, resource, outcome, detail, remote"
-                              " FROM audit WHERE id > $1 ORDER BY id LIMIT NULLIF($2::bigint, 0)",
-                              after_id, sql_limit(limit))) {
-            entries.push_back(AuditEntry{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
-                                         row[2].c_str(), row[3].c_str(), row[4].c_str(),
-                                         row[5].c_str(), row[6].c_str(), row[7].c_str()});
-          }
-          return entries;
-        });
-  }
-
   std::string dialect() const override { return "postgres"; }
 
   Status transact(const std::string& what, const std::function<Status(SqlTx&)>& body) override {
@@ -643,17 +516,6 @@ class PostgresStore final : public SqlRecordStore, private SqlDriver {
       }
       tx.commit();
       return {};
-    });
-  }
-
-  Result<UserRecord> find_user(const char* column, const std::string& value,
-                               const std::string& not_found_message) {
-    return run("cannot look up user", [&](pqxx::connection& c) -> Result<UserRecord> {
-      pqxx::work tx(c);
-      const pqxx::result rows = tx.exec_params(
-          std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = $1", value);
-      if (rows.empty()) return make_error(ErrorCode::not_found, not_found_message);
-      return read_user(rows[0]);
     });
   }
 

@@ -63,6 +63,52 @@ Result<std::vector<SessionRecord>> sessions_of(const SqlRows& rows) {
   return out;
 }
 
+constexpr const char* kUserColumns =
+    "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
+
+Result<UserRecord> user_of(const SqlRow& r) {
+  UserRecord user;
+  user.id = r.text(0);
+  user.username = r.text(1);
+  user.display_name = r.text(2);
+  const std::string role = r.text(3);
+  const auto parsed = parse_role(role);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "user '" + user.username + "' has an unknown role '" +
+                                               role + "' in the store");
+  }
+  user.role = *parsed;
+  user.password_hash = r.text(4);
+  user.must_change_password = r.integer(5) != 0;
+  user.disabled = r.integer(6) != 0;
+  user.created_us = r.integer(7);
+  return user;
+}
+
+// A username belongs to one user: conflict when another id holds it.
+Status username_free(SqlTx& tx, const std::string& username, const std::string& own_id) {
+  auto rows = tx.query("SELECT id FROM users WHERE username = $1", {username});
+  if (!rows.ok()) return rows.error();
+  if (!rows->empty() && rows->front().text(0) != own_id)
+    return make_error(ErrorCode::conflict, "username '" + username + "' is already taken");
+  return {};
+}
+
+Status check_user(const UserRecord& user) {
+  if (user.id.empty() || user.username.empty())
+    return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
+  return {};
+}
+
+Result<UserRecord> one_user(SqlTx& tx, const char* column, const std::string& value,
+                            const std::string& missing) {
+  auto rows = tx.query(
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = $1", {value});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return make_error(ErrorCode::not_found, missing);
+  return user_of(rows->front());
+}
+
 StudyRecord study_of(const SqlRow& r) {
   StudyRecord s;
   s.id = r.text(0);
@@ -739,6 +785,108 @@ Result<std::vector<EmergencyAccess>> SqlRecordStore::list_emergency_access(
           out.push_back(EmergencyAccess{r.text(0), r.text(1), r.text(2), r.text(3), r.integer(4),
                                         r.integer(5)});
         return out;
+      });
+}
+
+Status SqlRecordStore::create_user(const UserRecord& user) {
+  MV_TRY(check_user(user));
+  return sql().transact(
+      "cannot create user '" + user.username + "' (id '" + user.id + "')",
+      [&](SqlTx& tx) -> Status {
+        MV_TRY(username_free(tx, user.username, user.id));
+        auto done =
+            tx.exec(std::string("INSERT INTO users (") + kUserColumns +
+                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    {user.id, user.username, user.display_name, std::string(to_string(user.role)),
+                     user.password_hash, std::int64_t{user.must_change_password ? 1 : 0},
+                     std::int64_t{user.disabled ? 1 : 0}, user.created_us});
+        return done.ok() ? Status() : Status(done.error());
+      });
+}
+
+Result<UserRecord> SqlRecordStore::find_user_by_id(const std::string& id) {
+  return read<UserRecord>(sql(), "cannot look up user", [&](SqlTx& tx) {
+    return one_user(tx, "id", id, "user with id '" + id + "' not found");
+  });
+}
+
+Result<UserRecord> SqlRecordStore::find_user_by_name(const std::string& username) {
+  return read<UserRecord>(sql(), "cannot look up user", [&](SqlTx& tx) {
+    return one_user(tx, "username", username, "user '" + username + "' not found");
+  });
+}
+
+Result<std::vector<UserRecord>> SqlRecordStore::list_users() {
+  return read<std::vector<UserRecord>>(
+      sql(), "cannot list users", [&](SqlTx& tx) -> Result<std::vector<UserRecord>> {
+        auto rows =
+            tx.query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username");
+        if (!rows.ok()) return rows.error();
+        std::vector<UserRecord> users;
+        for (const auto& r : *rows) {
+          auto user = user_of(r);
+          if (!user.ok()) return user.error();
+          users.push_back(std::move(user).value());
+        }
+        return users;
+      });
+}
+
+Status SqlRecordStore::update_user(const UserRecord& user) {
+  MV_TRY(check_user(user));
+  return sql().transact("cannot update user '" + user.username + "'", [&](SqlTx& tx) -> Status {
+    MV_TRY(username_free(tx, user.username, user.id));
+    auto changed = tx.exec(
+        "UPDATE users SET username = $1, display_name = $2, role = $3, password_hash = $4,"
+        " must_change_password = $5, disabled = $6, created_us = $7 WHERE id = $8",
+        {user.username, user.display_name, std::string(to_string(user.role)), user.password_hash,
+         std::int64_t{user.must_change_password ? 1 : 0}, std::int64_t{user.disabled ? 1 : 0},
+         user.created_us, user.id});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0)
+      return make_error(ErrorCode::not_found, "user with id '" + user.id + "' not found");
+    return {};
+  });
+}
+
+Result<std::int64_t> SqlRecordStore::count_users() {
+  return read<std::int64_t>(sql(), "cannot count users", [&](SqlTx& tx) -> Result<std::int64_t> {
+    auto rows = tx.query("SELECT count(*) FROM users");
+    if (!rows.ok()) return rows.error();
+    return rows->empty() ? 0 : rows->front().integer(0);
+  });
+}
+
+Status SqlRecordStore::append_audit(const AuditEntry& entry) {
+  return sql().transact("cannot append to the audit log", [&](SqlTx& tx) -> Status {
+    auto done = tx.exec(
+        "INSERT INTO audit (at_us, actor, action, resource, outcome, detail, remote)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {entry.at_us, entry.actor, entry.action, entry.resource, entry.outcome, entry.detail,
+         entry.remote});
+    return done.ok() ? Status() : Status(done.error());
+  });
+}
+
+Result<std::vector<AuditEntry>> SqlRecordStore::list_audit(std::int64_t after_id,
+                                                           std::size_t limit) {
+  // A limit of 0 means no limit.
+  const std::int64_t n = limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)
+                             ? INT64_MAX
+                             : static_cast<std::int64_t>(limit);
+  return read<std::vector<AuditEntry>>(
+      sql(), "cannot list the audit log", [&](SqlTx& tx) -> Result<std::vector<AuditEntry>> {
+        auto rows = tx.query(
+            "SELECT id, at_us, actor, action, resource, outcome, detail, remote FROM audit"
+            " WHERE id > $1 ORDER BY id LIMIT $2",
+            {after_id, n});
+        if (!rows.ok()) return rows.error();
+        std::vector<AuditEntry> entries;
+        for (const auto& r : *rows) {
+          entries.push_back(AuditEntry{r.integer(0), r.integer(1), r.text(2), r.text(3), r.text(4),
+                                       r.text(5), r.text(6), r.text(7)});
+        }
+        return entries;
       });
 }
 

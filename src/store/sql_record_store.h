@@ -12,6 +12,16 @@ namespace medvision::store {
 
 class SqlRecordStore : public RecordStore {
  public:
+  Status create_user(const UserRecord& user) override;
+  Result<UserRecord> find_user_by_id(const std::string& id) override;
+  Result<UserRecord> find_user_by_name(const std::string& username) override;
+  Result<std::vector<UserRecord>> list_users() override;
+  Status update_user(const UserRecord& user) override;
+  Result<std::int64_t> count_users() override;
+
+  Status append_audit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override;
+
   Status put_token(const TokenRecord& token) override;
   Result<TokenRecord> find_token(const std::string& token_hash) override;
   Status delete_token(const std::string& token_hash) override;

@@ -190,25 +190,6 @@ std::int64_t sql_limit(std::size_t limit) {
   return static_cast<std::int64_t>(limit);
 }
 
-Result<UserRecord> read_user(const Query& q) {
-  UserRecord user;
-  user.id = q.column_text(0);
-  user.username = q.column_text(1);
-  user.display_name = q.column_text(2);
-  const std::string role = q.column_text(3);
-  const auto parsed = parse_role(role);
-  if (!parsed) {
-    return make_error(ErrorCode::internal, "user '" + user.username + "' has an unknown role '" +
-                                               role + "' in the store");
-  }
-  user.role = *parsed;
-  user.password_hash = q.column_text(4);
-  user.must_change_password = q.column_int(5) != 0;
-  user.disabled = q.column_int(6) != 0;
-  user.created_us = q.column_int(7);
-  return user;
-}
-
 SeriesRecord read_series(const Query& q) {
   SeriesRecord series;
   series.id = q.column_text(0);
@@ -253,9 +234,6 @@ constexpr const char* kSeriesColumns =
 constexpr const char* kModelColumns =
     "id, series_id, name, kind, threshold, labels, status, progress, error, structures, "
     "triangles, created_by, created_us, updated_us";
-
-constexpr const char* kUserColumns =
-    "id, username, display_name, role, password_hash, must_change_password, disabled, created_us";
 
 class SqliteStore final : public SqlRecordStore, private SqlDriver {
  public:
@@ -308,78 +286,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
 
   Result<int> schema_version() override {
     return locked([&] { return read_schema_version(); });
-  }
-
-  Status create_user(const UserRecord& user) override {
-    return locked([&]() -> Status {
-      if (user.id.empty() || user.username.empty()) {
-        return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
-      }
-      Transaction tx(*this);
-      MV_TRY(tx.begin());
-      MV_TRY(check_username_free(user.username, user.id));
-      auto q = query(std::string("INSERT INTO users (") + kUserColumns +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      bind_user(q, user);
-      MV_TRY(q.run("cannot create user '" + user.username + "' (id '" + user.id + "')"));
-      return tx.commit();
-    });
-  }
-
-  Result<UserRecord> find_user_by_id(const std::string& id) override {
-    return locked([&] { return find_user("id", id, "user with id '" + id + "' not found"); });
-  }
-
-  Result<UserRecord> find_user_by_name(const std::string& username) override {
-    return locked(
-        [&] { return find_user("username", username, "user '" + username + "' not found"); });
-  }
-
-  Result<std::vector<UserRecord>> list_users() override {
-    return locked([&]() -> Result<std::vector<UserRecord>> {
-      auto q = query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username");
-      std::vector<UserRecord> users;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) {
-        auto user = read_user(q);
-        if (!user.ok()) return user.error();
-        users.push_back(std::move(user).value());
-      }
-      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list users");
-      return users;
-    });
-  }
-
-  Status update_user(const UserRecord& user) override {
-    return locked([&]() -> Status {
-      if (user.id.empty() || user.username.empty()) {
-        return make_error(ErrorCode::invalid_input, "a user needs a non-empty id and username");
-      }
-      Transaction tx(*this);
-      MV_TRY(tx.begin());
-      MV_TRY(check_username_free(user.username, user.id));
-      auto q = query(
-          "UPDATE users SET username = ?, display_name = ?, role = ?, password_hash = ?,"
-          " must_change_password = ?, disabled = ?, created_us = ? WHERE id = ?");
-      q.text(user.username)
-          .text(user.display_name)
-          .text(to_string(user.role))
-          .text(user.password_hash)
-          .integer(user.must_change_password ? 1 : 0)
-          .integer(user.disabled ? 1 : 0)
-          .integer(user.created_us)
-          .text(user.id);
-      MV_TRY(q.run("cannot update user '" + user.username + "'"));
-      if (sqlite3_changes(db_) == 0) {
-        return make_error(ErrorCode::not_found, "user with id '" + user.id + "' not found");
-      }
-      return tx.commit();
-    });
-  }
-
-  Result<std::int64_t> count_users() override {
-    return locked(
-        [&] { return single_integer("SELECT count(*) FROM users", "cannot count users"); });
   }
 
   Status append_events(const std::vector<EventRecord>& events) override {
@@ -633,40 +539,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
     });
   }
 
-  Status append_audit(const AuditEntry& entry) override {
-    return locked([&]() -> Status {
-      auto q = query(
-          "INSERT INTO audit (at_us, actor, action, resource, outcome, detail, remote)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?)");
-      q.integer(entry.at_us)
-          .text(entry.actor)
-          .text(entry.action)
-          .text(entry.resource)
-          .text(entry.outcome)
-          .text(entry.detail)
-          .text(entry.remote);
-      return q.run("cannot append to the audit log");
-    });
-  }
-
-  Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override {
-    return locked([&]() -> Result<std::vector<AuditEntry>> {
-      auto q = query(
-          "SELECT id, at_us, actor, action, resource, outcome, detail, remote FROM audit"
-          " WHERE id > ? ORDER BY id LIMIT ?");
-      q.integer(after_id).integer(sql_limit(limit));
-      std::vector<AuditEntry> entries;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) {
-        entries.push_back(AuditEntry{q.column_int(0), q.column_int(1), q.column_text(2),
-                                     q.column_text(3), q.column_text(4), q.column_text(5),
-                                     q.column_text(6), q.column_text(7)});
-      }
-      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list the audit log");
-      return entries;
-    });
-  }
-
   // Called once by open_sqlite_store, before the store is shared.
   Status configure() {
     MV_TRY(exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys"));
@@ -816,29 +688,8 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
     return q.column_uint(0);
   }
 
-  Result<UserRecord> find_user(const char* column, const std::string& value,
-                               const std::string& not_found_message) {
-    auto q = query(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = ?");
-    q.text(value);
-    const int rc = q.step();
-    if (rc == SQLITE_DONE) return make_error(ErrorCode::not_found, not_found_message);
-    if (rc != SQLITE_ROW) return q.failure(rc, "cannot look up user");
-    return read_user(q);
-  }
-
   // Gives a duplicate username its own message; the UNIQUE constraint still
   // guards against a writer in another process.
-  Status check_username_free(const std::string& username, const std::string& own_id) {
-    auto q = query("SELECT id FROM users WHERE username = ?");
-    q.text(username);
-    const int rc = q.step();
-    if (rc == SQLITE_ROW && q.column_text(0) != own_id) {
-      return make_error(ErrorCode::conflict, "username '" + username + "' is already taken");
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return q.failure(rc, "cannot look up user");
-    return {};
-  }
-
   // The outcome of an INSERT: a duplicate id is a conflict, a missing parent
   // (foreign key) is not_found naming `parent`.
   static Status insert_result(Query& q, const std::string& what, const std::string& parent) {
@@ -850,17 +701,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
       return make_error(ErrorCode::not_found,
                         "cannot create " + what + ": " + parent + " not found");
     return q.failure(rc, "cannot create " + what);
-  }
-
-  static void bind_user(Query& q, const UserRecord& user) {
-    q.text(user.id)
-        .text(user.username)
-        .text(user.display_name)
-        .text(to_string(user.role))
-        .text(user.password_hash)
-        .integer(user.must_change_password ? 1 : 0)
-        .integer(user.disabled ? 1 : 0)
-        .integer(user.created_us);
   }
 
   static std::int64_t now_us() {
