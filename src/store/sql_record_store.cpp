@@ -109,6 +109,62 @@ Result<UserRecord> one_user(SqlTx& tx, const char* column, const std::string& va
   return user_of(rows->front());
 }
 
+constexpr const char* kSeriesColumns =
+    "id, study_id, description, modality, nx, ny, nz, spacing_x, spacing_y, spacing_z, unit, "
+    "created_us";
+constexpr const char* kModelColumns =
+    "id, series_id, name, kind, threshold, labels, status, progress, error, structures, "
+    "triangles, created_by, created_us, updated_us";
+
+SeriesRecord series_of(const SqlRow& r) {
+  SeriesRecord series;
+  series.id = r.text(0);
+  series.study_id = r.text(1);
+  series.description = r.text(2);
+  series.modality = r.text(3);
+  series.dims = {r.integer(4), r.integer(5), r.integer(6)};
+  series.spacing_mm = {r.real(7), r.real(8), r.real(9)};
+  series.unit = r.text(10);
+  series.created_us = r.integer(11);
+  return series;
+}
+
+Result<ModelRecord> model_of(const SqlRow& r) {
+  ModelRecord model;
+  model.id = r.text(0);
+  model.series_id = r.text(1);
+  model.name = r.text(2);
+  model.kind = r.text(3);
+  if (!r.is_null(4)) model.threshold = r.real(4);
+  model.labels = r.text(5);
+  const std::string status = r.text(6);
+  const auto parsed = parse_model_status(status);
+  if (!parsed) {
+    return make_error(ErrorCode::internal, "model '" + model.id + "' has an unknown status '" +
+                                               status + "' in the store");
+  }
+  model.status = *parsed;
+  model.progress = r.real(7);
+  model.error = r.text(8);
+  model.structures = r.integer(9);
+  model.triangles = r.integer(10);
+  model.created_by = r.text(11);
+  model.created_us = r.integer(12);
+  model.updated_us = r.integer(13);
+  return model;
+}
+
+// An INSERT's failure in words: a duplicate id, or a parent (foreign key) that is missing.
+Status inserted(const Result<std::int64_t>& done, const std::string& what,
+                const std::string& parent) {
+  if (done.ok()) return {};
+  if (done.error().code == ErrorCode::conflict)
+    return make_error(ErrorCode::conflict, what + " already exists");
+  if (done.error().code == ErrorCode::not_found)
+    return make_error(ErrorCode::not_found, "cannot create " + what + ": " + parent + " not found");
+  return done.error();
+}
+
 StudyRecord study_of(const SqlRow& r) {
   StudyRecord s;
   s.id = r.text(0);
@@ -888,6 +944,118 @@ Result<std::vector<AuditEntry>> SqlRecordStore::list_audit(std::int64_t after_id
         }
         return entries;
       });
+}
+
+Status SqlRecordStore::create_series(const SeriesRecord& series) {
+  if (series.id.empty()) return make_error(ErrorCode::invalid_input, "a series needs an id");
+  return sql().transact("cannot create series '" + series.id + "'", [&](SqlTx& tx) -> Status {
+    return inserted(
+        tx.exec(std::string("INSERT INTO series (") + kSeriesColumns +
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                {series.id, series.study_id, series.description, series.modality, series.dims[0],
+                 series.dims[1], series.dims[2], series.spacing_mm[0], series.spacing_mm[1],
+                 series.spacing_mm[2], series.unit, series.created_us}),
+        "series '" + series.id + "'", "study '" + series.study_id + "'");
+  });
+}
+
+Result<SeriesRecord> SqlRecordStore::get_series(const std::string& id) {
+  return read<SeriesRecord>(
+      sql(), "cannot read series '" + id + "'", [&](SqlTx& tx) -> Result<SeriesRecord> {
+        auto rows =
+            tx.query(std::string("SELECT ") + kSeriesColumns + " FROM series WHERE id = $1", {id});
+        if (!rows.ok()) return rows.error();
+        if (rows->empty()) return make_error(ErrorCode::not_found, "series '" + id + "' not found");
+        return series_of(rows->front());
+      });
+}
+
+Result<std::vector<SeriesRecord>> SqlRecordStore::list_series(const std::string& study_id) {
+  return read<std::vector<SeriesRecord>>(
+      sql(), "cannot list series of study '" + study_id + "'",
+      [&](SqlTx& tx) -> Result<std::vector<SeriesRecord>> {
+        auto rows = tx.query(std::string("SELECT ") + kSeriesColumns +
+                                 " FROM series WHERE study_id = $1 ORDER BY created_us, id",
+                             {study_id});
+        if (!rows.ok()) return rows.error();
+        std::vector<SeriesRecord> all;
+        for (const auto& r : *rows) all.push_back(series_of(r));
+        return all;
+      });
+}
+
+Status SqlRecordStore::create_model(const ModelRecord& model) {
+  if (model.id.empty()) return make_error(ErrorCode::invalid_input, "a model needs an id");
+  return sql().transact("cannot create model '" + model.id + "'", [&](SqlTx& tx) -> Status {
+    const SqlParam threshold = model.threshold ? SqlParam(*model.threshold) : SqlParam(nullptr);
+    return inserted(
+        tx.exec(
+            std::string("INSERT INTO models (") + kModelColumns +
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            {model.id, model.series_id, model.name, model.kind, threshold, model.labels,
+             std::string(to_string(model.status)), model.progress, model.error, model.structures,
+             model.triangles, model.created_by, model.created_us, model.updated_us}),
+        "model '" + model.id + "'", "series '" + model.series_id + "'");
+  });
+}
+
+Result<ModelRecord> SqlRecordStore::get_model(const std::string& id) {
+  return read<ModelRecord>(
+      sql(), "cannot read model '" + id + "'", [&](SqlTx& tx) -> Result<ModelRecord> {
+        auto rows =
+            tx.query(std::string("SELECT ") + kModelColumns + " FROM models WHERE id = $1", {id});
+        if (!rows.ok()) return rows.error();
+        if (rows->empty()) return make_error(ErrorCode::not_found, "model '" + id + "' not found");
+        return model_of(rows->front());
+      });
+}
+
+Result<std::vector<ModelRecord>> SqlRecordStore::list_models(const std::string& series_id) {
+  return read<std::vector<ModelRecord>>(
+      sql(), "cannot list models of series '" + series_id + "'",
+      [&](SqlTx& tx) -> Result<std::vector<ModelRecord>> {
+        auto rows = tx.query(std::string("SELECT ") + kModelColumns +
+                                 " FROM models WHERE series_id = $1 ORDER BY created_us, id",
+                             {series_id});
+        if (!rows.ok()) return rows.error();
+        std::vector<ModelRecord> models;
+        for (const auto& r : *rows) {
+          auto model = model_of(r);
+          if (!model.ok()) return model.error();
+          models.push_back(std::move(model).value());
+        }
+        return models;
+      });
+}
+
+Status SqlRecordStore::update_model(const ModelRecord& model) {
+  return sql().transact("cannot update model '" + model.id + "'", [&](SqlTx& tx) -> Status {
+    auto changed = tx.exec(
+        "UPDATE models SET status = $1, progress = $2, error = $3, structures = $4,"
+        " triangles = $5, updated_us = $6 WHERE id = $7",
+        {std::string(to_string(model.status)), model.progress, model.error, model.structures,
+         model.triangles, model.updated_us, model.id});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0)
+      return make_error(ErrorCode::not_found, "model '" + model.id + "' not found");
+    return {};
+  });
+}
+
+Result<std::int64_t> SqlRecordStore::fail_building_models(const std::string& error,
+                                                          std::int64_t at_us) {
+  std::int64_t n = 0;
+  const Status s = sql().transact("cannot mark building models failed", [&](SqlTx& tx) -> Status {
+    auto changed = tx.exec(
+        "UPDATE models SET status = 'failed', error = $1, updated_us = $2"
+        " WHERE status = 'building'",
+        {error, at_us});
+    if (!changed.ok()) return changed.error();
+    n = *changed;
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return n;
 }
 
 }  // namespace medvision::store

@@ -19,6 +19,15 @@ class SqlRecordStore : public RecordStore {
   Status update_user(const UserRecord& user) override;
   Result<std::int64_t> count_users() override;
 
+  Status create_series(const SeriesRecord& series) override;
+  Result<SeriesRecord> get_series(const std::string& id) override;
+  Result<std::vector<SeriesRecord>> list_series(const std::string& study_id) override;
+  Status create_model(const ModelRecord& model) override;
+  Result<ModelRecord> get_model(const std::string& id) override;
+  Result<std::vector<ModelRecord>> list_models(const std::string& series_id) override;
+  Status update_model(const ModelRecord& model) override;
+  Result<std::int64_t> fail_building_models(const std::string& error, std::int64_t at_us) override;
+
   Status append_audit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override;
 

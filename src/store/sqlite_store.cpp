@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -157,8 +158,14 @@ class Query {
     std::vector<std::optional<std::string>> cells;
     cells.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-      if (sqlite3_column_type(stmt_, i) == SQLITE_NULL) {
+      const int type = sqlite3_column_type(stmt_, i);
+      if (type == SQLITE_NULL) {
         cells.emplace_back();
+      } else if (type == SQLITE_FLOAT) {
+        // SQLite's own text of a REAL keeps 15 digits; 17 give the double back exactly.
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", sqlite3_column_double(stmt_, i));
+        cells.emplace_back(buf);
       } else {
         cells.emplace_back(column_text(i));
       }
@@ -189,51 +196,6 @@ std::int64_t sql_limit(std::size_t limit) {
   if (limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)) return -1;
   return static_cast<std::int64_t>(limit);
 }
-
-SeriesRecord read_series(const Query& q) {
-  SeriesRecord series;
-  series.id = q.column_text(0);
-  series.study_id = q.column_text(1);
-  series.description = q.column_text(2);
-  series.modality = q.column_text(3);
-  series.dims = {q.column_int(4), q.column_int(5), q.column_int(6)};
-  series.spacing_mm = {q.column_double(7), q.column_double(8), q.column_double(9)};
-  series.unit = q.column_text(10);
-  series.created_us = q.column_int(11);
-  return series;
-}
-
-Result<ModelRecord> read_model(const Query& q) {
-  ModelRecord model;
-  model.id = q.column_text(0);
-  model.series_id = q.column_text(1);
-  model.name = q.column_text(2);
-  model.kind = q.column_text(3);
-  model.threshold = q.column_optional_double(4);
-  model.labels = q.column_text(5);
-  const std::string status = q.column_text(6);
-  const auto parsed = parse_model_status(status);
-  if (!parsed) {
-    return make_error(ErrorCode::internal, "model '" + model.id + "' has an unknown status '" +
-                                               status + "' in the store");
-  }
-  model.status = *parsed;
-  model.progress = q.column_double(7);
-  model.error = q.column_text(8);
-  model.structures = q.column_int(9);
-  model.triangles = q.column_int(10);
-  model.created_by = q.column_text(11);
-  model.created_us = q.column_int(12);
-  model.updated_us = q.column_int(13);
-  return model;
-}
-
-constexpr const char* kSeriesColumns =
-    "id, study_id, description, modality, nx, ny, nz, spacing_x, spacing_y, spacing_z, unit, "
-    "created_us";
-constexpr const char* kModelColumns =
-    "id, series_id, name, kind, threshold, labels, status, progress, error, structures, "
-    "triangles, created_by, created_us, updated_us";
 
 class SqliteStore final : public SqlRecordStore, private SqlDriver {
  public:
@@ -410,135 +372,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
     });
   }
 
-  Status create_series(const SeriesRecord& series) override {
-    return locked([&]() -> Status {
-      if (series.id.empty()) return make_error(ErrorCode::invalid_input, "a series needs an id");
-      auto q = query(std::string("INSERT INTO series (") + kSeriesColumns +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      q.text(series.id)
-          .text(series.study_id)
-          .text(series.description)
-          .text(series.modality)
-          .integer(series.dims[0])
-          .integer(series.dims[1])
-          .integer(series.dims[2])
-          .real(series.spacing_mm[0])
-          .real(series.spacing_mm[1])
-          .real(series.spacing_mm[2])
-          .text(series.unit)
-          .integer(series.created_us);
-      return insert_result(q, "series '" + series.id + "'", "study '" + series.study_id + "'");
-    });
-  }
-
-  Result<SeriesRecord> get_series(const std::string& id) override {
-    return locked([&]() -> Result<SeriesRecord> {
-      auto q = query(std::string("SELECT ") + kSeriesColumns + " FROM series WHERE id = ?");
-      q.text(id);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE)
-        return make_error(ErrorCode::not_found, "series '" + id + "' not found");
-      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read series '" + id + "'");
-      return read_series(q);
-    });
-  }
-
-  Result<std::vector<SeriesRecord>> list_series(const std::string& study_id) override {
-    return locked([&]() -> Result<std::vector<SeriesRecord>> {
-      auto q = query(std::string("SELECT ") + kSeriesColumns +
-                     " FROM series WHERE study_id = ? ORDER BY created_us, id");
-      q.text(study_id);
-      std::vector<SeriesRecord> all;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) all.push_back(read_series(q));
-      if (rc != SQLITE_DONE) return q.failure(rc, "cannot list series of study '" + study_id + "'");
-      return all;
-    });
-  }
-
-  Status create_model(const ModelRecord& model) override {
-    return locked([&]() -> Status {
-      if (model.id.empty()) return make_error(ErrorCode::invalid_input, "a model needs an id");
-      auto q = query(std::string("INSERT INTO models (") + kModelColumns +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      q.text(model.id)
-          .text(model.series_id)
-          .text(model.name)
-          .text(model.kind)
-          .real_or_null(model.threshold)
-          .text(model.labels)
-          .text(to_string(model.status))
-          .real(model.progress)
-          .text(model.error)
-          .integer(model.structures)
-          .integer(model.triangles)
-          .text(model.created_by)
-          .integer(model.created_us)
-          .integer(model.updated_us);
-      return insert_result(q, "model '" + model.id + "'", "series '" + model.series_id + "'");
-    });
-  }
-
-  Result<ModelRecord> get_model(const std::string& id) override {
-    return locked([&]() -> Result<ModelRecord> {
-      auto q = query(std::string("SELECT ") + kModelColumns + " FROM models WHERE id = ?");
-      q.text(id);
-      const int rc = q.step();
-      if (rc == SQLITE_DONE)
-        return make_error(ErrorCode::not_found, "model '" + id + "' not found");
-      if (rc != SQLITE_ROW) return q.failure(rc, "cannot read model '" + id + "'");
-      return read_model(q);
-    });
-  }
-
-  Result<std::vector<ModelRecord>> list_models(const std::string& series_id) override {
-    return locked([&]() -> Result<std::vector<ModelRecord>> {
-      auto q = query(std::string("SELECT ") + kModelColumns +
-                     " FROM models WHERE series_id = ? ORDER BY created_us, id");
-      q.text(series_id);
-      std::vector<ModelRecord> models;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) {
-        auto model = read_model(q);
-        if (!model.ok()) return model.error();
-        models.push_back(std::move(model).value());
-      }
-      if (rc != SQLITE_DONE)
-        return q.failure(rc, "cannot list models of series '" + series_id + "'");
-      return models;
-    });
-  }
-
-  Status update_model(const ModelRecord& model) override {
-    return locked([&]() -> Status {
-      auto q = query(
-          "UPDATE models SET status = ?, progress = ?, error = ?, structures = ?, triangles = ?,"
-          " updated_us = ? WHERE id = ?");
-      q.text(to_string(model.status))
-          .real(model.progress)
-          .text(model.error)
-          .integer(model.structures)
-          .integer(model.triangles)
-          .integer(model.updated_us)
-          .text(model.id);
-      MV_TRY(q.run("cannot update model '" + model.id + "'"));
-      if (sqlite3_changes(db_) == 0)
-        return make_error(ErrorCode::not_found, "model '" + model.id + "' not found");
-      return {};
-    });
-  }
-
-  Result<std::int64_t> fail_building_models(const std::string& error, std::int64_t at_us) override {
-    return locked([&]() -> Result<std::int64_t> {
-      auto q = query(
-          "UPDATE models SET status = 'failed', error = ?, updated_us = ? WHERE status = "
-          "'building'");
-      q.text(error).integer(at_us);
-      MV_TRY(q.run("cannot mark building models failed"));
-      return static_cast<std::int64_t>(sqlite3_changes64(db_));
-    });
-  }
-
   // Called once by open_sqlite_store, before the store is shared.
   Status configure() {
     MV_TRY(exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys"));
@@ -686,21 +519,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
     if (rc != SQLITE_ROW)
       return q.failure(rc, "cannot read events of session '" + session_id + "'");
     return q.column_uint(0);
-  }
-
-  // Gives a duplicate username its own message; the UNIQUE constraint still
-  // guards against a writer in another process.
-  // The outcome of an INSERT: a duplicate id is a conflict, a missing parent
-  // (foreign key) is not_found naming `parent`.
-  static Status insert_result(Query& q, const std::string& what, const std::string& parent) {
-    const int rc = q.step();
-    if (rc == SQLITE_DONE) return {};
-    if (code_for(rc) == ErrorCode::conflict)
-      return make_error(ErrorCode::conflict, what + " already exists");
-    if (code_for(rc) == ErrorCode::not_found)
-      return make_error(ErrorCode::not_found,
-                        "cannot create " + what + ": " + parent + " not found");
-    return q.failure(rc, "cannot create " + what);
   }
 
   static std::int64_t now_us() {
