@@ -1,6 +1,6 @@
 #include "modules/emergency/emergency_assessment.h"
 
-#include "assess/team_metrics.h"
+#include "modules/emergency/team_metrics.h"
 #include "modules/scenario_assessment.h"
 
 namespace medvision::emergency {

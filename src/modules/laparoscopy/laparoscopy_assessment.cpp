@@ -4,7 +4,7 @@
 #include <array>
 #include <optional>
 
-#include "assess/fls.h"
+#include "modules/laparoscopy/fls.h"
 #include "assess/kinematics.h"
 #include "assess/log_view.h"
 #include "modules/laparoscopy/pattern_cutting_metrics.h"

@@ -1,4 +1,4 @@
-#include "assess/team_metrics.h"
+#include "modules/emergency/team_metrics.h"
 
 #include <gtest/gtest.h>
 

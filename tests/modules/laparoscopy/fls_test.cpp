@@ -1,7 +1,7 @@
 // FLS scores: MISTELS' cutoff - time - penalty, normalised to the published
 // proficiency levels.
 
-#include "assess/fls.h"
+#include "modules/laparoscopy/fls.h"
 
 #include <gtest/gtest.h>
 

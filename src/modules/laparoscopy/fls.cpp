@@ -1,4 +1,4 @@
-#include "assess/fls.h"
+#include "modules/laparoscopy/fls.h"
 
 #include <algorithm>
 
