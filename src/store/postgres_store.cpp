@@ -19,16 +19,6 @@ namespace {
 // Any fixed number; instances starting together take turns migrating.
 constexpr std::int64_t kMigrationLockKey = 0x4d6564566973696f;  // "MedVisio"
 
-std::int64_t as_bigint(std::uint64_t value) { return static_cast<std::int64_t>(value); }
-std::uint64_t from_bigint(const pqxx::field& field) {
-  return static_cast<std::uint64_t>(field.as<std::int64_t>());
-}
-
-// LIMIT NULLIF($n, 0) reads 0 as "no limit".
-std::int64_t sql_limit(std::size_t limit) {
-  return limit > static_cast<std::size_t>(INT64_MAX) ? 0 : static_cast<std::int64_t>(limit);
-}
-
 // libpq messages span lines ("...failed: Connection refused\n\tIs the server
 // running..."); log lines and JSON error bodies read better as one line.
 std::string one_line(const std::string& text) {
@@ -60,31 +50,6 @@ ErrorCode code_for(const pqxx::sql_error& e) {
   }
   if (connection_lost(e)) return ErrorCode::unavailable;
   return ErrorCode::internal;
-}
-
-std::string text_of(const pqxx::field& field);
-
-// Reads a text column as bytes: c_str() would stop at an embedded NUL.
-std::string text_of(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
-
-Result<SessionStatus> session_status(pqxx::work& tx, const std::string& id, bool lock_row) {
-  const pqxx::result rows =
-      tx.exec_params(lock_row ? "SELECT status FROM sessions WHERE id = $1 FOR UPDATE"
-                              : "SELECT status FROM sessions WHERE id = $1",
-                     id);
-  if (rows.empty()) return make_error(ErrorCode::not_found, "session '" + id + "' not found");
-  const std::string text = rows[0][0].c_str();
-  const auto status = parse_session_status(text);
-  if (!status) {
-    return make_error(ErrorCode::internal,
-                      "session '" + id + "' has an unknown status '" + text + "' in the store");
-  }
-  return *status;
-}
-
-std::uint64_t read_last_event_seq(pqxx::work& tx, const std::string& session_id) {
-  return from_bigint(tx.exec_params1(
-      "SELECT coalesce(max(seq), 0) FROM session_events WHERE session_id = $1", session_id)[0]);
 }
 
 Result<int> read_schema_version(pqxx::work& tx) {
@@ -217,59 +182,6 @@ class PostgresStore final : public SqlRecordStore, private SqlDriver {
       pqxx::work tx(c);
       return read_schema_version(tx);
     });
-  }
-
-  Status append_events(const std::vector<EventRecord>& events) override {
-    MV_TRY(check_event_batch(events));
-    if (events.empty()) return {};
-    const std::string& session_id = events.front().session_id;
-    return run("cannot append events to session '" + session_id + "'",
-               [&](pqxx::connection& c) -> Status {
-                 pqxx::work tx(c);
-                 // Locking the session row makes writers on other instances
-                 // take turns, so each sees the seq the other committed.
-                 MV_TRY(session_status(tx, session_id, true));
-                 MV_TRY(check_batch_continues_log(events, read_last_event_seq(tx, session_id)));
-                 for (const EventRecord& event : events) {
-                   tx.exec_params(
-                       "INSERT INTO session_events (session_id, seq, tick, wall_us, type, payload)"
-                       " VALUES ($1, $2, $3, $4, $5, $6)",
-                       event.session_id, as_bigint(event.seq), as_bigint(event.tick), event.wall_us,
-                       event.type, event.payload);
-                 }
-                 tx.commit();
-                 return {};
-               });
-  }
-
-  Result<std::vector<EventRecord>> list_events(const std::string& session_id,
-                                               std::uint64_t after_seq,
-                                               std::size_t limit) override {
-    return run("cannot list events of session '" + session_id + "'",
-               [&](pqxx::connection& c) -> Result<std::vector<EventRecord>> {
-                 pqxx::work tx(c);
-                 MV_TRY(session_status(tx, session_id, false));
-                 std::vector<EventRecord> events;
-                 for (const pqxx::row& row : tx.exec_params(
-                          "SELECT session_id, seq, tick, wall_us, type, payload FROM session_events"
-                          " WHERE session_id = $1 AND seq > $2 ORDER BY seq"
-                          " LIMIT NULLIF($3::bigint, 0)",
-                          session_id, as_bigint(after_seq), sql_limit(limit))) {
-                   events.push_back(EventRecord{row[0].c_str(), from_bigint(row[1]),
-                                                from_bigint(row[2]), row[3].as<std::int64_t>(),
-                                                text_of(row[4]), text_of(row[5])});
-                 }
-                 return events;
-               });
-  }
-
-  Result<std::uint64_t> last_event_seq(const std::string& session_id) override {
-    return run("cannot read events of session '" + session_id + "'",
-               [&](pqxx::connection& c) -> Result<std::uint64_t> {
-                 pqxx::work tx(c);
-                 MV_TRY(session_status(tx, session_id, false));
-                 return read_last_event_seq(tx, session_id);
-               });
   }
 
   Status put_artifact(const ArtifactRecord& artifact) override {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/event_batch.h"
+
 namespace medvision::store {
 namespace {
 
@@ -163,6 +165,24 @@ Status inserted(const Result<std::int64_t>& done, const std::string& what,
   if (done.error().code == ErrorCode::not_found)
     return make_error(ErrorCode::not_found, "cannot create " + what + ": " + parent + " not found");
   return done.error();
+}
+
+// The session's status; `lock_row` (PostgreSQL) makes writers on other
+// instances take turns on the session, so each sees the seq the other committed.
+Status session_exists(SqlTx& tx, const std::string& id, bool lock_row) {
+  auto rows = tx.query(
+      std::string("SELECT status FROM sessions WHERE id = $1") + (lock_row ? " FOR UPDATE" : ""),
+      {id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return make_error(ErrorCode::not_found, "session '" + id + "' not found");
+  return {};
+}
+
+Result<std::uint64_t> last_seq(SqlTx& tx, const std::string& session_id) {
+  auto rows = tx.query("SELECT coalesce(max(seq), 0) FROM session_events WHERE session_id = $1",
+                       {session_id});
+  if (!rows.ok()) return rows.error();
+  return rows->empty() ? 0 : static_cast<std::uint64_t>(rows->front().integer(0));
 }
 
 StudyRecord study_of(const SqlRow& r) {
@@ -1056,6 +1076,64 @@ Result<std::int64_t> SqlRecordStore::fail_building_models(const std::string& err
   });
   if (!s.ok()) return s.error();
   return n;
+}
+
+Status SqlRecordStore::append_events(const std::vector<EventRecord>& events) {
+  MV_TRY(check_event_batch(events));
+  if (events.empty()) return {};
+  const std::string& session_id = events.front().session_id;
+  const bool lock_row = sql().dialect() == "postgres";
+  return sql().transact(
+      "cannot append events to session '" + session_id + "'", [&](SqlTx& tx) -> Status {
+        MV_TRY(session_exists(tx, session_id, lock_row));
+        auto last = last_seq(tx, session_id);
+        if (!last.ok()) return last.error();
+        MV_TRY(check_batch_continues_log(events, *last));
+        for (const EventRecord& event : events) {
+          auto done = tx.exec(
+              "INSERT INTO session_events (session_id, seq, tick, wall_us, type, payload)"
+              " VALUES ($1, $2, $3, $4, $5, $6)",
+              {event.session_id, static_cast<std::int64_t>(event.seq),
+               static_cast<std::int64_t>(event.tick), event.wall_us, event.type, event.payload});
+          if (!done.ok()) return done.error();
+        }
+        return {};
+      });
+}
+
+Result<std::vector<EventRecord>> SqlRecordStore::list_events(const std::string& session_id,
+                                                             std::uint64_t after_seq,
+                                                             std::size_t limit) {
+  // A limit of 0 means no limit.
+  const std::int64_t n = limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)
+                             ? INT64_MAX
+                             : static_cast<std::int64_t>(limit);
+  return read<std::vector<EventRecord>>(
+      sql(), "cannot list events of session '" + session_id + "'",
+      [&](SqlTx& tx) -> Result<std::vector<EventRecord>> {
+        MV_TRY(session_exists(tx, session_id, false));
+        auto rows = tx.query(
+            "SELECT session_id, seq, tick, wall_us, type, payload FROM session_events"
+            " WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            {session_id, static_cast<std::int64_t>(after_seq), n});
+        if (!rows.ok()) return rows.error();
+        std::vector<EventRecord> events;
+        events.reserve(rows->size());
+        for (const auto& r : *rows) {
+          events.push_back(EventRecord{r.text(0), static_cast<std::uint64_t>(r.integer(1)),
+                                       static_cast<std::uint64_t>(r.integer(2)), r.integer(3),
+                                       r.text(4), r.text(5)});
+        }
+        return events;
+      });
+}
+
+Result<std::uint64_t> SqlRecordStore::last_event_seq(const std::string& session_id) {
+  return read<std::uint64_t>(sql(), "cannot read events of session '" + session_id + "'",
+                             [&](SqlTx& tx) -> Result<std::uint64_t> {
+                               MV_TRY(session_exists(tx, session_id, false));
+                               return last_seq(tx, session_id);
+                             });
 }
 
 }  // namespace medvision::store

@@ -28,6 +28,11 @@ class SqlRecordStore : public RecordStore {
   Status update_model(const ModelRecord& model) override;
   Result<std::int64_t> fail_building_models(const std::string& error, std::int64_t at_us) override;
 
+  Status append_events(const std::vector<EventRecord>& events) override;
+  Result<std::vector<EventRecord>> list_events(const std::string& session_id,
+                                               std::uint64_t after_seq, std::size_t limit) override;
+  Result<std::uint64_t> last_event_seq(const std::string& session_id) override;
+
   Status append_audit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override;
 

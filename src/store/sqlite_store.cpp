@@ -191,12 +191,6 @@ class Query {
   std::string message_;
 };
 
-// SQLite's LIMIT takes -1 for "no limit"; a limit of 0 means no limit here.
-std::int64_t sql_limit(std::size_t limit) {
-  if (limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)) return -1;
-  return static_cast<std::int64_t>(limit);
-}
-
 class SqliteStore final : public SqlRecordStore, private SqlDriver {
  public:
   std::string dialect() const override { return "sqlite"; }
@@ -248,58 +242,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
 
   Result<int> schema_version() override {
     return locked([&] { return read_schema_version(); });
-  }
-
-  Status append_events(const std::vector<EventRecord>& events) override {
-    return locked([&]() -> Status {
-      MV_TRY(check_event_batch(events));
-      if (events.empty()) return {};
-      const std::string& session_id = events.front().session_id;
-      Transaction tx(*this);
-      MV_TRY(tx.begin());
-      auto last = read_last_event_seq(session_id);
-      if (!last.ok()) return last.error();
-      MV_TRY(check_batch_continues_log(events, *last));
-      for (const EventRecord& event : events) {
-        auto q = query(
-            "INSERT INTO session_events (session_id, seq, tick, wall_us, type, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?)");
-        q.text(event.session_id)
-            .unsigned_integer(event.seq)
-            .unsigned_integer(event.tick)
-            .integer(event.wall_us)
-            .text(event.type)
-            .text(event.payload);
-        MV_TRY(q.run("cannot append event " + std::to_string(event.seq) + " to session '" +
-                     session_id + "'"));
-      }
-      return tx.commit();
-    });
-  }
-
-  Result<std::vector<EventRecord>> list_events(const std::string& session_id,
-                                               std::uint64_t after_seq,
-                                               std::size_t limit) override {
-    return locked([&]() -> Result<std::vector<EventRecord>> {
-      MV_TRY(session_status(session_id));
-      auto q = query(
-          "SELECT session_id, seq, tick, wall_us, type, payload FROM session_events"
-          " WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?");
-      q.text(session_id).unsigned_integer(after_seq).integer(sql_limit(limit));
-      std::vector<EventRecord> events;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) {
-        events.push_back(EventRecord{q.column_text(0), q.column_uint(1), q.column_uint(2),
-                                     q.column_int(3), q.column_text(4), q.column_text(5)});
-      }
-      if (rc != SQLITE_DONE)
-        return q.failure(rc, "cannot list events of session '" + session_id + "'");
-      return events;
-    });
-  }
-
-  Result<std::uint64_t> last_event_seq(const std::string& session_id) override {
-    return locked([&] { return read_last_event_seq(session_id); });
   }
 
   Status put_artifact(const ArtifactRecord& artifact) override {
@@ -510,17 +452,6 @@ class SqliteStore final : public SqlRecordStore, private SqlDriver {
     }
     return *status;
   }
-
-  Result<std::uint64_t> read_last_event_seq(const std::string& session_id) {
-    MV_TRY(session_status(session_id));
-    auto q = query("SELECT coalesce(max(seq), 0) FROM session_events WHERE session_id = ?");
-    q.text(session_id);
-    const int rc = q.step();
-    if (rc != SQLITE_ROW)
-      return q.failure(rc, "cannot read events of session '" + session_id + "'");
-    return q.column_uint(0);
-  }
-
   static std::int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
