@@ -82,7 +82,10 @@ class PostgresTx final : public SqlTx {
         if (field.is_null()) {
           cells.emplace_back();
         } else {
-          cells.emplace_back(std::string(field.c_str(), field.size()));
+          // bytea (type 17) arrives escaped; the SQL layer reads blob cells as bytes.
+          constexpr pqxx::oid kBytea = 17;
+          cells.emplace_back(field.type() == kBytea ? pqxx::binarystring(field).str()
+                                                    : std::string(field.c_str(), field.size()));
         }
       }
       rows.emplace_back(std::move(cells));
@@ -182,73 +185,6 @@ class PostgresStore final : public SqlRecordStore, private SqlDriver {
       pqxx::work tx(c);
       return read_schema_version(tx);
     });
-  }
-
-  Status put_artifact(const ArtifactRecord& artifact) override {
-    if (artifact.id.empty()) {
-      return make_error(ErrorCode::invalid_input, "an artifact needs a non-empty id");
-    }
-    return run("cannot store artifact '" + artifact.id + "'", [&](pqxx::connection& c) -> Status {
-      pqxx::work tx(c);
-      try {
-        // bytea goes over the wire as a binary parameter, so NUL bytes survive.
-        tx.exec_params(
-            "INSERT INTO artifacts (id, session_id, kind, name, media_type, data, created_us)"
-            " VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7)",
-            artifact.id, artifact.session_id, artifact.kind, artifact.name, artifact.media_type,
-            pqxx::binarystring(artifact.data), artifact.created_us);
-      } catch (const pqxx::foreign_key_violation&) {
-        return make_error(ErrorCode::not_found, "cannot store artifact '" + artifact.id +
-                                                    "': session '" + artifact.session_id +
-                                                    "' not found");
-      } catch (const pqxx::unique_violation&) {
-        return make_error(ErrorCode::conflict, "artifact '" + artifact.id + "' already exists");
-      }
-      tx.commit();
-      return {};
-    });
-  }
-
-  Result<ArtifactRecord> get_artifact(const std::string& id) override {
-    return run("cannot read artifact '" + id + "'",
-               [&](pqxx::connection& c) -> Result<ArtifactRecord> {
-                 pqxx::work tx(c);
-                 const pqxx::result rows = tx.exec_params(
-                     "SELECT id, coalesce(session_id, ''), kind, name, media_type, data,"
-                     " created_us FROM artifacts WHERE id = $1",
-                     id);
-                 if (rows.empty()) {
-                   return make_error(ErrorCode::not_found, "artifact '" + id + "' not found");
-                 }
-                 const pqxx::row row = rows[0];
-                 return ArtifactRecord{row[0].c_str(),           row[1].c_str(),
-                                       row[2].c_str(),           row[3].c_str(),
-                                       row[4].c_str(),           pqxx::binarystring(row[5]).str(),
-                                       row[6].as<std::int64_t>()};
-               });
-  }
-
-  Result<std::vector<ArtifactRecord>> list_artifacts(const std::string& session_id) override {
-    return run("cannot list artifacts of session '" + session_id + "'",
-               [&](pqxx::connection& c) -> Result<std::vector<ArtifactRecord>> {
-                 pqxx::work tx(c);
-                 std::vector<ArtifactRecord> artifacts;
-                 // An empty id lists the artifacts that belong to no session.
-                 for (const pqxx::row& row : tx.exec_params(
-                          "SELECT id, coalesce(session_id, ''), kind, name, media_type, created_us"
-                          " FROM artifacts WHERE session_id IS NOT DISTINCT FROM NULLIF($1, '')"
-                          " ORDER BY created_us, id",
-                          session_id)) {
-                   artifacts.push_back(ArtifactRecord{row[0].c_str(),
-                                                      row[1].c_str(),
-                                                      row[2].c_str(),
-                                                      row[3].c_str(),
-                                                      row[4].c_str(),
-                                                      {},
-                                                      row[5].as<std::int64_t>()});
-                 }
-                 return artifacts;
-               });
   }
 
   std::string dialect() const override { return "postgres"; }

@@ -1136,4 +1136,67 @@ Result<std::uint64_t> SqlRecordStore::last_event_seq(const std::string& session_
                              });
 }
 
+Status SqlRecordStore::put_artifact(const ArtifactRecord& artifact) {
+  if (artifact.id.empty())
+    return make_error(ErrorCode::invalid_input, "an artifact needs a non-empty id");
+  return sql().transact("cannot store artifact '" + artifact.id + "'", [&](SqlTx& tx) -> Status {
+    // An empty session id stores NULL: the artifact belongs to no session.
+    const SqlParam session =
+        artifact.session_id.empty() ? SqlParam(nullptr) : SqlParam(artifact.session_id);
+    auto done = tx.exec(
+        "INSERT INTO artifacts (id, session_id, kind, name, media_type, data, created_us)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {artifact.id, session, artifact.kind, artifact.name, artifact.media_type,
+         SqlBlob{artifact.data}, artifact.created_us});
+    if (done.ok()) return {};
+    if (done.error().code == ErrorCode::not_found)
+      return make_error(ErrorCode::not_found, "cannot store artifact '" + artifact.id +
+                                                  "': session '" + artifact.session_id +
+                                                  "' not found");
+    if (done.error().code == ErrorCode::conflict)
+      return make_error(ErrorCode::conflict, "artifact '" + artifact.id + "' already exists");
+    return done.error();
+  });
+}
+
+Result<ArtifactRecord> SqlRecordStore::get_artifact(const std::string& id) {
+  return read<ArtifactRecord>(
+      sql(), "cannot read artifact '" + id + "'", [&](SqlTx& tx) -> Result<ArtifactRecord> {
+        auto rows = tx.query(
+            "SELECT id, coalesce(session_id, ''), kind, name, media_type, data, created_us"
+            " FROM artifacts WHERE id = $1",
+            {id});
+        if (!rows.ok()) return rows.error();
+        if (rows->empty())
+          return make_error(ErrorCode::not_found, "artifact '" + id + "' not found");
+        const SqlRow& r = rows->front();
+        return ArtifactRecord{r.text(0), r.text(1), r.text(2),   r.text(3),
+                              r.text(4), r.text(5), r.integer(6)};
+      });
+}
+
+Result<std::vector<ArtifactRecord>> SqlRecordStore::list_artifacts(const std::string& session_id) {
+  return read<std::vector<ArtifactRecord>>(
+      sql(), "cannot list artifacts of session '" + session_id + "'",
+      [&](SqlTx& tx) -> Result<std::vector<ArtifactRecord>> {
+        // An empty id lists the artifacts that belong to no session.
+        auto rows =
+            session_id.empty()
+                ? tx.query(
+                      "SELECT id, '', kind, name, media_type, created_us FROM artifacts"
+                      " WHERE session_id IS NULL ORDER BY created_us, id")
+                : tx.query(
+                      "SELECT id, session_id, kind, name, media_type, created_us FROM artifacts"
+                      " WHERE session_id = $1 ORDER BY created_us, id",
+                      {session_id});
+        if (!rows.ok()) return rows.error();
+        std::vector<ArtifactRecord> artifacts;
+        for (const auto& r : *rows) {
+          artifacts.push_back(ArtifactRecord{
+              r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), {}, r.integer(5)});
+        }
+        return artifacts;
+      });
+}
+
 }  // namespace medvision::store

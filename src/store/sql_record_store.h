@@ -33,6 +33,10 @@ class SqlRecordStore : public RecordStore {
                                                std::uint64_t after_seq, std::size_t limit) override;
   Result<std::uint64_t> last_event_seq(const std::string& session_id) override;
 
+  Status put_artifact(const ArtifactRecord& artifact) override;
+  Result<ArtifactRecord> get_artifact(const std::string& id) override;
+  Result<std::vector<ArtifactRecord>> list_artifacts(const std::string& session_id) override;
+
   Status append_audit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> list_audit(std::int64_t after_id, std::size_t limit) override;
 
