@@ -52,6 +52,8 @@ class DeclaredCheck final : public SessionModule {
   std::optional<HandForces> hand_forces(int participant) const override {
     return inner_->hand_forces(participant);
   }
+  std::unique_ptr<const ModuleSnapshot> snapshot() const override { return inner_->snapshot(); }
+  Status restore(const ModuleSnapshot& snapshot) override { return inner_->restore(snapshot); }
   bool finished() const override { return inner_->finished(); }
   std::uint64_t state_hash() const override { return inner_->state_hash(); }
   std::optional<std::string> assess(std::span<const Event> log) const override {

@@ -80,6 +80,13 @@ struct SceneCamera {
 
 const char* to_string(InstructorControl control);
 
+// A module's whole state at a tick boundary, opaque to everything but the
+// module that took it (shared sessions seek and reconnect from one).
+class ModuleSnapshot {
+ public:
+  virtual ~ModuleSnapshot() = default;
+};
+
 class SessionModule {
  public:
   virtual ~SessionModule() = default;
@@ -118,6 +125,17 @@ class SessionModule {
   virtual std::optional<HandForces> hand_forces(int participant) const {
     (void)participant;
     return std::nullopt;
+  }
+  // The module's state now, such that restore() and the same calls after it
+  // give the same events and state hashes as the module that took it did:
+  // replay from a snapshot equals replay from the start. Null when the
+  // module cannot take one yet.
+  virtual std::unique_ptr<const ModuleSnapshot> snapshot() const { return nullptr; }
+  // Puts the module back to a snapshot this kind of module took (a snapshot
+  // of another module or scenario is refused and changes nothing).
+  virtual Status restore(const ModuleSnapshot& snapshot) {
+    (void)snapshot;
+    return make_error(ErrorCode::unavailable, "this module cannot be restored from a snapshot");
   }
   virtual bool finished() const = 0;
   // Feeds the module's state to the session's state hash.

@@ -99,6 +99,11 @@ class EmergencyModule final : public modules::ScenarioHost {
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
+  // The whole module is values (the patient, the scenario run, counters): a
+  // snapshot is a copy of it.
+  std::unique_ptr<const ModuleSnapshot> snapshot() const override;
+  Status restore(const ModuleSnapshot& snapshot) override;
+
  protected:
   void on_start(const EventSink& sink) override;
   void before_scenario_step(const EventSink& sink) override {
@@ -511,6 +516,23 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
     return {};
   }
   return act_on_patient(*spec, p, action.participant, sink);
+}
+
+struct EmergencySnapshot final : ModuleSnapshot {
+  explicit EmergencySnapshot(const EmergencyModule& m) : module(m) {}
+  EmergencyModule module;
+};
+
+std::unique_ptr<const ModuleSnapshot> EmergencyModule::snapshot() const {
+  return std::make_unique<EmergencySnapshot>(*this);
+}
+
+Status EmergencyModule::restore(const ModuleSnapshot& snapshot) {
+  const auto* s = dynamic_cast<const EmergencySnapshot*>(&snapshot);
+  if (s == nullptr || s->module.def_->id != def_->id || s->module.setup_.variant != setup_.variant)
+    return make_error(ErrorCode::invalid_input, "not a snapshot of this emergency scenario");
+  *this = s->module;
+  return {};
 }
 
 void EmergencyModule::hash_state(Fnv1a& h) const {
