@@ -4,9 +4,9 @@
 #include <array>
 #include <optional>
 
-#include "modules/laparoscopy/fls.h"
 #include "assess/kinematics.h"
 #include "assess/log_view.h"
+#include "modules/laparoscopy/fls.h"
 #include "modules/laparoscopy/pattern_cutting_metrics.h"
 #include "modules/laparoscopy/tissue_dissection_metrics.h"
 #include "modules/scenario_assessment.h"
