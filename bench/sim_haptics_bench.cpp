@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "device/haptic_thread.h"
 #include "sim/haptics.h"
 
 namespace medvision::sim {
@@ -50,9 +51,10 @@ void report_threaded_rate() {
   CouplingSettings s;
   HapticLoop loop(device, s, Vec3::Zero());
   const auto start = std::chrono::steady_clock::now();
-  loop.start();
+  medvision::device::HapticThread thread(loop);
+  thread.start();
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  loop.stop();
+  thread.stop();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::vector<double> periods_ms;

@@ -14,8 +14,6 @@ HapticLoop::HapticLoop(HapticDevice& device, CouplingSettings settings, const Ve
       last_device_(start),
       published_proxy_(start) {}
 
-HapticLoop::~HapticLoop() { stop(); }
-
 HapticTick HapticLoop::tick() {
   HapticTick out;
   const DeviceSample sample = device_.read();
@@ -95,29 +93,6 @@ Vec3 HapticLoop::exchange(const ContactModel& contact) {
 DeviceSample HapticLoop::last_sample() const {
   std::lock_guard lock(exchange_mu_);
   return published_sample_;
-}
-
-void HapticLoop::start() {
-  if (running_.exchange(true)) return;
-  thread_ = std::thread([this] {
-    using clock = std::chrono::steady_clock;
-    const auto period =
-        std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(dt_));
-    auto next = clock::now();
-    while (running_.load()) {
-      tick();
-      next += period;
-      const auto now = clock::now();
-      // Behind by more than a tick: start again from now rather than burst.
-      if (next < now - period) next = now;
-      std::this_thread::sleep_until(next);
-    }
-  });
-}
-
-void HapticLoop::stop() {
-  if (!running_.exchange(false)) return;
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace medvision::sim

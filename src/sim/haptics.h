@@ -21,7 +21,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "sim/types.h"
@@ -91,7 +90,6 @@ struct HapticTick {
 class HapticLoop {
  public:
   HapticLoop(HapticDevice& device, CouplingSettings settings, const Vec3& start);
-  ~HapticLoop();
 
   // One haptic tick: read the device, move the proxy, send the force.
   HapticTick tick();
@@ -102,9 +100,9 @@ class HapticLoop {
   // The device's last reading (its buttons and grip, for the solver's side).
   DeviceSample last_sample() const;
 
-  // Runs tick() on its own thread at settings.rate_hz until stop().
-  void start();
-  void stop();
+  // The tick period (1 / settings.rate_hz). The engine keeps no clock: a
+  // device layer (src/device/haptic_thread.h) calls tick() at this period.
+  double period_s() const { return dt_; }
   std::uint64_t ticks() const { return ticks_.load(); }
   std::uint64_t device_faults() const { return faults_.load(); }
 
@@ -126,10 +124,8 @@ class HapticLoop {
   Vec3 published_proxy_;
   DeviceSample published_sample_;
 
-  std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> ticks_{0};
   std::atomic<std::uint64_t> faults_{0};
-  std::thread thread_;
 };
 
 }  // namespace medvision::sim

@@ -130,18 +130,5 @@ TEST(HapticLoop, ForceStaysSmoothWhileTheSolverUpdatesTheContactAtItsOwnRate) {
   EXPECT_LT(largest_step, 0.05) << "newtons per millisecond";
 }
 
-TEST(HapticLoop, RunsOnItsOwnThreadUntilStopped) {
-  CouplingSettings s;
-  ScriptedDevice device([](double) { return at(Vec3::Zero()); }, 1.0 / s.rate_hz);
-  HapticLoop loop(device, s, Vec3::Zero());
-  loop.start();
-  while (loop.ticks() < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  loop.stop();
-  const std::uint64_t after_stop = loop.ticks();
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(loop.ticks(), after_stop) << "no tick after stop()";
-  EXPECT_NEAR(loop.exchange(ContactModel{}).norm(), 0.0, 1e-12);
-}
-
 }  // namespace
 }  // namespace medvision::sim

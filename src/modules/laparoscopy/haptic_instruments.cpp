@@ -11,6 +11,7 @@ HapticInstruments::HapticInstruments(BoxTask& task, std::array<sim::HapticDevice
     const auto i = static_cast<std::size_t>(t);
     if (devices[i] == nullptr) continue;
     loops_[i] = std::make_unique<sim::HapticLoop>(*devices[i], settings, task.sample(t).tip);
+    threads_[i] = std::make_unique<device::HapticThread>(*loops_[i]);
   }
 }
 
@@ -34,13 +35,13 @@ void HapticInstruments::exchange() {
 }
 
 void HapticInstruments::start() {
-  for (auto& loop : loops_)
-    if (loop) loop->start();
+  for (auto& thread : threads_)
+    if (thread) thread->start();
 }
 
 void HapticInstruments::stop() {
-  for (auto& loop : loops_)
-    if (loop) loop->stop();
+  for (auto& thread : threads_)
+    if (thread) thread->stop();
 }
 
 }  // namespace medvision::laparoscopy

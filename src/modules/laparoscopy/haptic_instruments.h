@@ -16,6 +16,7 @@
 #include <array>
 #include <memory>
 
+#include "device/haptic_thread.h"
 #include "modules/laparoscopy/box_trainer_module.h"
 #include "sim/haptics.h"
 
@@ -32,13 +33,14 @@ class HapticInstruments {
 
   bool has(int tool) const { return loops_[static_cast<std::size_t>(tool)] != nullptr; }
   sim::HapticLoop& loop(int tool) { return *loops_[static_cast<std::size_t>(tool)]; }
-  // Runs every device's loop on its own thread, or stops them.
+  // Runs every device's loop on its own thread (src/device), or stops them.
   void start();
   void stop();
 
  private:
   BoxTask& task_;
   std::array<std::unique_ptr<sim::HapticLoop>, 2> loops_;
+  std::array<std::unique_ptr<device::HapticThread>, 2> threads_;
 };
 
 }  // namespace medvision::laparoscopy
