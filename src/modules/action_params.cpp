@@ -21,6 +21,14 @@ std::string either(const std::vector<std::string>& choices) {
   return out;
 }
 
+// "dose_mg" -> "dose mg": a label for a name that declares none.
+std::string words(const std::string& label, const std::string& name) {
+  if (!label.empty()) return label;
+  std::string out = name;
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
 json value_json(const scenario::Value& v) {
   if (const double* d = std::get_if<double>(&v)) return *d;
   if (const bool* b = std::get_if<bool>(&v)) return *b;
@@ -80,10 +88,8 @@ Status check_action_params(const scenario::ActionSpec& spec, const json& params)
 json action_spec_json(const scenario::ActionSpec& spec) {
   json params = json::array();
   for (const auto& p : spec.params) {
-    std::string label = p.label.empty() ? p.name : p.label;
-    if (p.label.empty()) std::replace(label.begin(), label.end(), '_', ' ');
     json j = {{"name", p.name},
-              {"label", label},
+              {"label", words(p.label, p.name)},
               {"type", scenario::to_string(p.type)},
               {"required", p.required}};
     if (p.type == ValueType::number) {
@@ -100,13 +106,8 @@ json action_spec_json(const scenario::ActionSpec& spec) {
       j["suggest"] = {{"from", p.suggest_from}, {"values", p.suggestions}};
     params.push_back(std::move(j));
   }
-  std::string label = spec.label;
-  if (label.empty()) {
-    label = spec.name;
-    std::replace(label.begin(), label.end(), '_', ' ');
-  }
   return {{"name", spec.name},
-          {"label", label},
+          {"label", words(spec.label, spec.name)},
           {"group", spec.group.empty() ? "other" : spec.group},
           {"needs", spec.needs},
           {"params", params}};

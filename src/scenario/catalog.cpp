@@ -53,6 +53,16 @@ ParamSpec number_param(std::string name, double min, double max, std::string uni
   return p;
 }
 
+SignalSpec number_signal(std::string name, double min, double max, std::string unit) {
+  SignalSpec s;
+  s.name = std::move(name);
+  s.type = ValueType::number;
+  s.min = min;
+  s.max = max;
+  s.unit = std::move(unit);
+  return s;
+}
+
 ParamSpec string_param(std::string name, bool required) {
   ParamSpec p;
   p.name = std::move(name);

@@ -91,6 +91,9 @@ struct SignalSpec {
   std::string unit;
 };
 
+// A numeric signal that can take values in [min, max].
+SignalSpec number_signal(std::string name, double min, double max, std::string unit = {});
+
 struct Catalog {
   std::string module;
   std::vector<ActionSpec> actions;

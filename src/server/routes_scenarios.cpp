@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "modules/registry.h"
@@ -13,7 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-json scenario_json(const modules::ScenarioEntry& e) {
+// A scenario as clients read it; `module` is module_json() of its module.
+json scenario_json(const modules::ScenarioEntry& e, const json& module) {
   json variants = json::array(), roles = json::array(), cues = json::array();
   for (const auto& v : e.def->variants)
     variants.push_back({{"name", v.name}, {"title", v.title}, {"description", v.description}});
@@ -26,7 +28,6 @@ json scenario_json(const modules::ScenarioEntry& e) {
   }
   for (const auto& q : e.def->cues)
     cues.push_back({{"name", q.name}, {"description", q.description}});
-  const json module = modules::module_json(*e.module);
   return {{"kind", e.kind},
           {"module", e.def->module},
           {"id", e.def->id},
@@ -61,8 +62,13 @@ Result<HttpResponse> list_scenarios(RouteCall& c) {
   const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
   for (const auto& error : listing.errors) spdlog::warn("scenario not offered: {}", error);
   json out = json::array();
+  // Each module's specs once, not once per scenario.
+  std::map<const modules::ModuleDescriptor*, json> specs;
   for (const auto& e : listing.scenarios) {
-    if (listed_for(*e.module, c)) out.push_back(scenario_json(e));
+    if (!listed_for(*e.module, c)) continue;
+    auto it = specs.find(e.module);
+    if (it == specs.end()) it = specs.emplace(e.module, modules::module_json(*e.module)).first;
+    out.push_back(scenario_json(e, it->second));
   }
   return json_response(c.req, http::status::ok, out);
 }

@@ -167,6 +167,13 @@ Status inserted(const Result<std::int64_t>& done, const std::string& what,
   return done.error();
 }
 
+// A LIMIT for `limit` rows, where 0 means no limit.
+std::int64_t sql_limit(std::size_t limit) {
+  return limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)
+             ? INT64_MAX
+             : static_cast<std::int64_t>(limit);
+}
+
 // The session's status; `lock_row` (PostgreSQL) makes writers on other
 // instances take turns on the session, so each sees the seq the other committed.
 Status session_exists(SqlTx& tx, const std::string& id, bool lock_row) {
@@ -946,10 +953,7 @@ Status SqlRecordStore::append_audit(const AuditEntry& entry) {
 
 Result<std::vector<AuditEntry>> SqlRecordStore::list_audit(std::int64_t after_id,
                                                            std::size_t limit) {
-  // A limit of 0 means no limit.
-  const std::int64_t n = limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)
-                             ? INT64_MAX
-                             : static_cast<std::int64_t>(limit);
+  const std::int64_t n = sql_limit(limit);
   return read<std::vector<AuditEntry>>(
       sql(), "cannot list the audit log", [&](SqlTx& tx) -> Result<std::vector<AuditEntry>> {
         auto rows = tx.query(
@@ -1104,10 +1108,7 @@ Status SqlRecordStore::append_events(const std::vector<EventRecord>& events) {
 Result<std::vector<EventRecord>> SqlRecordStore::list_events(const std::string& session_id,
                                                              std::uint64_t after_seq,
                                                              std::size_t limit) {
-  // A limit of 0 means no limit.
-  const std::int64_t n = limit == 0 || limit > static_cast<std::size_t>(INT64_MAX)
-                             ? INT64_MAX
-                             : static_cast<std::int64_t>(limit);
+  const std::int64_t n = sql_limit(limit);
   return read<std::vector<EventRecord>>(
       sql(), "cannot list events of session '" + session_id + "'",
       [&](SqlTx& tx) -> Result<std::vector<EventRecord>> {

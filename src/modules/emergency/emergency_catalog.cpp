@@ -16,6 +16,7 @@ using scenario::enum_param;
 using scenario::EventSpec;
 using scenario::MetricSpec;
 using scenario::number_param;
+using scenario::number_signal;
 using scenario::optional_param;
 using scenario::ParamSpec;
 using scenario::SignalSpec;
@@ -62,16 +63,6 @@ ParamSpec labelled(ParamSpec p, std::string label, std::optional<scenario::Value
   p.default_value = std::move(fallback);
   p.step = step;
   return p;
-}
-
-SignalSpec number_signal(std::string name, double min, double max, std::string unit) {
-  SignalSpec s;
-  s.name = std::move(name);
-  s.type = ValueType::number;
-  s.min = min;
-  s.max = max;
-  s.unit = std::move(unit);
-  return s;
 }
 
 ActionSpec action(std::string name, std::vector<ParamSpec> params, std::string label = {},

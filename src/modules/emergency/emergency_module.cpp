@@ -349,7 +349,7 @@ Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p
   const auto fallback = [&spec](const char* param) { return default_number(spec, param); };
   physio::PatientState& s = patient_->state;
   if (name == "compressions") {
-    if (!p.contains("on") || !p["on"].is_boolean()) return bad("`on` must be true or false");
+    // act() has checked the parameters against the spec (`on` is a boolean).
     if (!p["on"].get<bool>()) {
       if (!compressing_) return bad("compressions are not running");
       physio::stop_cpr(s);
@@ -362,7 +362,6 @@ Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p
     if (!depth.ok()) return depth.error();
     if (!rate.ok()) return rate.error();
     MV_TRY(physio::start_cpr(s, *depth, *rate));
-    if (*rate <= 0) return bad("`rate_per_min` must be above 0");
     const bool was = compressing_;
     compressing_ = true;
     compression_depth_mm_ = *depth;
@@ -482,7 +481,6 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
   if (n == "access") {
     auto route = text_param(p, "route", std::string("iv"));
     if (!route.ok()) return route.error();
-    if (*route != "iv" && *route != "io") return bad("`route` must be iv or io");
     emit(sink, "access_obtained", {{"route", *route}});
     return {};
   }
@@ -508,9 +506,6 @@ Status EmergencyModule::act(const ModuleAction& action, const EventSink& sink) {
     }
     auto tag = text_param(p, "tag");
     if (!tag.ok()) return tag.error();
-    if (*tag != "minor" && *tag != "delayed" && *tag != "immediate" && *tag != "expectant") {
-      return bad("`tag` must be minor, delayed, immediate or expectant");
-    }
     emit(sink, "patient_tagged",
          {{"patient", *patient}, {"tag", *tag}, {"participant", action.participant}});
     return {};

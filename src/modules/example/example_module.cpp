@@ -39,12 +39,7 @@ const sc::Catalog& example_catalog() {
     c.participant_actions = {tap};
     c.events = {
         {"tapped", {sc::number_param("strength", 1, 10), sc::number_param("count", 1, 1e9)}}};
-    sc::SignalSpec taps;
-    taps.name = "taps";
-    taps.min = 0;
-    taps.max = 1e9;
-    taps.unit = "count";
-    c.signals = {taps};
+    c.signals = {sc::number_signal("taps", 0, 1e9, "count")};
     c.metrics = {{"taps_count", "count", "Taps"}, {"mean_strength", "", "Mean strength"}};
     return c;
   }();

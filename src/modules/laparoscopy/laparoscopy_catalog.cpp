@@ -7,13 +7,7 @@ namespace sc = scenario;
 namespace {
 
 sc::SignalSpec count_signal(std::string name, double max) {
-  sc::SignalSpec s;
-  s.name = std::move(name);
-  s.type = sc::ValueType::number;
-  s.min = 0;
-  s.max = max;
-  s.unit = "count";
-  return s;
+  return sc::number_signal(std::move(name), 0, max, "count");
 }
 
 }  // namespace

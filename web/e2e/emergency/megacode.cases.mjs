@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSession } from '../harness/api.mjs';
-import { loggedInPage, screenshotPage } from '../harness/browser.mjs';
+import { loggedInPage, newSessionOnPage, screenshotPage } from '../harness/browser.mjs';
 import { headsetInitScripts, screenshotEyes } from '../harness/headset.mjs';
 import { log } from '../harness/log.mjs';
 import { RESULTS_DIR } from '../harness/paths.mjs';
@@ -30,14 +30,7 @@ const text = async (page, testid) => ((await page.locator(`[data-testid="${testi
 async function runMegacodeInTheBrowser({ server, context }) {
   const { page, pageErrors } = await loggedInPage(server, context);
   log('create an ACLS megacode session with the scenario picker');
-  await pollUntil(10_000, 'the scenario picker offers emergency/acls-vf', async () =>
-    (await page.locator('[data-testid="scenario-picker"] option[value="emergency/acls-vf"]').count()) === 1);
-  await page.selectOption('[data-testid="scenario-picker"]', 'emergency/acls-vf');
-  const title = `e2e megacode ${Date.now()}`;
-  await page.fill('#session-title', title);
-  await page.click('#new-session');
-  const row = page.locator('#session-rows tr', { hasText: title });
-  await pollUntil(10_000, `a row titled "${title}"`, async () => (await row.count()) === 1);
+  const row = await newSessionOnPage(page, { title: `e2e megacode ${Date.now()}`, kind: 'emergency/acls-vf' });
   const sessionId = await row.getAttribute('data-session-id');
   if (!(await row.textContent()).includes('emergency/acls-vf')) throw new Error('the list does not show the kind');
   await row.locator('button.open').click();

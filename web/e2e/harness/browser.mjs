@@ -70,3 +70,25 @@ export async function screenshotPage(page, name) {
   await page.screenshot({ path, fullPage: true });
   log('screenshot', path);
 }
+
+/**
+ * Creates a session on the sessions page (the scenario `kind` picked first
+ * when given) and resolves with its row once the list shows it; a creation
+ * the page reports as failed throws with the page's message.
+ */
+export async function newSessionOnPage(page, { title, kind }) {
+  if (kind !== undefined) {
+    const option = page.locator(`[data-testid="scenario-picker"] option[value="${kind}"]`);
+    await pollUntil(10_000, `the scenario picker offers ${kind}`, async () => (await option.count()) === 1);
+    await page.selectOption('[data-testid="scenario-picker"]', kind);
+  }
+  await page.fill('#session-title', title);
+  await page.click('#new-session');
+  const row = page.locator('#session-rows tr', { hasText: title });
+  await pollUntil(10_000, `a row titled "${title}"`, async () => {
+    const error = (await page.locator('#sessions-error').textContent({ timeout: 2000 })) ?? '';
+    if (error !== '') throw new Error(`creating the session failed: ${error}`);
+    return (await row.count()) === 1;
+  });
+  return row;
+}

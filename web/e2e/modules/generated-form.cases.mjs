@@ -4,7 +4,7 @@
 // server serves.
 
 import { sessionEvents } from '../harness/api.mjs';
-import { loggedInPage, screenshotPage } from '../harness/browser.mjs';
+import { loggedInPage, newSessionOnPage, screenshotPage } from '../harness/browser.mjs';
 import { log } from '../harness/log.mjs';
 import { pollUntil } from '../harness/wait.mjs';
 
@@ -20,14 +20,7 @@ const text = async (page, testid) => ((await page.locator(`[data-testid="${testi
 
 async function exampleModule({ server, context }) {
   const { page } = await loggedInPage(server, context);
-  await pollUntil(10_000, 'the example scenario in the picker', async () =>
-    (await page.locator('[data-testid="scenario-picker"] option[value="example/taps"]').count()) === 1);
-  await page.selectOption('[data-testid="scenario-picker"]', 'example/taps');
-  const title = `e2e example ${Date.now()}`;
-  await page.fill('#session-title', title);
-  await page.click('#new-session');
-  const row = page.locator('#session-rows tr', { hasText: title });
-  await pollUntil(10_000, `a row titled "${title}"`, async () => (await row.count()) === 1);
+  const row = await newSessionOnPage(page, { title: `e2e example ${Date.now()}`, kind: 'example/taps' });
   await row.locator('button.open').click();
   await pollUntil(15_000, 'the generic module panel', async () => (await page.locator('[data-testid="module-panel"]').count()) === 1);
 

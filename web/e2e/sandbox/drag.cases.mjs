@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sessionEvents } from '../harness/api.mjs';
-import { loggedInPage } from '../harness/browser.mjs';
+import { loggedInPage, newSessionOnPage } from '../harness/browser.mjs';
 import { projectToCanvas } from '../harness/camera.mjs';
 import { log } from '../harness/log.mjs';
 import { RESULTS_DIR } from '../harness/paths.mjs';
@@ -27,14 +27,7 @@ async function dragBodyAcrossTable({ server, context }) {
   try {
     log('create a session from the list page');
     const title = `e2e drag ${Date.now()}`;
-    await page.fill('#session-title', title);
-    await page.click('#new-session');
-    const row = page.locator('#session-rows tr', { hasText: title });
-    await pollUntil(10_000, `a row titled "${title}"`, async () => {
-      const error = (await page.locator('#sessions-error').textContent({ timeout: 2000 })) ?? '';
-      if (error !== '') throw new Error(`creating the session failed: ${error}`);
-      return (await row.count()) === 1;
-    });
+    const row = await newSessionOnPage(page, { title });
     const sessionId = await row.getAttribute('data-session-id');
     log('session', sessionId, 'open it');
     await row.locator('button.open').click();

@@ -2,7 +2,7 @@
 // sessions page makes a trainee one.
 
 import { createUser } from '../harness/api.mjs';
-import { loggedInPage } from '../harness/browser.mjs';
+import { loggedInPage, newSessionOnPage } from '../harness/browser.mjs';
 import { log } from '../harness/log.mjs';
 import { pollUntil } from '../harness/wait.mjs';
 
@@ -25,10 +25,7 @@ async function joinWithAnInviteCode({ server, context, newContext }) {
   const username = `e2e-trainee-${Date.now()}`;
   await createUser(page, server, { username, password: 'correct horse', role: 'trainee' });
   const title = `e2e invite ${Date.now()}`;
-  await page.fill('#session-title', title);
-  await page.click('#new-session');
-  const row = page.locator('#session-rows tr', { hasText: title });
-  await pollUntil(10_000, `a row titled "${title}"`, async () => (await row.count()) === 1);
+  const row = await newSessionOnPage(page, { title });
   await row.locator('button.invite').click();
   let code = '';
   await pollUntil(10_000, 'an invite code on the page', async () => {
