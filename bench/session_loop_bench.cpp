@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "modules/sandbox/sandbox_module.h"
 #include "session/session.h"
 
 namespace medvision {
@@ -12,8 +13,13 @@ namespace {
 
 std::int64_t no_wall() { return 0; }
 
+Session sandbox() {
+  return Session({"sandbox", 1, 1000.0}, no_wall,
+                 std::make_unique<modules::SandboxModule>(1, 1000.0));
+}
+
 void BM_SessionTickIdle(benchmark::State& state) {
-  Session s({"sandbox", 1, 1000.0}, no_wall);
+  Session s = sandbox();
   for (auto _ : state) {
     s.step();
     if (s.tick() % 1024 == 0) s.drain_events();
@@ -27,7 +33,7 @@ BENCHMARK(BM_SessionTickIdle);
 
 void BM_SessionTickBusy(benchmark::State& state) {
   const int participants = static_cast<int>(state.range(0));
-  Session s({"sandbox", 1, 1000.0}, no_wall);
+  Session s = sandbox();
   std::vector<int> numbers;
   for (int p = 0; p < participants; ++p)
     numbers.push_back(s.add_participant("u", "user", "trainee"));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "modules/sandbox/sandbox_module.h"
 #include "session/session.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,6 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {4, 9, 0, "participant_left", text},
   };
   std::string error;
-  (void)Session::replay({"sandbox", 1, 1000.0}, log, &error);
+  const ModuleFactory sandbox = [](std::string_view,
+                                   std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
+    return std::unique_ptr<SessionModule>(std::make_unique<modules::SandboxModule>(seed, 1000.0));
+  };
+  (void)Session::replay({"sandbox", 1, 1000.0}, log, &error, sandbox);
   return 0;
 }

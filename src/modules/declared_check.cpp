@@ -45,6 +45,9 @@ class DeclaredCheck final : public SessionModule {
   void input(int participant, const InputFrame& input, const EventSink& sink) override {
     inner_->input(participant, input, checked(sink));
   }
+  void participant_left(int participant, const EventSink& sink) override {
+    inner_->participant_left(participant, checked(sink));
+  }
   void hand_over(int participant) override { inner_->hand_over(participant); }
   const ModuleScene* scene() const override { return inner_->scene(); }
   std::span<const SceneMesh> meshes() const override { return inner_->meshes(); }

@@ -33,11 +33,13 @@ namespace medvision::modules {
 enum class Judgement { assessed, measured };
 const char* to_string(Judgement judgement);
 
-// A stream of client input the module reads, carried by the versioned INPUT
-// message (docs/protocol.md): head and hand poses, 25-joint hands, an audio
-// envelope, client timestamps.
+// A stream of client input the module reads (session/input.h names them):
+// head and hand poses (INPUT, or STREAMS, the versioned input message of
+// docs/protocol.md), and in STREAMS 25-joint hands, an audio envelope and
+// client timestamps. Optional streams a module does not declare are dropped
+// before they reach its sessions or their logs.
 struct InputStream {
-  std::string name;    // "hands", "head", "hand_joints", "audio_envelope"
+  std::string name;    // input_stream::head, hands, hand_joints, audio_envelope, client_time
   double rate_hz = 0;  // the rate clients send it at
   std::string description;
 };
@@ -72,6 +74,10 @@ struct ModuleDescriptor {
   // Event types whose latest instance a member who joins late needs before
   // the window of recent events (the monitor's last vital signs).
   std::vector<std::string> late_joiner_events;
+  // Sessions of kind "<id>" run without a scenario (the sandbox; later a
+  // shared anatomy room): no scenario file, no instructor controls, everyone's
+  // hands reach the world, no report.
+  bool open_room = false;
   // Who sees the module's scenarios in listings (a role name); empty: everyone.
   std::vector<std::string> listed_for;
 

@@ -9,6 +9,7 @@
 // The modules, one line each: MV_MODULE(<id>) declares and lists
 // `<id>_descriptor()`, which src/modules/<id>/ defines (docs/modules.md).
 #define MV_MODULES(MV_MODULE) \
+  MV_MODULE(sandbox)          \
   MV_MODULE(emergency)        \
   MV_MODULE(laparoscopy)      \
   MV_MODULE(example)
@@ -62,7 +63,17 @@ std::vector<fs::path> scenario_files(const fs::path& folder, std::vector<std::st
 
 std::string module_ids() {
   std::string out;
-  for (const ModuleDescriptor* m : all_modules()) out += (out.empty() ? "" : ", ") + m->id;
+  for (const ModuleDescriptor* m : all_modules()) {
+    if (!m->open_room) out += (out.empty() ? "" : ", ") + m->id;
+  }
+  return out;
+}
+
+std::string open_rooms() {
+  std::string out;
+  for (const ModuleDescriptor* m : all_modules()) {
+    if (m->open_room) out += (out.empty() ? "" : ", ") + m->id;
+  }
   return out;
 }
 
@@ -89,12 +100,16 @@ ModuleFactory module_factory(const fs::path& content_root, double tick_rate_hz) 
   return [content_root, tick_rate_hz](
              std::string_view kind, std::uint64_t seed) -> Result<std::unique_ptr<SessionModule>> {
     const ModuleDescriptor* m = find_module(kind);
+    if (m != nullptr && m->open_room && kind == m->id) {
+      auto made = m->make_session(content_root, tick_rate_hz, "", "", seed);
+      if (!made.ok()) return made.error();
+      return check_declared(std::move(*made), *m);
+    }
     const auto slash = kind.find('/');
     if (m == nullptr || slash == std::string_view::npos || slash + 1 == kind.size()) {
       return make_error(ErrorCode::invalid_input,
-                        "session kind '" + std::string(kind) +
-                            "' is not one this server runs (sandbox, or <module>/<scenario> of " +
-                            module_ids() + ")");
+                        "session kind '" + std::string(kind) + "' is not one this server runs (" +
+                            open_rooms() + ", or <module>/<scenario> of " + module_ids() + ")");
     }
     auto [scenario, variant] = split_kind(std::string(kind.substr(slash + 1)));
     auto made = m->make_session(content_root, tick_rate_hz, scenario, variant, seed);
@@ -126,6 +141,7 @@ nlohmann::json module_json(const ModuleDescriptor& m) {
           {"title", m.title},
           {"description", m.description},
           {"judgement", to_string(m.judgement)},
+          {"open_room", m.open_room},
           {"projections", m.projections},
           {"inputs", inputs},
           {"actions", actions},

@@ -50,9 +50,12 @@ LiveSession::LiveSession(net::io_context& io, RecordStore& store, SessionRecord 
       session_(SessionSetup{record_.kind, record_.seed, settings.tick_rate_hz}, wall_time_us,
                std::move(module)),
       clock_(settings.tick_rate_hz),
-      has_module_(session_.module() != nullptr) {
-  if (const modules::ModuleDescriptor* m = modules::find_module(record_.kind))
+      scenario_driven_(session_.module() != nullptr) {
+  if (const modules::ModuleDescriptor* m = modules::find_module(record_.kind)) {
     late_joiner_types_ = m->late_joiner_events;
+    for (const auto& stream : m->inputs) declared_streams_.insert(stream.name);
+    if (m->open_room) scenario_driven_ = false;
+  }
 }
 
 void LiveSession::on_self_ended(std::function<void(const std::string& id)> callback) {
@@ -351,7 +354,7 @@ Result<int> LiveSession::join(const std::shared_ptr<SessionClient>& client, cons
   // The driver's connection holds the instruments, unless another of the
   // driver's connections (a second tab, a monitor view) already does; a
   // reconnection takes them over from the connection that dropped.
-  if (has_module_ && user.id == driver_user_id_ && !holder_connected_locked()) {
+  if (scenario_driven_ && user.id == driver_user_id_ && !holder_connected_locked()) {
     instrument_holder_ = number;
     session_.hand_over(number);
   }
@@ -367,7 +370,7 @@ bool LiveSession::holder_connected_locked() {
 void LiveSession::set_driver(const std::string& user_id) {
   std::lock_guard lock(mu_);
   driver_user_id_ = user_id;
-  if (!has_module_ || ended_ || holder_connected_locked()) return;
+  if (!scenario_driven_ || ended_ || holder_connected_locked()) return;
   instrument_holder_ = 0;
   for (auto it = clients_.rbegin(); it != clients_.rend(); ++it) {
     if (it->user_id == user_id && !it->client.expired()) {
@@ -422,7 +425,16 @@ void LiveSession::leave(int participant) {
   std::erase_if(clients_, [&](const ClientSlot& s) { return s.participant == participant; });
 }
 
-bool LiveSession::submit_input(int participant, const InputFrame& input, std::uint32_t client_seq) {
+bool LiveSession::submit_input(int participant, InputFrame input, std::uint32_t client_seq) {
+  // The optional streams the module does not declare never reach the session
+  // or the log: a hand's joints or a microphone's level are kept only where
+  // a module measures them.
+  if (!declared_streams_.count(input_stream::hand_joints)) {
+    input.joints[0].clear();
+    input.joints[1].clear();
+  }
+  if (!declared_streams_.count(input_stream::audio_envelope)) input.audio_level.reset();
+  if (!declared_streams_.count(input_stream::client_time)) input.client_time_ms.reset();
   std::lock_guard lock(mu_);
   const ClientSlot* slot = slot_of_locked(participant);
   if (slot == nullptr || slot->role == SessionRole::observer) {
@@ -431,11 +443,11 @@ bool LiveSession::submit_input(int participant, const InputFrame& input, std::ui
   }
   // Only the driver's hands reach a module's instruments: never the first
   // socket that happens to send input.
-  if (has_module_ && slot->user_id != driver_user_id_) {
+  if (scenario_driven_ && slot->user_id != driver_user_id_) {
     ++dropped_inputs_;
     return true;
   }
-  if (has_module_ && participant != instrument_holder_) {
+  if (scenario_driven_ && participant != instrument_holder_) {
     // Another connection of the driver's: it takes over only when the
     // holder has gone.
     if (holder_connected_locked()) {
@@ -452,10 +464,9 @@ bool LiveSession::submit_input(int participant, const InputFrame& input, std::ui
 Status LiveSession::act(int participant, const wire::ActionRequest& action) {
   std::lock_guard lock(mu_);
   if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
-  if (!has_module_) {
-    return make_error(ErrorCode::invalid_input,
-                      "session " + record_.id + " (" + record_.kind +
-                          ") has no clinical module to take team actions");
+  if (!scenario_driven_) {
+    return make_error(ErrorCode::invalid_input, "session " + record_.id + " (" + record_.kind +
+                                                    ") has no scenario to take team actions");
   }
   const ClientSlot* slot = slot_of_locked(participant);
   if (session_.participant(participant) == nullptr || slot == nullptr) {
@@ -494,7 +505,7 @@ Status LiveSession::control(const wire::ControlRequest& control, const std::stri
   }
   std::lock_guard lock(mu_);
   if (ended_) return make_error(ErrorCode::conflict, "session " + record_.id + " has ended");
-  if (!has_module_) {
+  if (!scenario_driven_) {
     return make_error(ErrorCode::invalid_input, "session " + record_.id + " (" + record_.kind +
                                                     ") has no scenario to pause, resume or cue");
   }
@@ -545,7 +556,7 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
   if (!session_.ended()) {
     // Everything up to now is stored first, so the assessment reads the whole log.
     MV_TRY(flush_locked());
-    if (session_.module() != nullptr) {
+    if (scenario_driven_) {
       auto log = stored_log_locked();
       if (!log.ok()) return log.error();
       session_.finish(*log, reason);
@@ -555,7 +566,7 @@ Status LiveSession::end_locked(const std::string& reason, SessionStatus status,
   }
   MV_TRY(flush_locked());
   fan_out_locked();  // the last events reach the clients before they are closed
-  if (has_module_) {
+  if (scenario_driven_) {
     const Status report = store_report_locked();
     // The report is a projection of the stored log: it can be rebuilt, so a
     // failure here does not keep the session open.
@@ -608,10 +619,7 @@ std::uint64_t LiveSession::tick() {
 
 Result<std::shared_ptr<LiveSession>> SessionHub::start(const SessionRecord& record) {
   std::unique_ptr<SessionModule> module;
-  if (record.kind != "sandbox") {
-    if (!modules_)
-      return make_error(ErrorCode::invalid_input,
-                        "session kind '" + record.kind + "' is not known to this server");
+  if (modules_) {
     auto made = modules_(record.kind, record.seed);
     if (!made.ok()) return made.error();
     module = std::move(*made);

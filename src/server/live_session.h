@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,8 @@ inline constexpr std::size_t kJoinContextEvents = 200;
 
 class LiveSession : public std::enable_shared_from_this<LiveSession> {
  public:
-  // `module` is the session kind's clinical module (null for the sandbox).
+  // `module` is the session kind's module (the sandbox's room, a scenario's
+  // patient or box trainer); null only in tests of the bare loop.
   LiveSession(boost::asio::io_context& io, RecordStore& store, SessionRecord record,
               LiveSessionSettings settings, std::unique_ptr<SessionModule> module = nullptr);
 
@@ -65,14 +67,16 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   Result<int> join(const std::shared_ptr<SessionClient>& client, const UserRecord& user,
                    SessionRole role, const std::string& team_role);
   void leave(int participant);
-  // Input from the driver moves the module's instruments (in the sandbox,
-  // every member but observers moves the blocks); other input is dropped.
+  // Input from the driver moves a scenario's instruments (in an open room
+  // such as the sandbox, every member but observers reaches the bodies);
+  // other input is dropped.
   // Returns false when the participant may not send input at all (an observer).
-  bool submit_input(int participant, const InputFrame& input, std::uint32_t client_seq);
+  // Optional streams (STREAMS) the module does not declare are dropped.
+  bool submit_input(int participant, InputFrame input, std::uint32_t client_seq);
   // A participant's team action, queued for the next tick: refused (forbidden)
   // for observers, and for a team role the scenario does not
   // let take it (then logged as `action_refused` with `not_permitted`);
-  // invalid_input for a session without a module, conflict once it has ended.
+  // invalid_input for a session without a scenario, conflict once it has ended.
   Status act(int participant, const wire::ActionRequest& action);
   // The member who holds the instruments / patient-facing controls.
   void set_driver(const std::string& user_id);
@@ -97,7 +101,6 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   // its debrief report stored as artifacts; the log is closed and flushed,
   // clients get the last events and are told why.
   Status end(const std::string& reason, SessionStatus status);
-  bool has_module() const { return has_module_; }
 
   const std::string& id() const { return record_.id; }
   SessionRecord record() const;
@@ -189,15 +192,19 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   std::uint64_t dropped_inputs_ = 0;
   std::string idle_reason_;
   std::string outbox_;  // JSON array elements stored since the last fan-out, comma-separated
-  bool has_module_ = false;
+  // A scenario runs the session (not an open room such as the sandbox): it
+  // takes team actions and instructor controls, only the driver's hands
+  // reach its instruments, and its report is stored at the end.
+  bool scenario_driven_ = false;
+  std::set<std::string> declared_streams_;  // the module's input streams, by name
   bool ended_ = false;
   std::function<void(const std::string&)> on_self_ended_;
 };
 
 class SessionHub {
  public:
-  // `modules` makes the clinical module of a session kind other than
-  // "sandbox" (null: sandbox sessions only).
+  // `modules` makes the module of a session kind ("sandbox",
+  // "emergency/acls-vf"); null: bare sessions with no module (tests).
   SessionHub(boost::asio::io_context& io, RecordStore& store, LiveSessionSettings settings,
              ModuleFactory modules = nullptr)
       : io_(io), store_(store), settings_(settings), modules_(std::move(modules)) {}

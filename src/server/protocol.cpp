@@ -16,6 +16,137 @@ using detail::read_pose;
 using detail::Reader;
 using detail::Writer;
 
+namespace {
+
+constexpr std::size_t kHandRecordBytes = 32;   // pose, u32 buttons
+constexpr std::size_t kJointRecordBytes = 32;  // pose, f32 radius
+constexpr std::size_t kJointsBytes =
+    4 + kHandJoints * kJointRecordBytes;  // u8 hand, u8 count, u16 0
+
+std::string stream_name(std::uint8_t id) {
+  switch (static_cast<StreamId>(id)) {
+    case StreamId::head:
+      return "head";
+    case StreamId::hands:
+      return "hands";
+    case StreamId::hand_joints:
+      return "hand_joints";
+    case StreamId::audio_envelope:
+      return "audio_envelope";
+    case StreamId::client_time:
+      return "client_time";
+  }
+  return "stream " + std::to_string(id);
+}
+
+Status expect_length(std::uint8_t id, std::size_t length, std::size_t wanted) {
+  if (length == wanted) return {};
+  return malformed("streams: the " + stream_name(id) + " record must be " + std::to_string(wanted) +
+                   " bytes, got " + std::to_string(length));
+}
+
+// The STREAMS body (docs/protocol.md, 0x04): u8 version, u8 record count,
+// u16 zero, then records of u8 stream id, u8 zero, u16 length, `length` bytes.
+Status decode_streams(Reader& r, InputFrame* input) {
+  if (r.remaining() < 4) return malformed("streams body shorter than its 4-byte preamble");
+  const std::uint8_t version = r.u8();
+  const std::uint8_t count = r.u8();
+  const std::uint16_t zero = r.u16();
+  if (version != kStreamsVersion) {
+    return malformed("streams version " + std::to_string(version) +
+                     " is not supported (this server reads version " +
+                     std::to_string(kStreamsVersion) + ")");
+  }
+  if (zero != 0) return malformed("streams: reserved bytes must be 0");
+  if (count == 0 || count > kMaxStreamRecords) {
+    return malformed("streams: 1 to " + std::to_string(kMaxStreamRecords) + " records, got " +
+                     std::to_string(count));
+  }
+  unsigned seen = 0;  // bit per stream id; hand joints: bit 3 left, bit 6 right
+  for (std::uint8_t i = 0; i < count; ++i) {
+    if (r.remaining() < 4) return malformed("streams: record " + std::to_string(i + 1) + " is cut");
+    const std::uint8_t id = r.u8();
+    const std::uint8_t pad = r.u8();
+    const std::uint16_t length = r.u16();
+    if (pad != 0) return malformed("streams: reserved bytes must be 0");
+    if (r.remaining() < length) {
+      return malformed("streams: the " + stream_name(id) + " record says " +
+                       std::to_string(length) + " bytes, " + std::to_string(r.remaining()) +
+                       " are left");
+    }
+    unsigned bit = id < 8 ? 1u << id : 0;
+    switch (static_cast<StreamId>(id)) {
+      case StreamId::head:
+        MV_TRY(expect_length(id, length, 28));
+        if (!read_pose(r, &input->head)) return malformed("head pose has a non-finite number");
+        break;
+      case StreamId::hands:
+        MV_TRY(expect_length(id, length, 2 * kHandRecordBytes));
+        for (auto& hand : input->hands) {
+          if (!read_pose(r, &hand.pose)) return malformed("hand pose has a non-finite number");
+          hand.buttons = r.u32();
+        }
+        break;
+      case StreamId::hand_joints: {
+        MV_TRY(expect_length(id, length, kJointsBytes));
+        const std::uint8_t hand = r.u8();
+        const std::uint8_t joints = r.u8();
+        if (r.u16() != 0) return malformed("streams: reserved bytes must be 0");
+        if (hand > 1)
+          return malformed("streams: hand_joints names hand " + std::to_string(hand) +
+                           " (0 left, 1 right)");
+        if (joints != kHandJoints) {
+          return malformed("streams: hand_joints carries " + std::to_string(kHandJoints) +
+                           " joints, got " + std::to_string(joints));
+        }
+        bit = hand == 0 ? 1u << 3 : 1u << 6;
+        auto& out = input->joints[hand];
+        out.resize(kHandJoints);
+        for (HandJoint& joint : out) {
+          if (!read_pose(r, &joint.pose)) return malformed("hand joint has a non-finite number");
+          joint.radius_m = r.f32();
+          if (!std::isfinite(joint.radius_m) || joint.radius_m < 0 || joint.radius_m > 0.1f)
+            return malformed("hand joint radius must be 0 to 0.1 m");
+        }
+        break;
+      }
+      case StreamId::audio_envelope: {
+        MV_TRY(expect_length(id, length, 4));
+        const float level = r.f32();
+        if (!(level >= 0 && level <= 1))
+          return malformed("streams: audio_envelope level must be 0 to 1");
+        input->audio_level = level;
+        break;
+      }
+      case StreamId::client_time: {
+        MV_TRY(expect_length(id, length, 8));
+        std::uint64_t bits = r.u32();
+        bits |= static_cast<std::uint64_t>(r.u32()) << 32;
+        const double ms = std::bit_cast<double>(bits);
+        if (!std::isfinite(ms)) return malformed("streams: client_time is not a finite number");
+        input->client_time_ms = ms;
+        break;
+      }
+      default:
+        // A stream of a later version of this message: skipped, so that
+        // clients may send it to servers that do not read it yet.
+        r.bytes(length);
+        bit = 0;
+        break;
+    }
+    if (seen & bit) return malformed("streams: the " + stream_name(id) + " record comes twice");
+    seen |= bit;
+  }
+  if (r.remaining() != 0) {
+    return malformed("streams: " + std::to_string(r.remaining()) + " bytes follow the last record");
+  }
+  if (!(seen & (1u << 1)) || !(seen & (1u << 2)))
+    return malformed("streams: head and hands are required in every message");
+  return {};
+}
+
+}  // namespace
+
 Result<ClientFrame> decode_client_frame(std::string_view frame) {
   if (frame.size() < kHeaderBytes) {
     return malformed("frame of " + std::to_string(frame.size()) + " bytes is shorter than the " +
@@ -47,6 +178,11 @@ Result<ClientFrame> decode_client_frame(std::string_view frame) {
     out.body.assign(frame.substr(kHeaderBytes));
     return out;
   }
+  if (type == static_cast<std::uint8_t>(MessageType::streams)) {
+    out.header.type = MessageType::streams;
+    MV_TRY(decode_streams(r, &out.input));
+    return out;
+  }
   if (type != static_cast<std::uint8_t>(MessageType::input)) {
     return malformed("message type " + std::to_string(type) + " is not one a client may send");
   }
@@ -70,6 +206,52 @@ std::string encode_input(const Header& header, const InputFrame& input) {
   for (const auto& hand : input.hands) {
     w.pose(hand.pose);
     w.u32(hand.buttons);
+  }
+  return w.take();
+}
+
+std::string encode_streams(const Header& header, const InputFrame& input) {
+  Writer w(kHeaderBytes + 256);
+  w.header(MessageType::streams, header.tick, header.seq);
+  std::uint8_t count = 2;
+  for (const auto& joints : input.joints) count += joints.empty() ? 0 : 1;
+  count += input.audio_level ? 1 : 0;
+  count += input.client_time_ms ? 1 : 0;
+  w.u8(kStreamsVersion);
+  w.u8(count);
+  w.u16(0);
+  const auto record = [&w](StreamId id, std::size_t length) {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.u8(0);
+    w.u16(static_cast<std::uint16_t>(length));
+  };
+  record(StreamId::head, 28);
+  w.pose(input.head);
+  record(StreamId::hands, 2 * kHandRecordBytes);
+  for (const auto& hand : input.hands) {
+    w.pose(hand.pose);
+    w.u32(hand.buttons);
+  }
+  for (std::uint8_t h = 0; h < 2; ++h) {
+    if (input.joints[h].empty()) continue;
+    record(StreamId::hand_joints, kJointsBytes);
+    w.u8(h);
+    w.u8(static_cast<std::uint8_t>(input.joints[h].size()));
+    w.u16(0);
+    for (const HandJoint& joint : input.joints[h]) {
+      w.pose(joint.pose);
+      w.f32(joint.radius_m);
+    }
+  }
+  if (input.audio_level) {
+    record(StreamId::audio_envelope, 4);
+    w.f32(*input.audio_level);
+  }
+  if (input.client_time_ms) {
+    record(StreamId::client_time, 8);
+    const auto bits = std::bit_cast<std::uint64_t>(*input.client_time_ms);
+    w.u32(static_cast<std::uint32_t>(bits));
+    w.u32(static_cast<std::uint32_t>(bits >> 32));
   }
   return w.take();
 }

@@ -20,6 +20,9 @@ namespace medvision::wire {
 inline constexpr std::uint8_t kVersion = 2;
 inline constexpr std::size_t kHeaderBytes = 12;
 inline constexpr std::size_t kInputBodyBytes = 92;
+// STREAMS (the versioned input message): its own version, the records it may hold.
+inline constexpr std::uint8_t kStreamsVersion = 1;
+inline constexpr std::size_t kMaxStreamRecords = 8;
 inline constexpr std::size_t kKeyframeBodyRecordBytes = 52;
 inline constexpr std::size_t kSnapshotRecordBytes = 32;
 inline constexpr std::size_t kMeshFixedBytes = 60;    // a mesh topology record before its name
@@ -38,6 +41,7 @@ enum class MessageType : std::uint8_t {
   input = 0x01,
   action = 0x02,
   control = 0x03,
+  streams = 0x04,
   keyframe = 0x10,
   snapshot = 0x11,
   events = 0x12,
@@ -53,8 +57,19 @@ struct Header {
   std::uint32_t seq = 0;
 };
 
-// A frame sent by a client: INPUT fills `input`, ACTION and CONTROL `body`
-// (their JSON text, checked for size here and parsed by the receiver).
+// The streams a STREAMS record carries (docs/protocol.md, 0x04).
+enum class StreamId : std::uint8_t {
+  head = 1,
+  hands = 2,
+  hand_joints = 3,
+  audio_envelope = 4,
+  client_time = 5,
+};
+
+// A frame sent by a client: INPUT and STREAMS fill `input` (STREAMS
+// always carries head and hands, and may add the optional streams), ACTION
+// and CONTROL `body` (their JSON text, checked for size here and parsed by
+// the receiver).
 struct ClientFrame {
   Header header;
   InputFrame input;
@@ -125,6 +140,8 @@ CameraView camera_view(const SceneCamera& camera);
 Result<ClientFrame> decode_client_frame(std::string_view frame);
 
 std::string encode_input(const Header& header, const InputFrame& input);
+// STREAMS: head and hands, and every optional stream `input` holds.
+std::string encode_streams(const Header& header, const InputFrame& input);
 // ACTION or CONTROL from a client (used by tests and tools; browsers have web/src/protocol).
 std::string encode_json_frame(MessageType type, std::uint32_t tick, std::uint32_t seq,
                               std::string_view json);

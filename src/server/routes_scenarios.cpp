@@ -113,7 +113,8 @@ void add_scenario_routes(std::vector<Route>& t) {
   m.pattern = "/api/modules";
   m.summary =
       "the modules: `[{\"id\",\"title\",\"description\",\"judgement\",\"projections\","
-      "\"inputs\",\"actions\",\"metrics\",\"late_joiner_events\"}]` (docs/modules.md)";
+      "\"open_room\",\"inputs\",\"actions\",\"metrics\",\"late_joiner_events\"}]` "
+      "(docs/modules.md)";
   m.handler = list_modules;
   t.push_back(m);
 }

@@ -170,16 +170,20 @@ Result<HttpResponse> create_session(RouteCall& c) {
     std::tie(*kind, *variant) = modules::split_kind(*kind);
   }
   std::shared_ptr<const scenario::ScenarioDef> def;
-  if (*kind == "sandbox") {
-    if (!variant->empty()) return bad_request("the sandbox has no variants");
+  const modules::ModuleDescriptor* room = modules::find_module(*kind);
+  if (room != nullptr && room->open_room && room->id == *kind) {
+    if (!variant->empty()) return bad_request("the " + *kind + " has no variants");
   } else {
     const modules::ScenarioListing listing = modules::list_scenarios(c.ctx.config.content_root);
     const auto entry =
         std::find_if(listing.scenarios.begin(), listing.scenarios.end(),
                      [&](const modules::ScenarioEntry& e) { return e.kind == *kind; });
     if (entry == listing.scenarios.end()) {
-      std::string known = "sandbox";
-      for (const auto& e : listing.scenarios) known += ", " + e.kind;
+      std::string known;
+      for (const modules::ModuleDescriptor* m : modules::all_modules()) {
+        if (m->open_room) known += (known.empty() ? "" : ", ") + m->id;
+      }
+      for (const auto& e : listing.scenarios) known += (known.empty() ? "" : ", ") + e.kind;
       return bad_request("field 'kind': no scenario '" + utf8_prefix(*kind, 80, true) +
                          "'; this server runs " + known);
     }

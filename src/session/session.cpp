@@ -11,8 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kMaxReleaseSpeed = 3.0;  // m/s: a dropped body is not flung across the room
-
 json pose_array(const Pose& p, std::optional<std::uint32_t> buttons = std::nullopt) {
   json a = json::array({p.position.x(), p.position.y(), p.position.z(), p.orientation.x(),
                         p.orientation.y(), p.orientation.z(), p.orientation.w()});
@@ -28,12 +26,27 @@ void add_pose(Fnv1a& h, const Pose& p) {
 }  // namespace
 
 std::string input_to_json(int number, const InputFrame& input, std::uint32_t client_seq) {
-  return json{{"participant", number},
-              {"client_seq", client_seq},
-              {"head", pose_array(input.head)},
-              {"left", pose_array(input.hands[0].pose, input.hands[0].buttons)},
-              {"right", pose_array(input.hands[1].pose, input.hands[1].buttons)}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  json j{{"participant", number},
+         {"client_seq", client_seq},
+         {"head", pose_array(input.head)},
+         {"left", pose_array(input.hands[0].pose, input.hands[0].buttons)},
+         {"right", pose_array(input.hands[1].pose, input.hands[1].buttons)}};
+  // The optional streams, only when present: logs of head and hands alone
+  // stay as they were.
+  static constexpr const char* kJointKeys[2] = {"left_joints", "right_joints"};
+  for (int h = 0; h < 2; ++h) {
+    if (input.joints[h].empty()) continue;
+    json joints = json::array();
+    for (const HandJoint& joint : input.joints[h]) {
+      json a = pose_array(joint.pose);
+      a.push_back(joint.radius_m);
+      joints.push_back(std::move(a));
+    }
+    j[kJointKeys[h]] = std::move(joints);
+  }
+  if (input.audio_level) j["audio_level"] = *input.audio_level;
+  if (input.client_time_ms) j["client_time_ms"] = *input.client_time_ms;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool input_from_json(const std::string& text, int* number, InputFrame* input,
@@ -46,9 +59,43 @@ bool input_from_json(const std::string& text, int* number, InputFrame* input,
   }
   *number = j["participant"].get<int>();
   *client_seq = j["client_seq"].get<std::uint32_t>();
-  return pose_from_json(j["head"], &input->head, nullptr).ok() &&
-         pose_from_json(j["left"], &input->hands[0].pose, &input->hands[0].buttons).ok() &&
-         pose_from_json(j["right"], &input->hands[1].pose, &input->hands[1].buttons).ok();
+  if (!pose_from_json(j["head"], &input->head, nullptr).ok() ||
+      !pose_from_json(j["left"], &input->hands[0].pose, &input->hands[0].buttons).ok() ||
+      !pose_from_json(j["right"], &input->hands[1].pose, &input->hands[1].buttons).ok()) {
+    return false;
+  }
+  static constexpr const char* kJointKeys[2] = {"left_joints", "right_joints"};
+  for (int h = 0; h < 2; ++h) {
+    input->joints[h].clear();
+    if (!j.contains(kJointKeys[h])) continue;
+    const json& joints = j[kJointKeys[h]];
+    if (!joints.is_array() || joints.size() != static_cast<std::size_t>(kHandJoints)) return false;
+    for (const json& a : joints) {
+      if (!a.is_array() || a.size() != 8 || !a[7].is_number()) return false;
+      HandJoint joint;
+      json pose = a;
+      pose.erase(7);
+      if (!pose_from_json(pose, &joint.pose, nullptr).ok()) return false;
+      joint.radius_m = a[7].get<float>();
+      if (!std::isfinite(joint.radius_m) || joint.radius_m < 0) return false;
+      input->joints[h].push_back(joint);
+    }
+  }
+  input->audio_level.reset();
+  if (j.contains("audio_level")) {
+    if (!j["audio_level"].is_number()) return false;
+    const float level = j["audio_level"].get<float>();
+    if (!(level >= 0 && level <= 1)) return false;
+    input->audio_level = level;
+  }
+  input->client_time_ms.reset();
+  if (j.contains("client_time_ms")) {
+    if (!j["client_time_ms"].is_number()) return false;
+    const double t = j["client_time_ms"].get<double>();
+    if (!std::isfinite(t)) return false;
+    input->client_time_ms = t;
+  }
+  return true;
 }
 
 Status pose_from_json(const json& a, Pose* pose, std::uint32_t* buttons) {
@@ -89,21 +136,16 @@ const char* to_string(InstructorControl control) {
 
 Session::Session(SessionSetup setup, std::function<std::int64_t()> wall_clock,
                  std::unique_ptr<SessionModule> module)
-    : setup_(std::move(setup)),
-      wall_clock_(std::move(wall_clock)),
-      model_(make_sandbox_model(setup_.seed)),
-      state_(make_initial_state(model_, setup_.seed)),
-      module_(std::move(module)) {
+    : setup_(std::move(setup)), wall_clock_(std::move(wall_clock)), module_(std::move(module)) {
   append(event_type::session_started,
          json{{"kind", setup_.kind}, {"seed", setup_.seed}, {"tick_rate_hz", setup_.tick_rate_hz}}
              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  sink_ = [this](std::string_view type, std::string payload) { append(type, std::move(payload)); };
-  if (own_scene()) {
-    // The module shows its own world: no sandbox bodies to step or grab.
-    model_.bodies.clear();
-    state_.bodies.clear();
-  }
-  if (module_) module_->start(sink_);
+  if (module_) module_->start(sink());
+}
+
+EventSink Session::sink() {
+  // Made per call, not kept: a kept one would point at a moved-from session.
+  return [this](std::string_view type, std::string payload) { append(type, std::move(payload)); };
 }
 
 void Session::append(std::string_view type, std::string payload) {
@@ -159,7 +201,7 @@ void Session::apply_action(const QueuedAction& q) {
           ? module_->act(
                 ModuleAction{q.number, q.name,
                              params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
-                sink_)
+                sink())
           : Status(make_error(ErrorCode::invalid_input, "this session has no clinical module"));
   if (!done.ok()) {
     append(
@@ -174,7 +216,7 @@ void Session::apply_control(const QueuedControl& q) {
          json{{"control", to_string(q.control)}, {"text", q.text}, {"by", q.by}}.dump(
              -1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (!module_) return;
-  const Status done = module_->instruct(q.control, q.text, sink_);
+  const Status done = module_->instruct(q.control, q.text, sink());
   if (!done.ok()) {
     append(event_type::action_refused,
            json{{"control", to_string(q.control)}, {"reason", done.error().message}}.dump(
@@ -206,8 +248,7 @@ void Session::remove_participant(int number) {
   if (participant(number) == nullptr || !participant(number)->present) return;
   // Inputs this participant sent before leaving still apply, in order.
   apply_queue();
-  release_held_by(number, 0);
-  release_held_by(number, 1);
+  if (module_) module_->participant_left(number, sink());
   participants_[static_cast<std::size_t>(number - 1)].present = false;
   append(
       event_type::participant_left,
@@ -224,73 +265,30 @@ void Session::record(const std::string& type, const std::string& payload_json) {
   append(type, payload_json);
 }
 
-void Session::release_held_by(int number, int hand) {
-  for (std::size_t i = 0; i < state_.bodies.size(); ++i) {
-    BodyState& body = state_.bodies[i];
-    if (body.held_by != number || body.held_hand != hand) continue;
-    body.held_by = kNobody;
-    body.resting = false;
-    const double speed = body.velocity.norm();
-    if (speed > kMaxReleaseSpeed) body.velocity *= kMaxReleaseSpeed / speed;
-    append(event_type::release,
-           json{{"participant", number},
-                {"hand", hand},
-                {"body", model_.bodies[i].id},
-                {"position", pose_array(body.pose)}}
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
-}
-
 void Session::apply_input(const QueuedInput& q) {
   Participant& p = participants_[static_cast<std::size_t>(q.number - 1)];
   if (!p.present) return;
   append(event_type::input, input_to_json(q.number, q.input, q.client_seq));
-  if (module_) module_->input(q.number, q.input, sink_);
-  for (int h = 0; h < 2 && !own_scene(); ++h) {
-    const bool was = (p.input.hands[h].buttons & kButtonGrip) != 0;
-    const bool now = (q.input.hands[h].buttons & kButtonGrip) != 0;
-    const Pose& hand = q.input.hands[h].pose;
-    if (!was && now) {
-      const int i = find_grabbable(model_, state_, hand.position);
-      if (i == kNobody) continue;
-      BodyState& body = state_.bodies[static_cast<std::size_t>(i)];
-      body.held_by = q.number;
-      body.held_hand = h;
-      const Eigen::Quaterniond inv = hand.orientation.conjugate();
-      body.grip.position = inv * (body.pose.position - hand.position);
-      body.grip.orientation = (inv * body.pose.orientation).normalized();
-      body.resting = false;
-      append(event_type::grab, json{{"participant", q.number},
-                                    {"hand", h},
-                                    {"body", model_.bodies[static_cast<std::size_t>(i)].id}}
-                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    } else if (was && !now) {
-      release_held_by(q.number, h);
-    }
-  }
+  if (module_) module_->input(q.number, q.input, sink());
   p.input = q.input;
   p.last_client_seq = q.client_seq;
 }
 
+namespace {
+const ModuleScene kNoScene;
+}  // namespace
+
 const WorldModel& Session::world_model() const {
-  return own_scene() ? module_->scene()->model : model_;
+  return own_scene() ? module_->scene()->model : kNoScene.model;
 }
 const WorldState& Session::world_state() const {
-  return own_scene() ? module_->scene()->state : state_;
+  return own_scene() ? module_->scene()->state : kNoScene.state;
 }
 
 void Session::step() {
   if (ended_) return;
   apply_queue();
-
-  hand_targets_.clear();
-  for (const auto& p : participants_) {
-    if (!p.present) continue;
-    for (int h = 0; h < 2; ++h)
-      hand_targets_.push_back(HandTarget{p.number, h, p.input.hands[h].pose});
-  }
-  step_world(model_, state_, hand_targets_, 1.0 / setup_.tick_rate_hz);
-  if (module_) module_->step(tick_, sink_);
+  if (module_) module_->step(tick_, sink());
   ++tick_;
 }
 
@@ -312,13 +310,6 @@ void Session::end(const std::string& reason) {
 std::uint64_t Session::state_hash() const {
   Fnv1a h;
   h.add(tick_);
-  for (const auto& b : state_.bodies) {
-    add_pose(h, b.pose);
-    for (int i = 0; i < 3; ++i) h.add(b.velocity[i]);
-    h.add(b.held_by);
-    h.add(b.held_hand);
-    h.add(b.resting);
-  }
   for (const auto& p : participants_) {
     h.add(p.present);
     add_pose(h, p.input.head);
@@ -344,7 +335,7 @@ std::optional<Session> Session::replay(const SessionSetup& setup, const std::vec
     return std::nullopt;
   };
   std::unique_ptr<SessionModule> module;
-  if (setup.kind != "sandbox") {
+  if (!setup.kind.empty()) {
     if (!factory) {
       if (error) *error = "session kind '" + setup.kind + "' needs its module to be replayed";
       return std::nullopt;

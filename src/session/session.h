@@ -1,6 +1,8 @@
 #pragma once
-// A Session ties a world, its participants and an append-only event log, and
-// advances in fixed steps. It knows nothing of sockets or storage: the server
+// A Session ties a module (the sandbox, a scenario of emergency or
+// laparoscopy ...), its participants and an append-only event log, and
+// advances in fixed steps. It owns no world of its own: what clients see is
+// the module's scene. It knows nothing of sockets or storage: the server
 // feeds it inputs and drains its new events to the store.
 //
 // Determinism: a session built from the same seed and fed the same input
@@ -25,7 +27,9 @@
 namespace medvision {
 
 struct SessionSetup {
-  std::string kind = "sandbox";  // or a module's kind, e.g. "emergency/acls-vf"
+  // The module's kind ("sandbox", "emergency/acls-vf"); empty: a bare
+  // session with no module (the engine's own tests).
+  std::string kind;
   std::uint64_t seed = 1;
   double tick_rate_hz = 1000.0;
 };
@@ -67,7 +71,7 @@ class Session {
   // An event from outside the engine (an instructor's observation) at the current tick.
   void record(const std::string& type, const std::string& payload_json);
 
-  // One fixed step: apply queued inputs, then advance the world.
+  // One fixed step: apply queued inputs, then step the module.
   void step();
   // Ends the log with `session_ended`; no step is taken afterwards.
   void end(const std::string& reason);
@@ -81,8 +85,8 @@ class Session {
   bool module_finished() const { return module_ && module_->finished(); }
   const SessionModule* module() const { return module_.get(); }
   const SessionSetup& setup() const { return setup_; }
-  // What clients are shown: the module's own scene when it has one (a
-  // laparoscopy box, instruments, pegs), else the sandbox table.
+  // What clients are shown: the module's scene (the sandbox's bodies, a
+  // laparoscopy box with instruments and pegs); empty when it shows none.
   const WorldModel& world_model() const;
   const WorldState& world_state() const;
   const std::vector<Participant>& participants() const { return participants_; }
@@ -96,9 +100,9 @@ class Session {
   std::uint64_t last_seq() const { return next_seq_ - 1; }
 
   // Rebuilds a session from its log: participants join, inputs apply and
-  // observations are recorded at the logged ticks. Derived events (grab,
-  // release) are produced again by the engine, not copied from the log.
-  // Modules are made again with `factory` (needed when setup.kind names one).
+  // observations are recorded at the logged ticks. Derived events (a
+  // module's grab or release) are produced again, not copied from the log.
+  // Modules are made again with `factory` (needed unless setup.kind is empty).
   static std::optional<Session> replay(const SessionSetup& setup, const std::vector<Event>& log,
                                        std::string* error = nullptr,
                                        const ModuleFactory& factory = nullptr);
@@ -125,22 +129,18 @@ class Session {
   using Queued = std::variant<QueuedInput, QueuedAction, QueuedControl, QueuedHandOver>;
 
   void append(std::string_view type, std::string payload);
+  EventSink sink();
   void apply_queue();
   void apply_input(const QueuedInput& queued);
   void apply_action(const QueuedAction& queued);
   void apply_control(const QueuedControl& queued);
-  void release_held_by(int number, int hand);
   bool own_scene() const { return module_ && module_->scene() != nullptr; }
 
   SessionSetup setup_;
   std::function<std::int64_t()> wall_clock_;
-  WorldModel model_;
-  WorldState state_;
   std::vector<Participant> participants_;
   std::vector<Queued> queue_;
   std::unique_ptr<SessionModule> module_;
-  EventSink sink_;
-  std::vector<HandTarget> hand_targets_;  // reused every step
   std::vector<Event> pending_;
   Tick tick_ = 0;
   std::uint64_t next_seq_ = 1;

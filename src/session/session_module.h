@@ -37,8 +37,8 @@ struct ModuleAction {
 
 enum class InstructorControl { pause, resume, cue };
 
-// A module's own world as clients see it: bodies with shapes, colours and
-// poses, in the sandbox's types so that keyframes and snapshots carry it.
+// A module's world as clients see it: bodies with shapes, colours and poses
+// (session/world.h), in the types keyframes and snapshots carry.
 struct ModuleScene {
   WorldModel model;
   WorldState state;
@@ -108,13 +108,20 @@ class SessionModule {
     (void)input;
     (void)sink;
   }
+  // `participant` left the session (their queued inputs were applied first):
+  // what they held is let go. Called before `participant_left` is logged.
+  virtual void participant_left(int participant, const EventSink& sink) {
+    (void)participant;
+    (void)sink;
+  }
   // From now on `participant` holds the instruments (the session's driver
   // changed, or reconnected under a new number). Modules without instruments
   // ignore it.
   virtual void hand_over(int participant) { (void)participant; }
-  // The module's own scene, shown instead of the sandbox table; null keeps
-  // the sandbox (whose bodies participants can pick up). A module returns
-  // the same answer for its whole life.
+  // The module's world as clients see it (the sandbox's bodies, the box
+  // trainer's pegs); null for a module that shows none (clients draw their
+  // room and the module's own view). A module returns the same answer for
+  // its whole life.
   virtual const ModuleScene* scene() const { return nullptr; }
   // The module's deformable surfaces, in a stable order; empty for none.
   virtual std::span<const SceneMesh> meshes() const { return {}; }

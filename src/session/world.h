@@ -1,7 +1,8 @@
 #pragma once
-// The sandbox world: rigid bodies on a table that participants can pick up
-// and move. It stands in for the physics engine (src/sim) so that the
-// session loop runs end to end; the model/state split is the one sim/ uses.
+// What clients see of a session's world: rigid bodies with shapes, colours
+// and poses (docs/protocol.md, KEYFRAME and SNAPSHOT). A module that shows a
+// world (the sandbox's table, the box trainer's pegs) fills these types; the
+// session itself owns no world. The model/state split is the one sim/ uses.
 
 #include <Eigen/Geometry>
 #include <cstdint>
@@ -57,28 +58,5 @@ struct BodyState {
 struct WorldState {
   std::vector<BodyState> bodies;  // parallel to WorldModel::bodies
 };
-
-// Builds the sandbox: a table top at 0.9 m and six coloured bodies on it,
-// laid out from `seed` (same seed, same layout).
-WorldModel make_sandbox_model(std::uint64_t seed);
-WorldState make_initial_state(const WorldModel& model, std::uint64_t seed);
-
-// A hand that holds something this step: where it is now.
-struct HandTarget {
-  int participant = kNobody;
-  int hand = 0;
-  Pose pose;
-};
-
-// Advances free bodies by dt (semi-implicit Euler with ground/table contact)
-// and moves held bodies with their hands.
-void step_world(const WorldModel& model, WorldState& state, const std::vector<HandTarget>& hands,
-                double dt);
-
-// The body nearest to `point` within the grab reach that nobody holds, or kNobody.
-int find_grabbable(const WorldModel& model, const WorldState& state, const Eigen::Vector3d& point);
-
-// Lowest point of a body below its centre, for its current orientation.
-double support_offset(const BodyModel& body, const Eigen::Quaterniond& orientation);
 
 }  // namespace medvision

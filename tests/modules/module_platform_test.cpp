@@ -34,10 +34,11 @@ TEST(ModuleRegistry, ListsEveryModuleOnceAndFindsThemByIdOrKind) {
     EXPECT_TRUE(m->make_session) << m->id;
     EXPECT_EQ(m->catalog().module, m->id);
   }
-  EXPECT_EQ(ids, (std::set<std::string>{"emergency", "laparoscopy", "example"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"sandbox", "emergency", "laparoscopy", "example"}));
   EXPECT_EQ(find_module("emergency/acls-vf:hypoxia")->id, "emergency");
   EXPECT_EQ(find_module("laparoscopy")->id, "laparoscopy");
-  EXPECT_EQ(find_module("sandbox"), nullptr);
+  EXPECT_TRUE(find_module("sandbox")->open_room);
+  EXPECT_EQ(find_module("sandboxes"), nullptr);
   EXPECT_EQ(find_module("emergencyx/acls-vf"), nullptr);
 }
 

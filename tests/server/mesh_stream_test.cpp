@@ -548,8 +548,6 @@ TEST(LaparoscopyLive, TheKeyframeShowsTheLaparoscopeAndTheDriverFeelsTheInstrume
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["id"];
 
-  WsClient driver(server.port(), id, admin);
-  WsClient watcher(server.port(), id, admin);
   auto first_of = [](WsClient& ws, std::uint8_t type) -> std::optional<std::string> {
     for (int i = 0; i < 200; ++i) {
       auto f = ws.read(2.0);
@@ -558,8 +556,13 @@ TEST(LaparoscopyLive, TheKeyframeShowsTheLaparoscopeAndTheDriverFeelsTheInstrume
     }
     return std::nullopt;
   };
+  // The same user's first connection holds the instruments, the second
+  // watches: the watcher connects only once the server has joined the driver
+  // (its keyframe came), so the two joins cannot swap.
+  WsClient driver(server.port(), id, admin);
   const auto key = first_of(driver, kKeyframe);
   ASSERT_TRUE(key);
+  WsClient watcher(server.port(), id, admin);
   const Keyframe k = read_keyframe(*key);
   ASSERT_EQ(k.cameras.size(), 1u);
   const WireCamera& scope = k.cameras[0];

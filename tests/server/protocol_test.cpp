@@ -6,10 +6,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "modules/sandbox/sandbox_world.h"
 #include "server/auth.h"
 
 namespace medvision {
@@ -23,6 +25,113 @@ InputFrame sample_input() {
   in.hands[1].pose.orientation = Eigen::Quaterniond(0.5, 0.5, 0.5, 0.5);
   in.hands[1].buttons = kButtonGrip | kButtonTrigger;
   return in;
+}
+
+// Every optional stream set: tracked joints on the left hand, the
+// microphone's level, the client's clock.
+InputFrame sample_streams() {
+  InputFrame in = sample_input();
+  in.joints[0].resize(kHandJoints);
+  for (int j = 0; j < kHandJoints; ++j) {
+    auto& joint = in.joints[0][static_cast<std::size_t>(j)];
+    joint.pose.position = {-0.25 + 0.0078125 * j, 1.0 + 0.00390625 * j, -0.5};
+    joint.radius_m = 0.0078125f;
+  }
+  in.audio_level = 0.25f;
+  in.client_time_ms = 123456.789;
+  return in;
+}
+
+TEST(Protocol, StreamsFramesHaveTheDocumentedLayoutAndRoundTrip) {
+  const InputFrame in = sample_streams();
+  const std::string frame = wire::encode_streams({2, wire::MessageType::streams, 0, 77, 6}, in);
+  // Header, preamble, head (4 + 28), hands (4 + 64), joints (4 + 4 + 25 x 32),
+  // audio (4 + 4), client time (4 + 8): docs/protocol.md, 0x04 STREAMS.
+  ASSERT_EQ(frame.size(), 12u + 4 + 32 + 68 + 808 + 8 + 12);
+  EXPECT_EQ(frame[1], 0x04);
+  EXPECT_EQ(frame[12], 1) << "streams version";
+  EXPECT_EQ(frame[13], 5) << "record count";
+  EXPECT_EQ(frame[16], 1) << "the head record first";
+  EXPECT_EQ(static_cast<unsigned char>(frame[18]), 28);
+  const auto decoded = wire::decode_client_frame(frame);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->header.type, wire::MessageType::streams);
+  EXPECT_EQ(decoded->input.head.position, in.head.position);
+  EXPECT_EQ(decoded->input.hands[1].buttons, in.hands[1].buttons);
+  ASSERT_EQ(decoded->input.joints[0].size(), 25u);
+  EXPECT_TRUE(decoded->input.joints[1].empty());
+  EXPECT_EQ(decoded->input.joints[0][24].pose.position, in.joints[0][24].pose.position);
+  EXPECT_EQ(decoded->input.joints[0][3].radius_m, 0.0078125f);
+  EXPECT_EQ(decoded->input.audio_level, 0.25f);
+  EXPECT_EQ(decoded->input.client_time_ms, 123456.789) << "f64, exact";
+
+  // Head and hands alone: the same pose as INPUT carries.
+  const auto plain = wire::decode_client_frame(
+      wire::encode_streams({2, wire::MessageType::streams, 0, 1, 1}, sample_input()));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->input.joints[0].empty());
+  EXPECT_FALSE(plain->input.audio_level || plain->input.client_time_ms);
+}
+
+TEST(Protocol, MalformedStreamsFramesAreRefusedWithTheReason) {
+  const std::string good =
+      wire::encode_streams({2, wire::MessageType::streams, 0, 1, 1}, sample_streams());
+  const auto refused = [](std::string frame, const std::string& why) {
+    const auto r = wire::decode_client_frame(frame);
+    ASSERT_FALSE(r.ok()) << why;
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+  };
+  std::string v = good;
+  v[12] = 9;
+  refused(v, "streams version 9 is not supported");
+  std::string none = good;
+  none[13] = 0;
+  refused(none, "1 to 8 records");
+  refused(good.substr(0, good.size() - 3), "record says 8 bytes, 5 are left");
+  refused(good + "x", "1 bytes follow the last record");
+  // Only the head: hands are required.
+  std::string head_only = good.substr(0, 12 + 4 + 32);
+  head_only[13] = 1;
+  refused(head_only, "head and hands are required");
+  // The head record twice.
+  std::string twice = good.substr(0, 12 + 4 + 32) + good.substr(16, 32) + good.substr(48, 68);
+  twice[13] = 3;
+  refused(twice, "the head record comes twice");
+  // A joint radius of 1 m.
+  std::string radius = good;
+  const float one = 1.0f;
+  std::memcpy(&radius[12 + 4 + 32 + 68 + 8 + 28], &one, 4);
+  refused(radius, "radius must be 0 to 0.1 m");
+  std::string loud = good;
+  const float two = 2.0f;
+  std::memcpy(&loud[12 + 4 + 32 + 68 + 808 + 4], &two, 4);
+  refused(loud, "audio_envelope level must be 0 to 1");
+  std::string nan_time = good;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::memcpy(&nan_time[nan_time.size() - 8], &nan, 8);
+  refused(nan_time, "client_time is not a finite number");
+
+  // A stream of a later version is skipped, not refused.
+  std::string later = good.substr(0, 12 + 4 + 32 + 68) + std::string("\x2a\0\x03\0abc", 7);
+  later[13] = 3;
+  const auto skipped = wire::decode_client_frame(later);
+  ASSERT_TRUE(skipped.ok()) << skipped.error().message;
+  EXPECT_EQ(skipped->input.hands[1].buttons, sample_input().hands[1].buttons);
+}
+
+TEST(Protocol, InputEventsKeepTheOptionalStreamsExactly) {
+  const InputFrame in = sample_streams();
+  int n = 0;
+  std::uint32_t seq = 0;
+  InputFrame out;
+  ASSERT_TRUE(input_from_json(input_to_json(3, in, 9), &n, &out, &seq));
+  ASSERT_EQ(out.joints[0].size(), 25u);
+  EXPECT_EQ(out.joints[0][7].pose.position, in.joints[0][7].pose.position);
+  EXPECT_EQ(out.joints[0][7].radius_m, in.joints[0][7].radius_m);
+  EXPECT_EQ(out.audio_level, in.audio_level);
+  EXPECT_EQ(out.client_time_ms, in.client_time_ms);
+  // Without them the event is what it always was (shipped logs replay unchanged).
+  EXPECT_EQ(input_to_json(3, sample_input(), 9).find("joints"), std::string::npos);
 }
 
 TEST(Protocol, InputFramesHaveTheDocumentedLayoutAndRoundTrip) {
@@ -427,6 +536,24 @@ std::map<std::string, Fixture> fixtures() {
                    {"head", pose_json(in.head)},
                    {"left", left},
                    {"right", right}}};
+
+  const InputFrame streamed = sample_streams();
+  json joints = json::array();
+  for (const HandJoint& j : streamed.joints[0]) {
+    json joint = pose_json(j.pose);
+    joint["radius"] = f32(j.radius_m);
+    joints.push_back(joint);
+  }
+  out["streams"] = {wire::encode_streams({2, wire::MessageType::streams, 0, 1300, 18}, streamed),
+                    {{"type", "streams"},
+                     {"tick", 1300},
+                     {"seq", 18},
+                     {"head", pose_json(streamed.head)},
+                     {"left", left},
+                     {"right", right},
+                     {"left_joints", joints},
+                     {"audio_level", f32(*streamed.audio_level)},
+                     {"client_time_ms", *streamed.client_time_ms}}};
 
   // Events and replies carry JSON after their fixed fields; the client's
   // ACTION and CONTROL frames carry it right after the header.

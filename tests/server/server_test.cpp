@@ -6,6 +6,7 @@
 #include <cmath>
 #include <thread>
 
+#include "server/protocol.h"
 #include "server_process.h"
 
 namespace medvision::testing {
@@ -246,6 +247,36 @@ TEST_F(ServerTest, AParticipantsInputMovesABodyAndSnapshotsShowIt) {
   EXPECT_NEAR(key2->bodies[0].position[0], target.position[0] + 0.20f, 1e-4);
   EXPECT_NEAR(key2->bodies[0].position[1], target.position[1] + 0.10f, 1e-4);
   EXPECT_NEAR(key2->bodies[0].position[2], target.position[2], 1e-4);
+}
+
+// STREAMS (the versioned input message) carries head and hands like INPUT,
+// plus optional streams; the sandbox declares the client's clock but not
+// hand joints or the microphone, so only the clock reaches the log.
+TEST_F(ServerTest, StreamsCarryTheDeclaredStreamsIntoTheLogAndDropTheOthers) {
+  const auto id = new_session(admin_);
+  WsClient ws(port(), id, admin_);
+  ASSERT_TRUE(read_until(ws, [](const ServerFrame& f) { return f.type == 0x10; }));
+  InputFrame in;
+  in.head.position = {0, 1.6, 0.4};
+  in.hands[1].pose.position = {0.2, 1.1, -0.3};
+  in.joints[1].resize(kHandJoints);
+  in.audio_level = 0.5f;
+  in.client_time_ms = 5000.25;
+  ws.send_binary(wire::encode_streams({2, wire::MessageType::streams, 0, 0, 1}, in));
+  ASSERT_TRUE(read_until(ws, [](const ServerFrame& f) { return f.type == 0x11 && f.ack >= 1; }));
+  const auto events =
+      http_request(port(), "GET", "/api/sessions/" + id + "/events?limit=1000", "", admin_).json();
+  int inputs = 0;
+  for (const auto& e : events) {
+    if (e["type"] != "input") continue;
+    ++inputs;
+    const auto& p = e["payload"];
+    EXPECT_EQ(p["client_time_ms"], 5000.25);
+    EXPECT_NEAR(p["right"][0].get<double>(), 0.2, 1e-6);
+    EXPECT_FALSE(p.contains("right_joints")) << "the sandbox does not declare hand_joints";
+    EXPECT_FALSE(p.contains("audio_level")) << "the sandbox does not declare audio_envelope";
+  }
+  EXPECT_EQ(inputs, 1);
 }
 
 TEST_F(ServerTest, TheWebSocketRefusesMissingTokensAndEndedSessions) {

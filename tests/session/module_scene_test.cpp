@@ -1,5 +1,5 @@
-// A module with its own scene: it takes the participants' hands and is what
-// clients see, in place of the sandbox table.
+// A module with its own scene: it takes the participants' hands and its
+// scene is what clients see (the session owns no world).
 
 #include <gtest/gtest.h>
 
@@ -50,12 +50,12 @@ InputFrame right_hand(const Eigen::Vector3d& p, std::uint32_t buttons) {
   return in;
 }
 
-TEST(ModuleScene, ReplacesTheSandboxAndFollowsTheHandsAtTickBoundaries) {
+TEST(ModuleScene, IsWhatClientsSeeAndFollowsTheHandsAtTickBoundaries) {
   Session s({"test/tool", 3, 1000.0}, no_wall, std::make_unique<ToolModule>());
   ASSERT_EQ(s.world_model().bodies.size(), 1u) << "only the module's body is shown";
   EXPECT_EQ(s.world_model().bodies[0].id, 77u);
   const int p = s.add_participant("usr_a", "ana", "trainee");
-  // Grip near where the sandbox's bodies would be: nothing is grabbed.
+  // The session grabs nothing itself: a grip is the module's to read.
   s.submit_input(p, right_hand({0.1, 0.95, -0.6}, kButtonGrip), 1);
   s.step();
   EXPECT_NEAR((s.world_state().bodies[0].pose.position - Eigen::Vector3d(0.1, 0.95, -0.6)).norm(),

@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/dissection_anatomy.h"
+#include "modules/laparoscopy/dissection_anatomy.h"
 #include "xpbd_test_support.h"
 
 namespace medvision::sim {
 namespace {
+
+using namespace laparoscopy;  // the task scenes the engine is tested on
 
 using tissue_test::run_for;
 

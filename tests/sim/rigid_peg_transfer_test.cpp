@@ -12,6 +12,8 @@
 namespace medvision::sim {
 namespace {
 
+using namespace laparoscopy;  // the task scenes the engine is tested on
+
 using testing::about;
 using testing::add_peg_board;
 using testing::add_triangle_object;

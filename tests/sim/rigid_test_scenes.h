@@ -1,12 +1,12 @@
 #pragma once
 // Scenes shared by the rigid-body tests: a floor, boxes, and the FLS
-// peg-transfer board with its triangular objects.
+// peg-transfer board with its triangular objects (the laparoscopy module's).
 
 #include <cmath>
 #include <numbers>
 #include <vector>
 
-#include "sim/pegboard.h"
+#include "modules/laparoscopy/pegboard.h"
 #include "sim/rigid_world.h"
 
 namespace medvision::sim::testing {
@@ -38,11 +38,12 @@ inline int add_box(RigidWorldModel& world, const Vec3& half, Real mass, const Ri
   return add_body(world, std::move(box));
 }
 
-// The FLS board and objects live in sim/pegboard.h; the tests use its
-// default board, whose top is y = 0.
-using sim::add_peg_board;
-using sim::add_triangle_object;
-using sim::PegBoardSpec;
-inline std::vector<Vec3> peg_positions() { return sim::peg_positions(PegBoardSpec{}); }
+// The FLS board and objects are the laparoscopy module's
+// (modules/laparoscopy/pegboard.h): the engine is tested on the scene it
+// serves. The tests use its default board, whose top is y = 0.
+using laparoscopy::add_peg_board;
+using laparoscopy::add_triangle_object;
+using laparoscopy::PegBoardSpec;
+inline std::vector<Vec3> peg_positions() { return laparoscopy::peg_positions(PegBoardSpec{}); }
 
 }  // namespace medvision::sim::testing

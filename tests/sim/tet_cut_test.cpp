@@ -7,12 +7,14 @@
 
 #include <map>
 
-#include "sim/dissection_anatomy.h"
+#include "modules/laparoscopy/dissection_anatomy.h"
 #include "sim/duct_clip.h"
 #include "xpbd_test_support.h"
 
 namespace medvision::sim {
 namespace {
+
+using namespace laparoscopy;  // the task scenes the engine is tested on
 
 constexpr Real kCell = 0.005;
 

@@ -1,7 +1,7 @@
 import { ApiError, currentUser, type User } from './api';
-import { renderLoginPage, renderPasswordChange } from './dashboard/login-page';
-import type { Navigation, Page } from './dashboard/page';
-import { renderSessionsPage } from './dashboard/sessions-page';
+import { renderLoginPage, renderPasswordChange } from './pages/login-page';
+import type { Navigation, Page } from './pages/page';
+import { renderSessionsPage } from './pages/sessions-page';
 import { renderSessionView } from './xr/session-view';
 
 // Hash routes: #/login, #/sessions, #/sessions/{id}, #/anatomy[?study=ID | ?model=URL&volume=URL | ?phantom].

@@ -18,7 +18,8 @@ const ModuleDescriptor& emergency_descriptor() {
     m.judgement = Judgement::assessed;
     m.projections = {"report", "xapi"};
     // Team actions come as ACTION messages; the poses only place avatars.
-    m.inputs = {{"head_and_hands", 200, "head and controller poses, buttons (INPUT)"}};
+    m.inputs = {{input_stream::head, 90, "the headset's pose"},
+                {input_stream::hands, 90, "controller poses and buttons"}};
     m.catalog = []() -> const scenario::Catalog& { return emergency::emergency_catalog(); };
     m.sample_events = {"vitals", "compression"};
     m.late_joiner_events = {"vitals"};

@@ -86,19 +86,19 @@ BoxTrainer make_peg_transfer_trainer() {
   BoxTrainer t;
   t.world.settings.substeps = 10;
   t.board.board = Transform{Vec3(0, kBoardTop, 0), Quat::Identity()};
-  t.pegs = sim::peg_positions(t.board);
+  t.pegs = peg_positions(t.board);
   t.floor_y = kBoardTop - 2 * t.board.board_half.y();
 
   sim::RigidBodyModel floor =
       sim::make_fixed_body("box floor", {{sim::Plane{}, Transform{}}}, rubber());
   floor.initial_pose = Transform{Vec3(0, t.floor_y, 0), Quat::Identity()};
   t.floor_body = sim::add_body(t.world, std::move(floor));
-  t.board_body = sim::add_peg_board(t.world, t.board, rubber());
-  for (int k = 0; k < sim::kPegsPerSide; ++k) {
+  t.board_body = add_peg_board(t.world, t.board, rubber());
+  for (int k = 0; k < kPegsPerSide; ++k) {
     // Each object turned a little differently, as a proctor sets them.
-    Transform pose = sim::resting_on_peg(t.board, t.pegs[static_cast<std::size_t>(k)]);
+    Transform pose = resting_on_peg(t.board, t.pegs[static_cast<std::size_t>(k)]);
     pose.rotation = Quat(Eigen::AngleAxis<Real>(0.3 * k, Vec3::UnitY()));
-    t.objects.push_back(sim::add_triangle_object(t.world, t.board, rubber(), pose));
+    t.objects.push_back(add_triangle_object(t.world, t.board, rubber(), pose));
   }
 
   const Vec3 target(0, kBoardTop + 0.02, -0.01);

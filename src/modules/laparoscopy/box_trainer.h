@@ -9,9 +9,9 @@
 #include <array>
 #include <vector>
 
+#include "modules/laparoscopy/pegboard.h"
 #include "session/session_module.h"
 #include "sim/instrument.h"
-#include "sim/pegboard.h"
 #include "sim/rigid_world.h"
 #include "sim/trocar.h"
 
@@ -36,7 +36,7 @@ SceneCamera laparoscope_camera(const Laparoscope& scope);
 
 struct BoxTrainer {
   sim::RigidWorldModel world;
-  sim::PegBoardSpec board;
+  PegBoardSpec board;
   std::vector<sim::Vec3> pegs;  // 12: left group then right group
   std::vector<int> objects;     // the six triangles' bodies
   int board_body = -1;

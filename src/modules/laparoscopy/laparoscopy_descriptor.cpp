@@ -43,9 +43,9 @@ const ModuleDescriptor& laparoscopy_descriptor() {
         "pattern cutting, tissue dissection; scored from the instruments' motion.";
     m.judgement = Judgement::assessed;
     m.projections = {"report", "xapi"};
-    m.inputs = {{"head_and_hands", 200,
-                 "head pose; controller poses are the instrument handles, the trigger closes the "
-                 "jaws (INPUT)"}};
+    m.inputs = {{input_stream::head, 90, "the headset's pose"},
+                {input_stream::hands, 90,
+                 "controller poses are the instrument handles, the trigger closes the jaws"}};
     m.catalog = []() -> const scenario::Catalog& {
       static const scenario::Catalog kCatalog = laparoscopy::laparoscopy_catalog();
       return kCatalog;

@@ -213,7 +213,7 @@ void Planner::go_home(int t) {
 // The bar of object k whose outward direction is most nearly perpendicular
 // to tool t's shaft: the jaws straddle it across its width.
 bool Planner::grasp_object(int t, int k) {
-  const sim::PegBoardSpec& spec = trainer().board;
+  const PegBoardSpec& spec = trainer().board;
   const Transform obj = object_pose(k);
   const double r_bar = 0.5 * (sim::equilateral_inradius(spec.outer_side) +
                               sim::equilateral_inradius(spec.hole_side));
@@ -300,7 +300,7 @@ void Planner::place(int t, int k, int peg) {
 }
 
 int Planner::free_peg(int side) const {
-  for (int p = side * sim::kPegsPerSide; p < (side + 1) * sim::kPegsPerSide; ++p) {
+  for (int p = side * kPegsPerSide; p < (side + 1) * kPegsPerSide; ++p) {
     const bool taken = std::any_of(box_.task().objects().begin(), box_.task().objects().end(),
                                    [p](const ObjectTrack& o) { return o.peg == p; });
     // An object let go a moment ago may not have settled on its peg yet.
@@ -347,7 +347,7 @@ PlannedTrace Planner::run() {
     for (int k = 0; k < n && !out_of_time(); ++k) {
       const ObjectTrack& o = box_.task().objects()[static_cast<std::size_t>(k)];
       if (o.lost) continue;
-      const bool on_from_side = o.peg >= 0 && (o.peg < sim::kPegsPerSide) == (from == kLeft);
+      const bool on_from_side = o.peg >= 0 && (o.peg < kPegsPerSide) == (from == kLeft);
       if (!on_from_side) continue;
       const int peg = free_peg(to);
       if (peg < 0) break;

@@ -22,7 +22,7 @@ PegTransferTask::PegTransferTask(const BoxTrainer& trainer) : trainer_(&trainer)
   for (std::size_t k = 0; k < tracks_.size(); ++k) {
     const sim::Transform& pose = initial.bodies[static_cast<std::size_t>(trainer.objects[k])].pose;
     for (std::size_t p = 0; p < trainer.pegs.size(); ++p) {
-      if (sim::threaded_on_peg(trainer.board, pose, trainer.pegs[p]))
+      if (threaded_on_peg(trainer.board, pose, trainer.pegs[p]))
         tracks_[k].peg = static_cast<int>(p);
     }
   }
@@ -73,9 +73,9 @@ void PegTransferTask::settle(int k, const sim::Transform& pose, std::vector<Task
   ObjectTrack& t = tracks_[static_cast<std::size_t>(k)];
   t.loose = false;
   for (std::size_t p = 0; p < trainer_->pegs.size(); ++p) {
-    if (!sim::threaded_on_peg(trainer_->board, pose, trainer_->pegs[p])) continue;
+    if (!threaded_on_peg(trainer_->board, pose, trainer_->pegs[p])) continue;
     t.peg = static_cast<int>(p);
-    const bool left = p < static_cast<std::size_t>(sim::kPegsPerSide);
+    const bool left = p < static_cast<std::size_t>(kPegsPerSide);
     const sim::Vec3& at = pose.translation;
     out.push_back({"placed", json{{"object", k + 1},
                                   {"peg", p + 1},
@@ -122,8 +122,8 @@ void PegTransferTask::recount() {
   n.drops_out_of_view = tally_.drops_out_of_view;
   n.transfers = tally_.transfers;
   for (const ObjectTrack& t : tracks_) {
-    const bool on_left = t.peg >= 0 && t.peg < sim::kPegsPerSide;
-    const bool on_right = t.peg >= sim::kPegsPerSide;
+    const bool on_left = t.peg >= 0 && t.peg < kPegsPerSide;
+    const bool on_right = t.peg >= kPegsPerSide;
     n.on_left += on_left;
     n.on_right += on_right;
     if (!t.lost) {

@@ -28,7 +28,7 @@ class TissueDissection final : public BoxTask {
   std::uint64_t state_hash() const override { return run_.state_hash(); }
 
   TaskEvent ready_event(const std::string& task_id) const override {
-    const sim::DissectionAnatomy& a = run_.trainer().anatomy;
+    const DissectionAnatomy& a = run_.trainer().anatomy;
     std::size_t duct_tets = 0;
     for (const auto& t : a.model.tets.vertices) duct_tets += a.is_duct(t[0]) ? 1 : 0;
     return {"dissection_ready",

@@ -68,13 +68,13 @@ class Planner {
 // coordinates): the mean of its particles whose rest place is that far
 // along, as the trainee sees the duct lie after the organ was lifted.
 Vec3 Planner::duct_now(double fraction) const {
-  const sim::DissectionAnatomy& a = run_.trainer().anatomy;
+  const DissectionAnatomy& a = run_.trainer().anatomy;
   const double half_cell = 0.5 / 30;  // within half a segment of the duct (DuctSpec::segments)
   Vec3 sum = Vec3::Zero();
   int n = 0;
   for (std::size_t i = static_cast<std::size_t>(a.duct_first); i < run_.tissue().position.size();
        ++i) {
-    const double f = sim::fraction_along_duct(a, run_.tissue_model().rest_position[i]);
+    const double f = fraction_along_duct(a, run_.tissue_model().rest_position[i]);
     if (std::abs(f - fraction) > half_cell) continue;
     sum += run_.tissue().position[i];
     ++n;

@@ -35,11 +35,11 @@ DissectionTrainer make_dissection_trainer() {
   DissectionTrainer t;
   // The duct runs under the organ's belly, as the cystic duct lies under
   // the gallbladder's neck until it is lifted.
-  sim::OrganSpec organ;
+  OrganSpec organ;
   organ.bed_fraction = 0.65;
-  sim::DuctSpec duct;
+  DuctSpec duct;
   duct.start.y() = -0.009;
-  t.anatomy = sim::make_dissection_anatomy(organ, duct);
+  t.anatomy = make_dissection_anatomy(organ, duct);
   // Anatomy x -> room x, y -> room -z (its bed away from the trainee), z -> room y.
   sim::Mat3 r;
   r.col(0) = Vec3(1, 0, 0);
@@ -107,7 +107,7 @@ Vec3 TissueDissectionRun::to_room(const Vec3& anatomy) const {
 }
 
 double TissueDissectionRun::along_duct(const Vec3& anatomy_point) const {
-  return sim::fraction_along_duct(trainer_->anatomy, anatomy_point);
+  return fraction_along_duct(trainer_->anatomy, anatomy_point);
 }
 
 Transform TissueDissectionRun::jaws_in_anatomy(int tool) const {
@@ -319,7 +319,7 @@ void TissueDissectionRun::after_step(std::vector<TaskEvent>& out) {
   }
   if (steps_ % kExposureEvery == 0) {
     tally_.exposure =
-        sim::duct_exposure(trainer_->anatomy, tissue_, to_anatomy(trainer_->box.scope.position));
+        duct_exposure(trainer_->anatomy, tissue_, to_anatomy(trainer_->box.scope.position));
     // With some hysteresis: a duct in view stays "exposed" until clearly
     // covered again, rather than flickering as its cut stumps settle.
     const bool now = tally_.exposed ? tally_.exposure >= trainer_->covered_fraction

@@ -43,9 +43,9 @@
 
 #include "modules/laparoscopy/box_trainer.h"
 #include "modules/laparoscopy/box_trainer_run.h"
+#include "modules/laparoscopy/dissection_anatomy.h"
 #include "modules/laparoscopy/peg_transfer_task.h"
 #include "session/session_module.h"
-#include "sim/dissection_anatomy.h"
 #include "sim/duct_clip.h"
 #include "sim/tet_cut.h"
 #include "sim/tissue_damage.h"
@@ -57,7 +57,7 @@ namespace medvision::laparoscopy {
 struct DissectionTrainer {
   // Floor, ports, the left grasper, the right clip applier, the laparoscope.
   BoxTrainer box;
-  sim::DissectionAnatomy anatomy;
+  DissectionAnatomy anatomy;
   sim::Transform anatomy_to_room;
   sim::SolverSettings solver;
   int after_cut_substeps = 80;  // once a cut has removed elements (tissue_dissection_run.h)

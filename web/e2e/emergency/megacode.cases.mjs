@@ -77,7 +77,7 @@ async function runMegacodeInTheBrowser({ server, context }) {
   if (pageErrors.length > 0) throw new Error(`page errors: ${pageErrors.join(' | ')}`);
 }
 
-// The monitor panel's colours (src/xr/vitals-panel.ts): a near-black face, heart rate in green.
+// The monitor panel's colours (src/xr/board-panel.ts, src/modules/emergency/vitals-board.ts): a near-black face, heart rate in green.
 const PANEL_DARK_MAX_LUMINANCE = 40;
 const MIN_PANEL_PIXELS = 3000;
 const HEART_RATE_HUE = 140;

@@ -132,11 +132,11 @@ async function openInHeadset(page, server, kind, what, meshes) {
   log(`${kind}: session`, sessionId);
   await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, sessionId);
   await pollUntil(15_000, what, async () =>
-    page.evaluate((n) => window.__medvision?.connected === true && window.__medvision.laparoscopy?.camera === 'laparoscope' && (window.__medvision.meshes?.count ?? 0) === n, meshes),
+    page.evaluate((n) => window.__medvision?.connected === true && window.__medvision.cameraMonitor?.camera === 'laparoscope' && (window.__medvision.meshes?.count ?? 0) === n, meshes),
   );
   await page.click('#enter-vr');
   await pollUntil(10_000, 'presenting, with scope images rendered', async () =>
-    page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.laparoscopy.frames > 10),
+    page.evaluate(() => window.__medvision.xr.frames > 10 && window.__medvision.cameraMonitor.frames > 10),
   );
   return sessionId;
 }
@@ -239,7 +239,7 @@ async function dissectionInTheHeadset({ server, context }) {
   }
 }
 
-const scopeImage = (page) => page.evaluate(() => window.__medvision.laparoscopy.sample());
+const scopeImage = (page) => page.evaluate(() => window.__medvision.cameraMonitor.sample());
 const fmt = (p) => p.map((v) => v.toFixed(3)).join(', ');
 
 /** The last INPUT once three more have arrived since the call (the view sends one per frame). */

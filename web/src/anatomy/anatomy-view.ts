@@ -1,7 +1,7 @@
 import { DoubleSide, Group, Mesh, MeshBasicMaterial, Object3D, PerspectiveCamera, PlaneGeometry, Quaternion, Raycaster, Vector2, Vector3, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
-import { el } from '../dashboard/element';
-import type { Page } from '../dashboard/page';
+import { el } from '../pages/element';
+import type { Page } from '../pages/page';
 import { isTracked, type TrackedHand } from '../xr/tracked-hands';
 import { createModelGrab, updateModelGrab, type HandPose } from '../xr/model-grab';
 import { createPlayerRig, recentre } from '../xr/player-rig';

@@ -1,7 +1,7 @@
 import { ApiError } from '../api';
 import { getStudy, listStudies, type Model, type Study } from '../api/library';
-import { el } from '../dashboard/element';
-import type { Navigation, Page } from '../dashboard/page';
+import { el } from '../pages/element';
+import type { Navigation, Page } from '../pages/page';
 import { parseAnatomySource, renderAnatomyView } from './anatomy-view';
 import { anatomyRoute, defaultView, modelStatusText, needsPolling, studyView, type LibraryView } from './library';
 

@@ -1,5 +1,6 @@
 export { ApiError } from './request';
 export { changePassword, currentUser, login, logout } from './auth';
+export { listModules } from './modules';
 export { listScenarios } from './scenarios';
 export {
   acceptInvite,

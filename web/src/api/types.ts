@@ -136,9 +136,35 @@ export interface Scenario {
   judgement?: string;
 }
 
+/** A client input stream a module reads, with its rate. */
+export interface ModuleInput {
+  name: string;
+  rateHz: number;
+  description: string;
+}
+
+/** One entry of GET /api/modules (docs/modules.md, "The descriptor"). */
+export interface ServedModule {
+  id: string;
+  title: string;
+  description: string;
+  /** `assessed` (score and pass mark) or `measured` (outcomes only). */
+  judgement: string;
+  /** Sessions of kind `<id>` run without a scenario (the sandbox). */
+  openRoom: boolean;
+  /** `report`, `xapi`, `fhir`. */
+  projections: string[];
+  inputs: ModuleInput[];
+  /** The participants' actions, with the specs forms are built from. */
+  actions: ServedActionSpec[];
+  metrics: MetricSpec[];
+  /** Event types whose latest instance a member who joins late receives first. */
+  lateJoinerEvents: string[];
+}
+
 export interface NewSession {
   title: string;
-  /** `sandbox` or a scenario's kind. */
+  /** An open room's module id (`sandbox`) or a scenario's kind. */
   kind?: string;
   variant?: string;
 }

@@ -9,8 +9,11 @@ const found = import.meta.glob<{ ui: ModuleUi }>('./*/index.ts', { eager: true }
 
 export const MODULE_UIS: readonly ModuleUi[] = Object.values(found).map((m) => m.ui);
 
-/** The module's own view for a session kind, or null (sandbox, or a module without one). */
+/**
+ * The module's own view for a session kind, or null (a module without one):
+ * a scenario's module for `emergency/acls-vf`, the open room's for `sandbox`.
+ */
 export function moduleUiFor(kind: string): ModuleUi | null {
-  const id = moduleOfKind(kind);
-  return id === null ? null : (MODULE_UIS.find((m) => m.id === id) ?? null);
+  const id = moduleOfKind(kind) ?? kind;
+  return MODULE_UIS.find((m) => m.id === id) ?? null;
 }

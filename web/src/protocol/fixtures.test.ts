@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeServerFrame } from './decode-server-frame';
 import { encodeInput } from './encode-input';
+import { encodeStreams } from './encode-streams';
 import { encodeAction, encodeControl } from './encode-json';
 import type {
   BodyShape,
   CameraView,
   ControlName,
+  HandJoint,
   InputMessage,
   JsonObject,
   MeshDelta,
@@ -59,6 +61,9 @@ describe.skipIf(!hasFixtures)('C++ fixture frames', () => {
       expect(() => decodeServerFrame(bytes)).toThrow(new RegExp(expected['error'], 'i'));
     } else if (expected['type'] === 'input') {
       const encoded = new Uint8Array(encodeInput(inputFromJson(expected)));
+      expect(Array.from(encoded)).toEqual(Array.from(bytes));
+    } else if (expected['type'] === 'streams') {
+      const encoded = new Uint8Array(encodeStreams(streamsFromJson(expected)));
       expect(Array.from(encoded)).toEqual(Array.from(bytes));
     } else if (expected['type'] === 'action' || expected['type'] === 'control') {
       // JSON bodies may differ in key order and spacing: compare the header
@@ -157,6 +162,20 @@ function inputFromJson(json: Json): InputMessage {
     head: pose(json['head'] as Json),
     left: hand(json['left']),
     right: hand(json['right']),
+  };
+}
+
+function streamsFromJson(json: Json): Parameters<typeof encodeStreams>[0] {
+  const joints = (value: unknown): HandJoint[] | undefined =>
+    value === undefined ? undefined : list(value).map((j) => ({ ...pose(j as Json), radius: num((j as Json)['radius']) }));
+  const leftJoints = joints(json['left_joints']);
+  const rightJoints = joints(json['right_joints']);
+  return {
+    ...inputFromJson(json),
+    ...(leftJoints ? { leftJoints } : {}),
+    ...(rightJoints ? { rightJoints } : {}),
+    ...(json['audio_level'] === undefined ? {} : { audioLevel: num(json['audio_level']) }),
+    ...(json['client_time_ms'] === undefined ? {} : { clientTimeMs: num(json['client_time_ms']) }),
   };
 }
 

@@ -7,6 +7,7 @@ export const MessageType = {
   Input: 0x01,
   Action: 0x02,
   Control: 0x03,
+  Streams: 0x04,
   Keyframe: 0x10,
   Snapshot: 0x11,
   Events: 0x12,
@@ -17,6 +18,17 @@ export const MessageType = {
 export const HEADER_BYTES = 12;
 export const INPUT_BODY_BYTES = 92;
 export const INPUT_FRAME_BYTES = HEADER_BYTES + INPUT_BODY_BYTES;
+/** STREAMS (the versioned input message): its own version, its stream ids. */
+export const STREAMS_VERSION = 1;
+export const StreamId = {
+  Head: 1,
+  Hands: 2,
+  HandJoints: 3,
+  AudioEnvelope: 4,
+  ClientTime: 5,
+} as const;
+/** Tracked hand joints, in WebXR XRHand order (wrist ... pinky tip). */
+export const HAND_JOINTS = 25;
 export const KEYFRAME_FIXED_BYTES = 12; // ack, participant, count
 export const KEYFRAME_RECORD_BYTES = 52;
 export const SNAPSHOT_FIXED_BYTES = 8; // ack, count
@@ -78,6 +90,25 @@ export interface InputMessage {
   head: Pose;
   left: HandInput;
   right: HandInput;
+}
+
+/** A tracked hand joint: its pose and the finger's radius there (m). */
+export interface HandJoint extends Pose {
+  radius: number;
+}
+
+/**
+ * A STREAMS message: head and hands as INPUT carries them, plus the optional
+ * streams the session's module declares (GET /api/modules, `inputs`).
+ */
+export interface StreamsMessage extends InputMessage {
+  /** HAND_JOINTS joints per tracked hand. */
+  leftJoints?: HandJoint[];
+  rightJoints?: HandJoint[];
+  /** RMS level of the microphone over the frame, 0..1. */
+  audioLevel?: number;
+  /** The client's monotonic clock (performance.now()), ms. */
+  clientTimeMs?: number;
 }
 
 export type BodyShape =

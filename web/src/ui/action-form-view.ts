@@ -1,4 +1,4 @@
-import { el } from '../dashboard/element';
+import { el } from '../pages/element';
 import { choicesFor, followValues, type ActionContext, type ActionSpec, type ParamSpec } from './action-form';
 
 // One action's form, built from its spec: a submit button named after the

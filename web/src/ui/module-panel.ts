@@ -1,4 +1,4 @@
-import { el } from '../dashboard/element';
+import { el } from '../pages/element';
 import type { ModulePanel, ModulePanelOptions } from '../modules/module-ui';
 import type { SessionEvent } from '../protocol';
 import { actionFromServed, buildAction, initialValues, offeredActions, unknownAction, type ActionContext, type ActionSpec } from './action-form';
@@ -80,7 +80,7 @@ export function createModulePanel(options: ModulePanelOptions): ModulePanel {
 
   const element = el(
     'aside',
-    { class: 'emergency-panel module-panel', 'data-testid': 'module-panel', 'data-module': scenario?.module ?? '' },
+    { class: 'side-panel module-panel', 'data-testid': 'module-panel', 'data-module': scenario?.module ?? '' },
     title,
     prompt,
     el('section', { class: 'em-section em-actions', 'data-testid': 'team-actions' }, el('h3', {}, 'Actions'), ...forms, reply),
@@ -91,7 +91,7 @@ export function createModulePanel(options: ModulePanelOptions): ModulePanel {
 
   return {
     element,
-    layout: 'emergency',
+    layout: 'side-panel',
     message(message) {
       if (message.type === 'reply') {
         const label = sent.get(message.ref);

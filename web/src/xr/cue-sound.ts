@@ -1,4 +1,4 @@
-import type { BoardCue } from './session-board';
+import type { RoomCue } from '../modules/module-ui';
 
 /**
  * Short synthesized tones for prompts, instructor cues and alarms (Web
@@ -7,7 +7,7 @@ import type { BoardCue } from './session-board';
  * before that is skipped rather than queued.
  */
 export interface CueSound {
-  play(kind: BoardCue['kind']): void;
+  play(kind: RoomCue['kind']): void;
   dispose(): void;
 }
 

@@ -1,49 +1,42 @@
-import { applyVitals, emptyMonitor, isArrestRhythm, type MonitorState } from '../modules/emergency/monitor';
+import type { ModuleRoom, RoomCue, RoomEventContext } from '../modules/module-ui';
 import type { SessionEvent } from '../protocol';
 
-/** What the in-world panels show, built from the session's EVENTS (docs/events.md). Plain data, no DOM. */
+/**
+ * What the in-world board shows, built from the session's EVENTS
+ * (docs/events.md): the scenario's prompts and cues and the instructor's
+ * cues, for every session, and what the session's module adds (its `room`,
+ * web/src/modules/<id>/). Plain data, no DOM.
+ */
 export interface SessionBoard {
-  monitor: MonitorState;
   /** Newest first, at most PROMPT_LINES. */
   prompts: string[];
   /** Bumped whenever anything shown changes, so panels redraw only then. */
   version: number;
   /** Feedback for this participant, drained by the view each frame. */
-  pending: BoardCue[];
+  pending: RoomCue[];
+  /** The session's module's part of the room; null when it has none (or the kind is not known yet). */
+  room: ModuleRoom | null;
 }
-
-/** A sound or vibration the view plays once. */
-export type BoardCue =
-  | { kind: 'prompt' }
-  | { kind: 'cue' }
-  | { kind: 'alarm' }
-  /** One of this participant's hands grabbed (true) or released (false) a body. */
-  | { kind: 'grab'; hand: 'left' | 'right'; held: boolean };
 
 export const PROMPT_LINES = 3;
 // A fresh keyframe replays up to 200 events: only sound for what is new.
 const MAX_PENDING = 8;
 
-export function createSessionBoard(): SessionBoard {
-  return { monitor: emptyMonitor(), prompts: [], version: 0, pending: [] };
+export function createSessionBoard(room: ModuleRoom | null = null): SessionBoard {
+  return { prompts: [], version: 0, pending: [], room };
 }
 
 /**
- * Applies EVENTS in order. `participant` is this client's number (from the
- * keyframe), so its own grabs vibrate its controller; `live` is false for a
- * late joiner's backlog, which updates the panels silently.
+ * Applies EVENTS in order, and hands each to the module's room. `participant`
+ * is this client's number (from the keyframe), so its own actions can vibrate
+ * its controller; `live` is false for a late joiner's backlog, which updates
+ * the panels silently.
  */
 export function applyBoardEvents(board: SessionBoard, events: readonly SessionEvent[], participant: number, live: boolean): void {
+  const context: RoomEventContext = { live, participant, cue: (cue) => queue(board, cue) };
   for (const event of events) {
     const p = event.payload;
     switch (event.type) {
-      case 'vitals': {
-        const wasArrest = isArrestRhythm(board.monitor.rhythm);
-        applyVitals(board.monitor, p, event.seq);
-        if (live && !wasArrest && isArrestRhythm(board.monitor.rhythm)) queue(board, { kind: 'alarm' });
-        board.version += 1;
-        break;
-      }
       case 'prompt_shown':
         if (typeof p['text'] === 'string') addPrompt(board, p['text'], live ? 'prompt' : null);
         break;
@@ -53,14 +46,14 @@ export function applyBoardEvents(board: SessionBoard, events: readonly SessionEv
       case 'instructor':
         if (p['control'] === 'cue' && typeof p['text'] === 'string') addPrompt(board, `Instructor: ${p['text']}`, live ? 'cue' : null);
         break;
-      case 'grab':
-      case 'release':
-        if (live && p['participant'] === participant && (p['hand'] === 0 || p['hand'] === 1)) {
-          queue(board, { kind: 'grab', hand: p['hand'] === 0 ? 'left' : 'right', held: event.type === 'grab' });
-        }
-        break;
     }
+    if (board.room !== null && board.room.event(event, context)) board.version += 1;
   }
+}
+
+/** Something to show: prompts, or the module's board section. */
+export function boardHasContent(board: SessionBoard): boolean {
+  return board.prompts.length > 0 || (board.room?.board?.hasContent() ?? false);
 }
 
 function addPrompt(board: SessionBoard, text: string, sound: 'prompt' | 'cue' | null): void {
@@ -70,6 +63,6 @@ function addPrompt(board: SessionBoard, text: string, sound: 'prompt' | 'cue' | 
   if (sound !== null) queue(board, { kind: sound });
 }
 
-function queue(board: SessionBoard, cue: BoardCue): void {
+function queue(board: SessionBoard, cue: RoomCue): void {
   if (board.pending.length < MAX_PENDING) board.pending.push(cue);
 }

@@ -1,35 +1,35 @@
 import { Mesh, MeshLambertMaterial, Object3D, PerspectiveCamera, Quaternion, SphereGeometry, Vector3, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { ApiError, getSession, joinSession, listScenarios, type Session, type User } from '../api';
-import { el } from '../dashboard/element';
-import type { Navigation, Page } from '../dashboard/page';
+import { el } from '../pages/element';
+import type { Navigation, Page } from '../pages/page';
 import { findScenario, moduleOfKind } from '../modules/kind';
 import type { ModulePanel, ModulePanelOptions } from '../modules/module-ui';
 import { moduleUiFor } from '../modules/registry';
 import { createModulePanel } from '../ui/module-panel';
 import { encodeAction, encodeControl, type ServerMessage } from '../protocol';
 import { applyKeyframe, applySnapshot, clearBodies, createBodyMeshes } from './body-meshes';
+import { createBoardPanel, disposeBoardPanel, updateBoardPanel, type BoardPanel } from './board-panel';
+import {
+  createCameraMonitor,
+  disposeCameraMonitor,
+  MONITOR_STATION,
+  renderMonitorCamera,
+  sampleMonitorImage,
+  setMonitorCamera,
+} from './camera-monitor';
 import { ClientSeq } from './client-seq';
 import { attachDesktopHand, type DesktopHand } from './desktop-hand';
 import { createCueSound } from './cue-sound';
 import { createContactVibration, GRAB_PULSE, RELEASE_PULSE, vibrate, vibrateContacts } from './haptics';
 import { createInputFrame, writeInputFrame, writeXrInputFrame } from './input-frame';
-import {
-  createLaparoscopyView,
-  disposeLaparoscopyView,
-  renderLaparoscope,
-  sampleScopeImage,
-  setLaparoscope,
-  TRAINEE_STATION,
-} from './laparoscopy-view';
 import { createPlayerRig, recentre } from './player-rig';
-import { applyBoardEvents, createSessionBoard } from './session-board';
+import { applyBoardEvents, boardHasContent, createSessionBoard } from './session-board';
 import { createSandboxRoom, setPassthrough, TABLE_CENTRE, tableBox } from './sandbox-room';
 import { applyMeshDeltas, applyMeshKeyframe, applyMeshTopology, clearSceneMeshes, createSceneMeshes } from './scene-meshes';
 import { openSessionLink, type SessionLink } from './session-link';
 import { publishTestProbe, recordRenderStats } from './test-probe';
 import { readViewerPose } from './viewer-pose';
-import { createVitalsPanel, updateVitalsPanel } from './vitals-panel';
 import { createXrControls, disposeXrControls, updateXrControls } from './xr-controls';
 import { createXrEntry, type XrEntry } from './xr-entry';
 
@@ -87,16 +87,15 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   scene.add(rig.group);
   const bodies = createBodyMeshes();
   scene.add(bodies.group);
-  // Deformable surfaces and, in laparoscopy, the scope's image on the OR monitor.
+  // Deformable surfaces and, when the module serves a camera, its image on a monitor.
   const meshes = createSceneMeshes();
   scene.add(meshes.group);
-  const laparoscopy = createLaparoscopyView();
-  scene.add(laparoscopy.monitor);
+  const cameraMonitor = createCameraMonitor();
+  scene.add(cameraMonitor.monitor);
   const contact = createContactVibration();
   const board = createSessionBoard();
-  const vitals = createVitalsPanel();
-  vitals.panel.mesh.visible = false;
-  scene.add(vitals.panel.mesh);
+  // Made once the session's kind is known: the module's section sizes it.
+  let boardPanel: BoardPanel | null = null;
   let panelsWanted = true;
   const sound = createCueSound();
   const hand: DesktopHand = { position: RIGHT_HAND_REST.clone(), grip: false };
@@ -106,12 +105,12 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   const probe = publishTestProbe(bodies.positions);
   probe.contact = contact;
   probe.meshes = { count: 0, verticesApplied: 0 };
-  probe.laparoscopy = {
+  probe.cameraMonitor = {
     camera: '',
     frames: 0,
     sample: () => {
       if (renderer === null) throw new Error('no WebGL renderer');
-      return sampleScopeImage(laparoscopy, renderer);
+      return sampleMonitorImage(cameraMonitor, renderer);
     },
   };
   let participant = 0;
@@ -145,10 +144,10 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     return seq.last;
   };
 
-  /** In the headset, a laparoscopy trainee stands behind the ports (the desktop camera keeps its orbit). */
-  const standAtTheBoxTrainer = (): void => {
-    rig.group.position.x = TRAINEE_STATION.x;
-    rig.group.position.z = TRAINEE_STATION.z;
+  /** In the headset, someone working through the module's camera stands facing its monitor (the desktop camera keeps its orbit). */
+  const standAtTheMonitor = (): void => {
+    rig.group.position.x = MONITOR_STATION.x;
+    rig.group.position.z = MONITOR_STATION.z;
     rig.group.updateMatrixWorld();
   };
 
@@ -159,10 +158,10 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       case 'keyframe':
         applyKeyframe(bodies, message.bodies);
         applyMeshKeyframe(meshes, message.meshes);
-        const firstScope = laparoscopy.cameraName === '' && message.cameras.length > 0;
-        setLaparoscope(laparoscopy, message.cameras[0] ?? null);
-        if (firstScope && renderer?.xr.isPresenting === true) standAtTheBoxTrainer();
-        if (probe.laparoscopy !== undefined) probe.laparoscopy.camera = laparoscopy.cameraName;
+        const firstCamera = cameraMonitor.cameraName === '' && message.cameras.length > 0;
+        setMonitorCamera(cameraMonitor, message.cameras[0] ?? null);
+        if (firstCamera && renderer?.xr.isPresenting === true) standAtTheMonitor();
+        if (probe.cameraMonitor !== undefined) probe.cameraMonitor.camera = cameraMonitor.cameraName;
         if (probe.meshes !== undefined) probe.meshes.count = meshes.byId.size;
         participant = message.participant;
         backlogPending = true;
@@ -203,18 +202,20 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
   const frame = (timeMs: number): void => {
     if (renderer === null) return;
     const started = performance.now();
-    vitals.panel.mesh.visible = panelsWanted && (board.monitor.seq > 0 || board.prompts.length > 0);
-    updateVitalsPanel(vitals, board);
+    if (boardPanel !== null) {
+      boardPanel.panel.mesh.visible = panelsWanted && boardHasContent(board);
+      updateBoardPanel(boardPanel, board);
+    }
     playBoardCues();
     if (xrControls !== null && renderer.xr.isPresenting) {
       handMarker.visible = false;
       readViewerPose(renderer.xr, head);
       updateXrControls(xrControls);
       sendInput(timeMs);
-      renderLaparoscope(laparoscopy, renderer, scene);
+      renderMonitorCamera(cameraMonitor, renderer, scene);
       renderer.render(scene, camera);
       probe.xr.frames += 1;
-      if (probe.laparoscopy !== undefined) probe.laparoscopy.frames = laparoscopy.frames;
+      if (probe.cameraMonitor !== undefined) probe.cameraMonitor.frames = cameraMonitor.frames;
       recordRenderStats(probe, renderer.info, performance.now() - started);
       return;
     }
@@ -227,8 +228,8 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       shownTick = tick;
       lastTickTextMs = timeMs;
     }
-    renderLaparoscope(laparoscopy, renderer, scene);
-    if (probe.laparoscopy !== undefined) probe.laparoscopy.frames = laparoscopy.frames;
+    renderMonitorCamera(cameraMonitor, renderer, scene);
+    if (probe.cameraMonitor !== undefined) probe.cameraMonitor.frames = cameraMonitor.frames;
     renderer.render(scene, camera);
     recordRenderStats(probe, renderer.info, performance.now() - started);
   };
@@ -263,7 +264,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     });
     xrEntry = createXrEntry(r, {
       started(_session, mode) {
-        if (laparoscopy.cameraName !== '') standAtTheBoxTrainer();
+        if (cameraMonitor.cameraName !== '') standAtTheMonitor();
         probe.xr.presenting = true;
         probe.xr.mode = mode;
       setPassthrough(scene, mode === 'immersive-ar');
@@ -298,6 +299,15 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     renderer.setAnimationLoop(frame);
   }
 
+  // The module's part of the room (web/src/modules/<id>/): what it adds to the
+  // in-world board and the cues its events call for. Before the first EVENTS.
+  const openRoom = (kind: string | null): void => {
+    board.room = kind === null ? null : (moduleUiFor(kind)?.room?.() ?? null);
+    boardPanel = createBoardPanel(board.room?.board ?? null);
+    boardPanel.panel.mesh.visible = false;
+    scene.add(boardPanel.panel.mesh);
+  };
+
   // A module's own panel (web/src/modules/<id>/), or the generic one when the
   // module serves actions or cues but has no view of its own.
   const openPanel = async (session: Session): Promise<void> => {
@@ -316,7 +326,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       },
     };
     const ui = moduleUiFor(session.kind);
-    if (ui !== null) panel = ui.panel(options);
+    if (ui?.panel !== undefined) panel = ui.panel(options);
     else if (scenario !== null && (scenario.actionSpecs.length > 0 || scenario.actions.length > 0 || scenario.cues.length > 0)) panel = createModulePanel(options);
     if (panel === null) return;
     body.dataset['layout'] = panel.layout;
@@ -333,6 +343,7 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
     }
     if (disposed) return;
     if (session !== null) sessionName.textContent = session.title;
+    openRoom(session?.kind ?? null);
     if (session !== null && moduleOfKind(session.kind) !== null) await openPanel(session);
     if (disposed) return;
     if (renderer === null && panel === null) {
@@ -381,7 +392,8 @@ export function renderSessionView(root: HTMLElement, sessionId: string, nav: Nav
       resizeObserver.disconnect();
       clearBodies(bodies);
       clearSceneMeshes(meshes);
-      disposeLaparoscopyView(laparoscopy);
+      if (boardPanel !== null) disposeBoardPanel(boardPanel);
+      disposeCameraMonitor(cameraMonitor);
       renderer?.dispose();
     },
   };

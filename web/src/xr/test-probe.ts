@@ -49,11 +49,11 @@ export interface AnatomyProbe {
   right: HandProbe;
 }
 
-/** The laparoscopy view's scope image and what the server's contact forces did. */
-export interface LaparoscopyProbe {
+/** The camera monitor (camera-monitor.ts): the module's camera it shows and its images. */
+export interface CameraMonitorProbe {
   /** The keyframe's camera shown on the monitor, '' for none. */
   camera: string;
-  /** Scope images rendered. */
+  /** The camera's images rendered. */
   frames: number;
   /** Reads the monitor's image back (a GPU stall: tests only). */
   sample(): { width: number; height: number; cells: number[]; mean: number; sd: number };
@@ -80,7 +80,7 @@ export interface TestProbe {
   /** Only in the anatomy view. */
   anatomy?: AnatomyProbe;
   /** Only in the session view. */
-  laparoscopy?: LaparoscopyProbe;
+  cameraMonitor?: CameraMonitorProbe;
   meshes?: MeshProbe;
   /** Hand forces received and pulses sent (session view). */
   contact?: { snapshots: number; pulses: number; leftN: number; rightN: number };

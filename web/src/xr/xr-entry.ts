@@ -1,5 +1,5 @@
 import type { WebGLRenderer } from 'three';
-import { el } from '../dashboard/element';
+import { el } from '../pages/element';
 
 export type ImmersiveMode = 'immersive-vr' | 'immersive-ar';
 

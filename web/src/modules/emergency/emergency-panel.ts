@@ -1,6 +1,6 @@
 import { listSessionEvents, reportHtmlUrl } from '../../api/sessions';
 import type { Scenario } from '../../api/types';
-import { el } from '../../dashboard/element';
+import { el } from '../../pages/element';
 import type { ControlRequest } from '../../protocol';
 import type { ModulePanel, PanelSender } from '../module-ui';
 import { actionFormElement } from '../../ui/action-form-view';
@@ -261,7 +261,7 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
 
   const element = el(
     'aside',
-    { class: 'emergency-panel', 'data-testid': 'emergency-panel', 'aria-label': 'Emergency scenario' },
+    { class: 'emergency-panel side-panel', 'data-testid': 'emergency-panel', 'aria-label': 'Emergency scenario' },
     header,
     outcome,
     monitor,
@@ -461,7 +461,7 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
   return {
     element,
     model,
-    layout: 'emergency',
+    layout: 'side-panel',
     // A late joiner's backlog (at most 200 events) may have lost the
     // scenario's first events (its title and casualties): read them from the log.
     joined() {

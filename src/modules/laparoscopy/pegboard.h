@@ -8,7 +8,14 @@
 
 #include "sim/rigid_world.h"
 
-namespace medvision::sim {
+namespace medvision::laparoscopy {
+
+using sim::Quat;
+using sim::Real;
+using sim::RigidMaterial;
+using sim::RigidWorldModel;
+using sim::Transform;
+using sim::Vec3;
 
 struct PegBoardSpec {
   Transform board = Transform{};  // the board's top centre: pegs stand along +y from it
@@ -41,4 +48,4 @@ Transform resting_on_peg(const PegBoardSpec& spec, const Vec3& peg);
 // the object's axis), with the object low enough to be on the peg?
 bool threaded_on_peg(const PegBoardSpec& spec, const Transform& object, const Vec3& peg);
 
-}  // namespace medvision::sim
+}  // namespace medvision::laparoscopy

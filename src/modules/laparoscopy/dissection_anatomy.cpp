@@ -1,8 +1,10 @@
-#include "sim/dissection_anatomy.h"
+#include "modules/laparoscopy/dissection_anatomy.h"
 
 #include <cmath>
 
-namespace medvision::sim {
+namespace medvision::laparoscopy {
+
+using namespace sim;  // the engine this task is built on
 namespace {
 
 // A new model holding only the tets `keep` marks, with the particles they
@@ -183,4 +185,4 @@ Real fraction_along_duct(const DissectionAnatomy& anatomy, const Vec3& point) {
   return (point - anatomy.duct_start).dot(axis) / axis.squaredNorm();
 }
 
-}  // namespace medvision::sim
+}  // namespace medvision::laparoscopy

@@ -4,11 +4,13 @@ import {
   createInvite,
   createSession,
   endSession,
+  listModules,
   listScenarios,
   listSessions,
   logout,
   reportHtmlUrl,
   type Scenario,
+  type ServedModule,
   type Session,
   type User,
 } from '../api';
@@ -17,18 +19,16 @@ import { el } from './element';
 import type { Navigation, Page } from './page';
 import { scenarioChoices } from './scenario-choices';
 
-/** The session list: create (sandbox or a scenario), open and end sessions, and log out. */
+/** The session list: create (an open room or a scenario), open and end sessions, and log out. */
 export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigation): Page {
   let disposed = false;
   let scenarios: Scenario[] = [];
+  // The served modules, whose open rooms the picker offers; null until they
+  // come (or when the server does not serve them): the sandbox, as before.
+  let modules: ServedModule[] | null = null;
   const error = el('p', { class: 'error', role: 'alert', id: 'sessions-error' });
   const title = el('input', { name: 'title', id: 'session-title', placeholder: 'Session title', required: '' });
-  title.value = 'Sandbox';
-  const picker = el(
-    'select',
-    { name: 'scenario', id: 'session-scenario', 'data-testid': 'scenario-picker', 'aria-label': 'Scenario' },
-    el('option', { value: 'sandbox' }, 'Sandbox'),
-  );
+  const picker = el('select', { name: 'scenario', id: 'session-scenario', 'data-testid': 'scenario-picker', 'aria-label': 'Scenario' });
   const description = el('p', { class: 'scenario-description', 'data-testid': 'scenario-description' });
   const create = el('button', { type: 'submit', id: 'new-session' }, 'New session');
   const createForm = el('form', { class: 'inline new-session', id: 'new-session-form' }, picker, title, create);
@@ -48,7 +48,7 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
   const notice = el('p', { class: 'notice', role: 'status', id: 'sessions-notice' });
   const logoutButton = el('button', { type: 'button', class: 'secondary', id: 'logout' }, 'Log out');
   // The title follows the picker until someone types one.
-  let autoTitle = title.value;
+  let autoTitle = '';
 
   const fail = (failure: unknown): void => {
     if (failure instanceof ApiError && failure.status === 401) {
@@ -100,7 +100,7 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
   });
 
   const fillPicker = (): void => {
-    const choices = scenarioChoices(scenarios);
+    const choices = scenarioChoices(scenarios, modules);
     const groups = new Map<string, HTMLOptGroupElement>();
     const options: (HTMLOptionElement | HTMLOptGroupElement)[] = [];
     for (const choice of choices) {
@@ -124,7 +124,7 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
   };
 
   const showChoice = (): void => {
-    const choice = scenarioChoices(scenarios).find((c) => c.value === picker.value);
+    const choice = scenarioChoices(scenarios, modules).find((c) => c.value === picker.value);
     description.textContent = choice?.description ?? '';
     if (choice !== undefined && title.value === autoTitle) {
       title.value = choice.title;
@@ -192,8 +192,19 @@ export function renderSessionsPage(root: HTMLElement, user: User, nav: Navigatio
       ),
     ),
   );
+  fillPicker();
   refresh().catch(fail);
-  // Servers without scenarios answer 404: the picker then offers the sandbox only.
+  // Servers without the modules route answer 404: the picker keeps the sandbox.
+  listModules()
+    .then((list) => {
+      if (disposed) return;
+      modules = list;
+      fillPicker();
+    })
+    .catch((failure: unknown) => {
+      if (failure instanceof ApiError && failure.status === 401) nav.loggedOut();
+    });
+  // Servers without scenarios answer 404: the picker then offers the open rooms only.
   listScenarios()
     .then((list) => {
       if (disposed) return;
@@ -233,7 +244,7 @@ function sessionRow(
   const scenario = findScenario(scenarios, kind);
   const { variant } = splitKind(kind);
   const report =
-    // Every scenario session (emergency, laparoscopy ...) is scored when it ends.
+    // Every scenario session, whatever its module, is scored when it ends.
     session.status === 'ended' && scenario !== null
       ? el('a', { href: reportHtmlUrl(id), target: '_blank', rel: 'noopener', class: 'report', 'data-testid': 'report-link' }, 'Debrief report')
       : null;

@@ -1,18 +1,19 @@
-import type { Scenario } from '../api/types';
+import type { Scenario, ServedModule } from '../api/types';
 import { pickerValue } from '../modules/kind';
 
 /** One entry of the new-session scenario picker. */
 export interface ScenarioChoice {
-  /** `sandbox`, a scenario's kind, or `kind:variant`. */
+  /** An open room's module id (`sandbox`), a scenario's kind, or `kind:variant`. */
   value: string;
   label: string;
   /** The session title the form suggests. */
   title: string;
   description: string;
-  /** The optgroup (the scenario's title), or null for the sandbox. */
+  /** The optgroup (the scenario's title), or null for an open room. */
   group: string | null;
 }
 
+/** What a server that does not serve its modules (GET /api/modules answers 404) runs without a scenario. */
 export const SANDBOX_CHOICE: ScenarioChoice = {
   value: 'sandbox',
   label: 'Sandbox',
@@ -21,9 +22,21 @@ export const SANDBOX_CHOICE: ScenarioChoice = {
   group: null,
 };
 
-/** "Sandbox", then each scenario followed by its variants. */
-export function scenarioChoices(scenarios: readonly Scenario[]): ScenarioChoice[] {
-  const choices: ScenarioChoice[] = [SANDBOX_CHOICE];
+/**
+ * The modules' open rooms, in the order served: sessions of kind `<id>` that
+ * run without a scenario. `modules` null (a server older than GET
+ * /api/modules, or the list not loaded yet): the sandbox, which such servers run.
+ */
+export function openRoomChoices(modules: readonly ServedModule[] | null): ScenarioChoice[] {
+  if (modules === null) return [SANDBOX_CHOICE];
+  return modules
+    .filter((m) => m.openRoom)
+    .map((m) => ({ value: m.id, label: m.title, title: m.title, description: m.description, group: null }));
+}
+
+/** The open rooms (`openRoomChoices`), then each scenario followed by its variants. */
+export function scenarioChoices(scenarios: readonly Scenario[], modules: readonly ServedModule[] | null = null): ScenarioChoice[] {
+  const choices: ScenarioChoice[] = openRoomChoices(modules);
   for (const scenario of scenarios) {
     choices.push({
       value: pickerValue(scenario.kind),

@@ -14,19 +14,19 @@ import {
 import type { CameraView } from '../protocol';
 
 /**
- * The laparoscopy view. In a laparoscopic procedure the surgeon does not see
- * the instruments' tips directly: the laparoscope's image is shown on a
- * monitor across the table, at eye level, and the hands work the handles
- * outside the body. Here the module's laparoscope (a camera in the KEYFRAME)
- * renders the scene into a texture at a modest resolution, and that texture
- * is the screen of a virtual operating-room monitor in front of the trainee.
- * The render target and every object are made once; a frame only renders.
+ * A module's camera on a monitor in the room. A session whose module serves
+ * a camera (SessionModule::cameras, the first camera in the KEYFRAME) is
+ * worked through that camera's picture, as a surgeon works through an
+ * endoscope's: the camera renders the scene into a texture at a modest
+ * resolution, and that texture is the screen of a monitor across the table,
+ * at eye level, in front of the person at the station. The render target and
+ * every object are made once; a frame only renders.
  */
-export interface LaparoscopyView {
+export interface CameraMonitor {
   /** Stand, housing and screen; hidden until a keyframe names a camera. */
   monitor: Group;
   screen: Mesh<PlaneGeometry, MeshBasicMaterial>;
-  scope: PerspectiveCamera;
+  camera: PerspectiveCamera;
   target: WebGLRenderTarget;
   /** The camera's name, '' while there is none. */
   cameraName: string;
@@ -34,28 +34,28 @@ export interface LaparoscopyView {
   frames: number;
 }
 
-/** The scope image: 4:3 like an SD/HD endoscopy tower's picture, 512 x 384 (modest: the frame budget). */
-export const SCOPE_IMAGE = { width: 512, height: 384 } as const;
+/** The camera's image: 4:3 like an SD/HD endoscopy tower's picture, 512 x 384 (modest: the frame budget). */
+export const MONITOR_IMAGE = { width: 512, height: 384 } as const;
 const SCREEN = { width: 0.64, height: 0.48 }; // metres: a 32-inch 4:3 monitor
-/** Across the box trainer from the trainee (who stands at +z, facing -z), the screen centre at eye level. */
+/** Across the table from the station (at +z, facing -z), the screen centre at eye level. */
 export const MONITOR_POSE = { x: 0, y: 1.45, z: -0.75, tiltRad: -0.08 } as const;
 
 /**
- * Where the trainee stands (the floor under the head): behind the ports,
- * facing the monitor, with the handles (about 0.2 m in front, at waist to
- * chest height) in reach. The view moves the player rig here when a session
- * first shows a laparoscope.
+ * Where someone working through the camera stands (the floor under the
+ * head): facing the monitor across the table, with what the hands work
+ * (about 0.2 m in front, at waist to chest height) in reach. In the headset
+ * the view moves the player rig here when a session first shows a camera.
  */
-export const TRAINEE_STATION = { x: 0, z: 0.45 } as const;
+export const MONITOR_STATION = { x: 0, z: 0.45 } as const;
 
-export function createLaparoscopyView(): LaparoscopyView {
-  const target = new WebGLRenderTarget(SCOPE_IMAGE.width, SCOPE_IMAGE.height, { depthBuffer: true });
-  target.texture.name = 'laparoscope-image';
-  const scope = new PerspectiveCamera(60, SCOPE_IMAGE.width / SCOPE_IMAGE.height, 0.005, 2);
-  scope.name = 'laparoscope';
+export function createCameraMonitor(): CameraMonitor {
+  const target = new WebGLRenderTarget(MONITOR_IMAGE.width, MONITOR_IMAGE.height, { depthBuffer: true });
+  target.texture.name = 'camera-monitor-image';
+  const camera = new PerspectiveCamera(60, MONITOR_IMAGE.width / MONITOR_IMAGE.height, 0.005, 2);
+  camera.name = 'monitor-camera';
 
   const monitor = new Group();
-  monitor.name = 'or-monitor';
+  monitor.name = 'camera-monitor';
   monitor.position.set(MONITOR_POSE.x, MONITOR_POSE.y, MONITOR_POSE.z);
   monitor.rotation.x = MONITOR_POSE.tiltRad;
   const housing = new Mesh(
@@ -64,49 +64,49 @@ export function createLaparoscopyView(): LaparoscopyView {
   );
   housing.position.z = -0.021;
   const screen = new Mesh(new PlaneGeometry(SCREEN.width, SCREEN.height), new MeshBasicMaterial({ map: target.texture }));
-  screen.name = 'or-monitor-screen';
+  screen.name = 'camera-monitor-screen';
   const pole = new Mesh(new CylinderGeometry(0.015, 0.015, 0.5, 12), new MeshLambertMaterial({ color: 0x8a9099 }));
   pole.position.set(0, SCREEN.height / 2 + 0.25, -0.04);
   monitor.add(housing, screen, pole);
   monitor.visible = false;
-  return { monitor, screen, scope, target, cameraName: '', frames: 0 };
+  return { monitor, screen, camera, target, cameraName: '', frames: 0 };
 }
 
-/** Places the laparoscope as the keyframe says; null hides the monitor (no camera in this session). */
-export function setLaparoscope(view: LaparoscopyView, camera: CameraView | null): void {
+/** Places the camera as the keyframe says; null hides the monitor (no camera in this session). */
+export function setMonitorCamera(view: CameraMonitor, camera: CameraView | null): void {
   view.monitor.visible = camera !== null;
   view.cameraName = camera?.name ?? '';
   if (camera === null) return;
-  view.scope.position.set(camera.position.x, camera.position.y, camera.position.z);
-  view.scope.quaternion.set(camera.orientation.x, camera.orientation.y, camera.orientation.z, camera.orientation.w).normalize();
-  view.scope.fov = (camera.verticalFov * 180) / Math.PI;
-  view.scope.updateProjectionMatrix();
-  view.scope.updateMatrixWorld();
+  view.camera.position.set(camera.position.x, camera.position.y, camera.position.z);
+  view.camera.quaternion.set(camera.orientation.x, camera.orientation.y, camera.orientation.z, camera.orientation.w).normalize();
+  view.camera.fov = (camera.verticalFov * 180) / Math.PI;
+  view.camera.updateProjectionMatrix();
+  view.camera.updateMatrixWorld();
 }
 
 /**
- * Renders the laparoscope's image into the monitor's texture. Called in the
+ * Renders the camera's image into the monitor's texture. Called in the
  * animation loop before the eyes (or the desktop camera) are drawn. WebXR
  * must be off for this pass, or three.js would draw the headset's two eye
  * views into the texture; the monitor is hidden so its screen never samples
  * the texture it is being drawn into.
  */
-export function renderLaparoscope(view: LaparoscopyView, renderer: WebGLRenderer, scene: Object3D): void {
+export function renderMonitorCamera(view: CameraMonitor, renderer: WebGLRenderer, scene: Object3D): void {
   if (!view.monitor.visible) return;
   const xrEnabled = renderer.xr.enabled;
   const previous = renderer.getRenderTarget();
   renderer.xr.enabled = false;
   view.monitor.visible = false;
   renderer.setRenderTarget(view.target);
-  renderer.render(scene, view.scope);
+  renderer.render(scene, view.camera);
   renderer.setRenderTarget(previous);
   view.monitor.visible = true;
   renderer.xr.enabled = xrEnabled;
   view.frames += 1;
 }
 
-/** The scope image as a test reads it: luminance on a coarse grid, its mean and spread. */
-export interface ScopeImageSample {
+/** The monitor's image as a test reads it: luminance on a coarse grid, its mean and spread. */
+export interface MonitorImageSample {
   width: number;
   height: number;
   /** Mean luminance (0..255) of each cell of a `width` x `height` grid, row by row from the bottom. */
@@ -116,8 +116,8 @@ export interface ScopeImageSample {
 }
 
 /** Reads the texture back (a GPU stall: for tests only, never per frame). */
-export function sampleScopeImage(view: LaparoscopyView, renderer: WebGLRenderer, gridWidth = 32, gridHeight = 24): ScopeImageSample {
-  const { width, height } = SCOPE_IMAGE;
+export function sampleMonitorImage(view: CameraMonitor, renderer: WebGLRenderer, gridWidth = 32, gridHeight = 24): MonitorImageSample {
+  const { width, height } = MONITOR_IMAGE;
   const pixels = new Uint8Array(width * height * 4);
   renderer.readRenderTargetPixels(view.target, 0, 0, width, height, pixels);
   const sums = new Array<number>(gridWidth * gridHeight).fill(0);
@@ -146,7 +146,7 @@ export function sampleScopeImage(view: LaparoscopyView, renderer: WebGLRenderer,
   };
 }
 
-export function disposeLaparoscopyView(view: LaparoscopyView): void {
+export function disposeCameraMonitor(view: CameraMonitor): void {
   view.target.dispose();
   view.monitor.traverse((o) => {
     if (o instanceof Mesh) {

@@ -1,4 +1,4 @@
-#include "session/world.h"
+#include "modules/sandbox/sandbox_world.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,13 @@
-#include "sim/pegboard.h"
+#include "modules/laparoscopy/pegboard.h"
 
 #include <cmath>
 #include <numbers>
 
 #include "sim/shapes.h"
 
-namespace medvision::sim {
+namespace medvision::laparoscopy {
+
+using namespace sim;  // the engine this task is built on
 
 std::vector<Vec3> peg_positions(const PegBoardSpec& spec) {
   std::vector<Vec3> p;
@@ -64,4 +66,4 @@ bool threaded_on_peg(const PegBoardSpec& spec, const Transform& object, const Ve
   return true;
 }
 
-}  // namespace medvision::sim
+}  // namespace medvision::laparoscopy

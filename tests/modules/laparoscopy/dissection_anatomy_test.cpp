@@ -1,7 +1,7 @@
 // The dissection task's anatomy: a voxelised ellipsoid organ fixed to its bed
 // and a duct fixed at both ends, checked against geometry computed here.
 
-#include "sim/dissection_anatomy.h"
+#include "modules/laparoscopy/dissection_anatomy.h"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +14,8 @@
 
 namespace medvision::sim {
 namespace {
+
+using namespace laparoscopy;  // the task scenes the engine is tested on
 
 using tissue_test::run_for;
 

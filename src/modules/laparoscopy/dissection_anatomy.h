@@ -19,7 +19,13 @@
 #include "sim/tissue_model.h"
 #include "sim/tissue_state.h"
 
-namespace medvision::sim {
+namespace medvision::laparoscopy {
+
+using sim::Material;
+using sim::Real;
+using sim::TissueModel;
+using sim::TissueState;
+using sim::Vec3;
 
 struct OrganSpec {
   Vec3 centre{0, 0, 0.02};
@@ -97,4 +103,4 @@ Real duct_exposure(const DissectionAnatomy& anatomy, const TissueState& state, c
 // the distal end (unclamped).
 Real fraction_along_duct(const DissectionAnatomy& anatomy, const Vec3& point);
 
-}  // namespace medvision::sim
+}  // namespace medvision::laparoscopy
