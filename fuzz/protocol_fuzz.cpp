@@ -1,6 +1,6 @@
 // Fuzz target: the WebSocket frame decoders (client frames as the server
 // reads them; KEYFRAME, SNAPSHOT and MESH as clients read them) and the JSON
-// bodies of ACTION and CONTROL. Any bytes must give a frame or an error,
+// bodies of ACTION and CONTROL, and STREAMS. Any bytes must give a frame or an error,
 // never a crash; a decoded frame must survive re-encoding unchanged.
 
 #include <cstdint>
@@ -21,6 +21,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto decoded = wire::decode_client_frame(bytes);
   if (!decoded.ok()) return 0;
+  if (decoded->header.type == wire::MessageType::streams) {
+    // Records may come in any order and unknown ones are skipped, so compare
+    // what was read, not the bytes.
+    const auto redecoded =
+        wire::decode_client_frame(wire::encode_streams(decoded->header, decoded->input));
+    if (!redecoded.ok()) std::abort();
+    const InputFrame& a = decoded->input;
+    const InputFrame& b = redecoded->input;
+    if (a.hands[0].buttons != b.hands[0].buttons || a.hands[1].buttons != b.hands[1].buttons ||
+        a.joints[0].size() != b.joints[0].size() || a.joints[1].size() != b.joints[1].size() ||
+        a.audio_level != b.audio_level || a.client_time_ms != b.client_time_ms ||
+        a.head.position != b.head.position) {
+      std::abort();
+    }
+    return 0;
+  }
   if (decoded->header.type != wire::MessageType::input) {
     const std::string again = wire::encode_json_frame(decoded->header.type, decoded->header.tick,
                                                       decoded->header.seq, decoded->body);
