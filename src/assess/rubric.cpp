@@ -54,6 +54,11 @@ Assessment score(const Rubric& rubric, const Measurements& measurements) {
     total += item.weight;
     if (r.met) {
       earned += item.weight;
+    } else if (!r.measured) {
+      // What never happened gets no advice about how it was done (a clip
+      // spacing without clips), only that it was not done.
+      missed.emplace_back(item.weight,
+                          "Not done: " + (item.label.empty() ? item.metric : item.label) + ".");
     } else if (!item.feedback.empty()) {
       missed.emplace_back(item.weight, item.feedback);
     }

@@ -20,7 +20,8 @@ struct RubricItem {
   double low = 0;   // at_least and between
   double high = 0;  // at_most and between
   double weight = 1;
-  std::string feedback;  // shown when the item is missed: a sentence the trainee can act on
+  std::string feedback = {};  // shown when the item is missed: a sentence the trainee can act on
+  std::string label = {};     // what people call the metric ("Time to first shock"); empty: the id
 };
 
 struct Rubric {

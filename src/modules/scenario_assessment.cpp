@@ -1,5 +1,6 @@
 #include "modules/scenario_assessment.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace medvision::modules {
@@ -12,6 +13,7 @@ assess::Rubric rubric_of(const scenario::ScenarioDef& def) {
     a.metric = item.metric;
     a.weight = item.weight;
     a.feedback = item.feedback;
+    a.label = item.label;
     if (item.min && item.max) {
       a.comparison = assess::Comparison::between;
       a.low = *item.min;
@@ -38,11 +40,23 @@ std::string scenario_outcome(std::span<const Event> log) {
   return outcome;
 }
 
+bool acted(std::span<const Event> log) {
+  return std::any_of(log.begin(), log.end(), [](const Event& e) { return e.type == "action"; });
+}
+
 nlohmann::json assessment_payload(const scenario::ScenarioDef& def, const std::string& variant,
-                                  std::span<const Event> log, const assess::Measurements& metrics) {
+                                  std::span<const Event> log, const assess::Measurements& metrics,
+                                  std::optional<bool> attempted) {
   using nlohmann::json;
+  const bool tried = attempted.value_or(acted(log));
   const assess::Rubric rubric = rubric_of(def);
-  const assess::Assessment a = assess::score(rubric, metrics);
+  assess::Assessment a = assess::score(rubric, metrics);
+  if (!tried) {
+    a.score = 0;
+    a.passed = false;
+    for (auto& item : a.items) item.met = false;
+    a.feedback = {"Not attempted: nothing was done in this session, so it is not scored."};
+  }
   const std::string outcome = scenario_outcome(log);
   json m = json::object();
   for (const auto& [name, value] : metrics)
@@ -52,6 +66,7 @@ nlohmann::json assessment_payload(const scenario::ScenarioDef& def, const std::s
     const auto& r = a.items[i];
     const std::string unit = def.rubric.items[i].unit;
     items.push_back({{"metric", r.item.metric},
+                     {"label", r.item.label.empty() ? r.item.metric : r.item.label},
                      {"target", assess::describe_target(r.item, unit)},
                      {"weight", r.item.weight},
                      {"value", r.measured ? json(r.measured->value) : json(nullptr)},
@@ -64,20 +79,16 @@ nlohmann::json assessment_payload(const scenario::ScenarioDef& def, const std::s
   // whatever its score so far.
   const bool passed = a.passed && outcome == "completed";
   std::vector<std::string> feedback = a.feedback;
-  if (outcome == "aborted") {
+  if (outcome == "aborted" && tried) {
     feedback.insert(
         feedback.begin(),
         "The session ended before the scenario did; run it to its end to be assessed for a pass.");
   }
-  return {{"scenario", def.id},
-          {"variant", variant},
-          {"title", def.title},
-          {"outcome", outcome},
-          {"score", a.score},
-          {"passed", passed},
-          {"proficiency", rubric.proficiency},
-          {"metrics", m},
-          {"items", items},
+  return {{"scenario", def.id},  {"variant", variant},
+          {"title", def.title},  {"outcome", outcome},
+          {"attempted", tried},  {"score", a.score},
+          {"passed", passed},    {"proficiency", rubric.proficiency},
+          {"metrics", m},        {"items", items},
           {"feedback", feedback}};
 }
 

@@ -78,9 +78,9 @@ Result<ShockResult> deliver_shock(const PatientModel& model, PatientState& state
   // Epinephrine raises ROSC (PARAMEDIC2, Perkins et al. 2018, NEJM 379:711:
   // 36 % vs 12 %), through coronary perfusion pressure.
   const double p_rosc = with_odds(0.9 * std::exp(-minutes / 8.0), 1.0 + 3.0 * drugs.epinephrine);
-  r.termination_probability = p_term;
+  r.termination_probability = e.refractory ? 0.0 : p_term;
   r.rosc_probability = p_rosc;
-  if (u_term < p_term) {
+  if (u_term < r.termination_probability) {
     r.terminated = true;
     if (u_rosc < p_rosc) {
       r.after = Rhythm::normal_sinus;

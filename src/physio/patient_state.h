@@ -106,6 +106,10 @@ struct ElectricalState {
   double vf_amplitude_mV = 0;
   double vf_frequency_hz = 5;
   int shocks = 0;
+  // VF/pVT that shocks do not terminate: a megacode's scripted rhythm, which
+  // only the scenario changes (AHA megacode testing scripts the rhythm for
+  // the team; docs/emergency.md). Drugs and time do not change it either.
+  bool refractory = false;
 };
 
 struct PatientState {

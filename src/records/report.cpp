@@ -79,6 +79,7 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
       {"id", info.id}, {"title", info.title}, {"kind", info.kind}, {"participants", participants}};
   j["scenario"] = assessment.value("scenario", info.kind);
   j["outcome"] = assessment.value("outcome", std::string("aborted"));
+  j["attempted"] = assessment.value("attempted", true);
   j["score"] = assessment.value("score", 0.0);
   j["passed"] = assessment.value("passed", false);
   j["proficiency"] = assessment.value("proficiency", 0.0);
@@ -105,7 +106,9 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
   const bool passed = j["passed"].get<bool>();
   h << "<p class='score " << (passed ? "pass" : "fail") << "'>"
     << fixed(j["score"].get<double>(), 0) << " / 100 &mdash; "
-    << (passed ? "passed" : "not yet proficient")
+    << (passed                       ? "passed"
+        : j["attempted"].get<bool>() ? "not yet proficient"
+                                     : "not attempted")
     << "</p><p>Proficiency level: " << fixed(j["proficiency"].get<double>(), 0) << "</p>";
   h << "<h2>What to work on</h2>";
   if (j["feedback"].empty()) {
@@ -121,9 +124,10 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
     const std::string value = item["value"].is_number() ? fixed(item["value"].get<double>()) + " " +
                                                               item.value("unit", std::string())
                                                         : "not done";
-    h << "<tr><td>" << escape_html(item.value("metric", std::string())) << "</td><td>"
-      << escape_html(value) << "</td><td>" << escape_html(item.value("target", std::string()))
-      << "</td><td>" << fixed(item.value("weight", 0.0), 0) << "</td><td class='"
+    h << "<tr><td>" << escape_html(item.value("label", item.value("metric", std::string())))
+      << "</td><td>" << escape_html(value) << "</td><td>"
+      << escape_html(item.value("target", std::string())) << "</td><td>"
+      << fixed(item.value("weight", 0.0), 0) << "</td><td class='"
       << (item.value("met", false) ? "pass'>yes" : "fail'>no") << "</td></tr>";
   }
   h << "</table>";

@@ -1169,6 +1169,7 @@ void Loader::rubric(const YAML::Node& node) {
     RubricItem r;
     if (auto v = name(*it->get("metric"), "metric")) {
       r.metric = *v;
+      if (const auto* spec = catalog_->find_metric(*v); spec != nullptr) r.label = spec->label;
       // A metric the module does not compute would fail every trainee.
       if (!catalog_->metrics.empty() && catalog_->find_metric(*v) == nullptr) {
         std::vector<std::string> names;

@@ -120,7 +120,10 @@ StepOutput ScenarioRun::step(Tick tick, const SignalLookup& signals,
 
 void ScenarioRun::start(StepOutput& out) {
   started_ = true;
-  emit(out, event_type::scenario_started, {{"scenario", def_->id}, {"variant", options_.variant}});
+  // The variant is the case's hidden diagnosis (a reversible cause): it is
+  // in the session's kind, shown to those who teach it, never in the events
+  // every member receives.
+  emit(out, event_type::scenario_started, {{"scenario", def_->id}});
   for (const auto& t : def_->global_triggers) arm(t);
   enter(def_->initial_state, out);
 }

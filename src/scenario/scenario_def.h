@@ -111,6 +111,7 @@ struct ObjectiveDef {
 // item passes when the value lies within [min, max] (either may be absent).
 struct RubricItem {
   std::string metric;
+  std::string label;  // the metric's label from the module's vocabulary ("Time to first shock")
   double weight = 1;
   std::optional<double> min;
   std::optional<double> max;

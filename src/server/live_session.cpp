@@ -24,15 +24,26 @@ std::vector<EventRecord> to_records(const std::string& session_id,
   return out;
 }
 
+void hide_variant(const std::string& type, nlohmann::json& payload) {
+  if (type != "session_started" || !payload.is_object() || !payload.contains("kind") ||
+      !payload["kind"].is_string())
+    return;
+  const std::string kind = payload["kind"];
+  payload["kind"] = kind.substr(0, kind.find(':'));
+}
+
 namespace {
 
 // One event as it appears in an EVENTS frame.
 // `hide_seed`: an assessed session's seed stays hidden from clients until it
 // has ended (instructors read it through the API).
+// The variant in `session_started`'s kind (the case's hidden diagnosis) is
+// never sent live: members read it, when they may, from the session record.
 std::string event_json(const Event& e, bool hide_seed) {
   nlohmann::json payload = nlohmann::json::parse(e.payload, nullptr, false);
   if (payload.is_discarded()) payload = nlohmann::json::object();
   if (hide_seed && payload.contains("seed")) payload["seed"] = nullptr;
+  hide_variant(e.type, payload);
   return nlohmann::json{
       {"seq", e.seq}, {"tick", e.tick}, {"type", e.type}, {"payload", std::move(payload)}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

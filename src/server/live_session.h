@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ struct LiveSessionSettings {
 
 // The most recent events a client gets when it joins (docs/protocol.md, EVENTS).
 inline constexpr std::size_t kJoinContextEvents = 200;
+
+// Drops the variant from a `session_started` event's kind (the case's
+// hidden diagnosis; docs/emergency.md), for those who may not see it.
+void hide_variant(const std::string& type, nlohmann::json& payload);
 
 class LiveSession : public std::enable_shared_from_this<LiveSession> {
  public:

@@ -32,10 +32,14 @@ Error not_steering(const RouteCall& c, const std::string& what) {
                         ")");
 }
 
-json session_json(const SessionRecord& s, bool show_seed) {
+json session_json(const SessionRecord& s, bool show_seed, bool show_variant) {
+  // The variant (after the colon) is the case's hidden diagnosis: while the
+  // session runs, those who do not teach it see the scenario only
+  // (docs/emergency.md, "Clinical rules").
+  const std::string kind = show_variant ? s.kind : s.kind.substr(0, s.kind.find(':'));
   json j = {{"id", s.id},
             {"title", s.title},
-            {"kind", s.kind},
+            {"kind", kind},
             {"mode", to_string(s.mode)},
             {"status", to_string(s.status)},
             {"created_by", s.created_by},
@@ -48,6 +52,14 @@ json session_json(const SessionRecord& s, bool show_seed) {
 
 bool may_see_seed(ApiContext& ctx, const SessionRecord& s, const UserRecord& user) {
   if (s.mode == SessionMode::practice || s.status != SessionStatus::running) return true;
+  auto allowed = may_instruct(ctx, s.id, user);
+  return allowed.ok() && *allowed;
+}
+
+// The variant: seen by those who teach the session and by whoever created it
+// (they chose it), by everyone once it has ended.
+bool may_see_variant(ApiContext& ctx, const SessionRecord& s, const UserRecord& user) {
+  if (s.status != SessionStatus::running || s.created_by == user.id) return true;
   auto allowed = may_instruct(ctx, s.id, user);
   return allowed.ok() && *allowed;
 }
@@ -147,7 +159,9 @@ Result<HttpResponse> list_sessions(RouteCall& c) {
       is_admin(c) ? c.ctx.store.list_sessions() : c.ctx.store.list_sessions_of_member(c.user().id);
   if (!sessions.ok()) return sessions.error();
   json out = json::array();
-  for (const auto& s : *sessions) out.push_back(session_json(s, may_see_seed(c.ctx, s, c.user())));
+  for (const auto& s : *sessions)
+    out.push_back(
+        session_json(s, may_see_seed(c.ctx, s, c.user()), may_see_variant(c.ctx, s, c.user())));
   return json_response(c.req, http::status::ok, out);
 }
 
@@ -312,7 +326,7 @@ Result<HttpResponse> create_session(RouteCall& c) {
   }
   (*live)->set_scenario(def);
   if (!driver_id.empty()) (*live)->set_driver(driver_id);
-  return json_response(c.req, http::status::created, session_json(s, true));
+  return json_response(c.req, http::status::created, session_json(s, true, true));
 }
 
 // The answer for a running session this instance does not run.
@@ -335,7 +349,7 @@ Result<HttpResponse> elsewhere(RouteCall& c, const SessionRecord& s) {
 
 Result<HttpResponse> get_session(RouteCall& c) {
   const SessionRecord& s = *c.session;
-  json out = session_json(s, may_see_seed(c.ctx, s, c.user()));
+  json out = session_json(s, may_see_seed(c.ctx, s, c.user()), may_see_variant(c.ctx, s, c.user()));
   if (c.member) out["my_role"] = to_string(c.member->role);
   if (auto live = c.ctx.hub.find(s.id)) {
     json people = json::array();
@@ -372,7 +386,7 @@ Result<HttpResponse> end_session(RouteCall& c) {
   MV_TRY(c.ctx.hub.end(s.id, "ended by " + c.user().username));
   auto ended = c.ctx.store.get_session(s.id);
   if (!ended.ok()) return ended.error();
-  return json_response(c.req, http::status::ok, session_json(*ended, true));
+  return json_response(c.req, http::status::ok, session_json(*ended, true, true));
 }
 
 Result<HttpResponse> read_events(RouteCall& c) {
@@ -384,11 +398,13 @@ Result<HttpResponse> read_events(RouteCall& c) {
   auto events = c.ctx.store.list_events(s.id, *after, *limit);
   if (!events.ok()) return events.error();
   const bool hide_seed = !may_see_seed(c.ctx, s, c.user());
+  const bool hide_kind_variant = !may_see_variant(c.ctx, s, c.user());
   json out = json::array();
   for (const auto& e : *events) {
     json payload = json::parse(e.payload, nullptr, false);
     if (payload.is_discarded()) payload = e.payload;
     if (hide_seed && payload.is_object() && payload.contains("seed")) payload["seed"] = nullptr;
+    if (hide_kind_variant) hide_variant(e.type, payload);
     out.push_back(json{{"seq", e.seq},
                        {"tick", e.tick},
                        {"wall_time", iso8601(e.wall_us)},
@@ -638,7 +654,8 @@ Result<HttpResponse> accept_invite(RouteCall& c) {
                                                         invite->created_by, wall_time_us()}));
   }
   return json_response(c.req, http::status::ok,
-                       session_json(*session, may_see_seed(c.ctx, *session, c.user())));
+                       session_json(*session, may_see_seed(c.ctx, *session, c.user()),
+                                    may_see_variant(c.ctx, *session, c.user())));
 }
 
 Result<HttpResponse> session_report(RouteCall& c, const std::string& name) {

@@ -49,7 +49,7 @@ TEST(ScenarioRun, FirstStepStartsAndEntersTheInitialState) {
   EXPECT_FALSE(run.started());
   const auto out = step(run, 100);
   EXPECT_EQ(transcript(out),
-            "scenario_started {\"scenario\":\"run\",\"variant\":\"\"}\n"
+            "scenario_started {\"scenario\":\"run\"}\n"
             "state_entered {\"state\":\"a\"}\n"
             "prompt_shown {\"text\":\"Hello\"}\n"
             "scenario_action {\"action\":\"do_thing\",\"amount\":3}\n"

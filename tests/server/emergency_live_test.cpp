@@ -367,6 +367,34 @@ TEST_F(EmergencyLiveTest, OnlyTheSessionsInstructorsAndAdminsMaySteerIt) {
   EXPECT_EQ(denied_controls, 1);
 }
 
+// The variant is the case's hidden diagnosis: while the session runs, a
+// trainee member sees the scenario, not the variant (docs/emergency.md); its
+// instructor does; everyone does once it has ended.
+TEST_F(EmergencyLiveTest, TraineesDoNotSeeTheVariantUntilTheSessionEnds) {
+  const std::string cam = user("cam", "trainee");
+  const auto created = create(admin_, {{"title", "megacode"},
+                                       {"kind", "emergency/acls-vf:hypoxia"},
+                                       {"members", {{{"username", "cam"}}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+  EXPECT_EQ(created.json()["kind"], "emergency/acls-vf:hypoxia");
+  const auto seen_by = [&](const std::string& token) {
+    return http_request(port(), "GET", "/api/sessions/" + id, "", token).json()["kind"];
+  };
+  EXPECT_EQ(seen_by(cam), "emergency/acls-vf");
+  EXPECT_EQ(seen_by(admin_), "emergency/acls-vf:hypoxia");
+  const json listed = http_request(port(), "GET", "/api/sessions", "", cam).json();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["kind"], "emergency/acls-vf");
+  // Nor in the log's events every member receives.
+  const auto events =
+      http_request(port(), "GET", "/api/sessions/" + id + "/events?limit=1000", "", cam);
+  ASSERT_EQ(events.status, 200);
+  EXPECT_EQ(events.body.find("hypoxia"), std::string::npos);
+  ASSERT_EQ(http_request(port(), "POST", "/api/sessions/" + id + "/end", "{}", admin_).status, 200);
+  EXPECT_EQ(seen_by(cam), "emergency/acls-vf:hypoxia");
+}
+
 TEST_F(EmergencyLiveTest, VitalSignsReachEveryClientAndALateJoinerSeesThePatientAtOnce) {
   const std::string tess = user("tess", "trainee");
   const std::string cam = user("cam", "trainee");

@@ -200,6 +200,8 @@ std::vector<EventSpec> events() {
       {"ventilation_given", {}},
       {"cause_treated", {enum_param("cause", kCauses)}},
       {"tourniquet_applied", {site}},
+      {"intervention_misplaced",
+       {string_param("action"), string_param("site"), string_param("wound_site")}},
       {"pressure_applied", {site}},
       {"wound_packed", {site}},
       {"bleeding_controlled", {site}},
@@ -242,6 +244,9 @@ std::vector<ParamSpec> patient_settings() {
       number_param("weight_kg", 1, 300, "kg"),
       number_param("height_cm", 40, 250, "cm"),
       enum_param("rhythm", rhythm_names()),
+      // A shockable rhythm that shocks do not end: the scenario sets the next
+      // rhythm (a megacode; docs/emergency.md, "Refractory VF").
+      bool_param("refractory_vf"),
       enum_param("airway", airways()),
       enum_param("cause", kCauses),
       number_param("blood_loss_fraction", 0, 0.7),
@@ -281,6 +286,7 @@ std::vector<MetricSpec> metrics() {
       {"longest_pause_s", "s", "Longest pause in compressions"},
       {"max_atls_class", "class", "Worst ATLS haemorrhage class"},
       {"max_blood_loss_pct", "%", "Greatest blood loss"},
+      {"misplaced_interventions_count", "count", "Bleeding control on the wrong site"},
       {"mean_time_per_patient_s", "s", "Mean time per casualty"},
       {"over_triage_count", "count", "Over-triaged casualties"},
       {"patients_tagged_count", "count", "Casualties tagged"},

@@ -125,6 +125,7 @@ class EmergencyModule final : public modules::ScenarioHost {
   EmergencySetup setup_;
   std::optional<physio::Patient> patient_;  // scenarios with one patient
   std::vector<Casualty> casualties_;        // triage scenarios
+  std::string haemorrhage_site_;            // the bleeding wound's site, when the patient has one
   double initial_blood_mL_ = 0;
   std::uint64_t physio_steps_ = 0;
   double physio_time_s_ = 0;
@@ -154,6 +155,10 @@ Status EmergencyModule::apply_patient_setting(const std::string& name, const sc:
     if (!a.ok()) return a.error();
     return physio::set_airway(s, *a);
   }
+  if (name == "refractory_vf") {
+    if (const bool* on = std::get_if<bool>(&value)) s.electrical.refractory = *on;
+    return {};
+  }
   const double* number = std::get_if<double>(&value);
   if (name == "blood_loss_fraction" && number) {
     // The injury happened before the team arrived: bleed the patient to the
@@ -181,14 +186,17 @@ Status EmergencyModule::init() {
     if (const auto it = p.settings.find("age_y"); it != p.settings.end()) {
       if (const double* d = std::get_if<double>(&it->second)) mods["age_years"] = *d;
     }
+    if (const auto it = p.settings.find("haemorrhage_site"); it != p.settings.end()) {
+      if (const auto* site = std::get_if<std::string>(&it->second)) haemorrhage_site_ = *site;
+    }
     auto model = physio::make_patient(p.preset, mods);
     if (!model.ok()) return model.error();
     model->seed = setup_.seed;
     patient_.emplace(std::move(*model));
     initial_blood_mL_ = patient_->vitals().blood_volume_mL;
     // Settings in a fixed order: bleeding before the rhythm and airway.
-    for (const char* key :
-         {"blood_loss_fraction", "haemorrhage_rate_mL_per_min", "rhythm", "airway"}) {
+    for (const char* key : {"blood_loss_fraction", "haemorrhage_rate_mL_per_min", "rhythm",
+                            "airway", "refractory_vf"}) {
       if (const auto it = p.settings.find(key); it != p.settings.end()) {
         const Status s = apply_patient_setting(key, it->second);
         if (!s.ok())
@@ -210,10 +218,7 @@ void EmergencyModule::on_start(const EventSink& sink) {
     patients.push_back(casualty);
   }
   emit(sink, "scenario_loaded",
-       {{"scenario", def_->id},
-        {"variant", setup_.variant},
-        {"title", def_->title},
-        {"casualties", patients}});
+       {{"scenario", def_->id}, {"title", def_->title}, {"casualties", patients}});
   if (patient_) {
     check_rhythm(sink);
     sample_vitals(sink);
@@ -447,6 +452,16 @@ Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p
       name == "control_bleeding") {
     auto site = text_param(p, "site", std::string("wound"));
     if (!site.ok()) return site.error();
+    // Put on another limb than the wound's, it does nothing for the bleeding
+    // (as in reality it is accepted, and it is logged and scored as misplaced).
+    if (*site != "wound" && !haemorrhage_site_.empty() && *site != haemorrhage_site_) {
+      emit(sink, "intervention_misplaced",
+           {{"action", name},
+            {"site", *site},
+            {"wound_site", haemorrhage_site_},
+            {"participant", participant}});
+      return {};
+    }
     // A tourniquet or control stops limb bleeding; pressure and packing slow it.
     const bool stops = name == "tourniquet" || name == "control_bleeding";
     const double rate = stops ? 0.0 : 0.3 * s.interventions.haemorrhage_mL_per_min;

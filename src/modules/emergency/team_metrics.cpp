@@ -71,9 +71,14 @@ Measurements resuscitation_metrics(const LogView& log) {
   m["arrest_duration_s"] = {end - start, "s"};
   m["rosc"] = {rosc ? 1.0 : 0.0, "count"};
 
+  // Compressions already going when the arrest began started it at once; a
+  // shock is the first one of the arrest, never one before it.
   if (const auto* c = log.first("compressions_started"))
-    m["time_to_first_compression_s"] = {c->t_s - start, "s"};
-  const auto shocks = log.of_type("shock_delivered");
+    m["time_to_first_compression_s"] = {std::max(0.0, c->t_s - start), "s"};
+  std::vector<const LoggedEvent*> shocks;
+  for (const auto* s : log.of_type("shock_delivered")) {
+    if (s->t_s >= start) shocks.push_back(s);
+  }
   m["shocks_count"] = {static_cast<double>(shocks.size()), "count"};
   if (!shocks.empty()) m["time_to_first_shock_s"] = {shocks.front()->t_s - start, "s"};
 
@@ -115,6 +120,9 @@ Measurements resuscitation_metrics(const LogView& log) {
   std::vector<double> epinephrine;
   std::vector<double> amiodarone_mg;
   for (const auto* d : log.of_type("drug_given")) {
+    // The arrest's drugs: a dose after ROSC (or before the arrest) is not part
+    // of the algorithm's timing.
+    if (d->t_s < start || d->t_s > end) continue;
     const std::string drug = text(d->payload, "drug");
     if (drug == "epinephrine") epinephrine.push_back(d->t_s);
     if (drug == "amiodarone") amiodarone_mg.push_back(number(d->payload, "dose_mg").value_or(0));
@@ -138,21 +146,23 @@ Measurements resuscitation_metrics(const LogView& log) {
     }
     m["epinephrine_interval_max_s"] = {longest_wait, "s"};
   }
-  // Amiodarone is indicated after the third shock (refractory VF). 1 when it
-  // was given then (300 mg first), or when it was neither indicated nor given.
-  std::optional<double> third_shock;
-  if (shocks.size() >= 3) third_shock = shocks[2]->t_s;
-  std::optional<double> first_amiodarone;
-  for (const auto* d : log.of_type("drug_given")) {
-    if (text(d->payload, "drug") == "amiodarone") {
-      first_amiodarone = d->t_s;
-      break;
+  // Amiodarone is indicated after the third shock (refractory VF; AHA 2020
+  // step 8): 1 when it was given then, 300 mg first; 0 when it was not, or
+  // came before the third shock. Without a third shock it was never
+  // indicated, and the item is "not done" (unmeasured), never met.
+  if (shocks.size() >= 3) {
+    const double third_shock = shocks[2]->t_s;
+    std::optional<double> first_amiodarone;
+    for (const auto* d : log.of_type("drug_given")) {
+      if (text(d->payload, "drug") == "amiodarone" && d->t_s >= start && d->t_s <= end) {
+        first_amiodarone = d->t_s;
+        break;
+      }
     }
+    const bool as_indicated = first_amiodarone && *first_amiodarone >= third_shock &&
+                              !amiodarone_mg.empty() && amiodarone_mg.front() == 300.0;
+    m["amiodarone_after_third_shock"] = {as_indicated ? 1.0 : 0.0, "count"};
   }
-  const bool as_indicated = third_shock ? (first_amiodarone && *first_amiodarone >= *third_shock &&
-                                           !amiodarone_mg.empty() && amiodarone_mg.front() == 300.0)
-                                        : !first_amiodarone;
-  m["amiodarone_after_third_shock"] = {as_indicated ? 1.0 : 0.0, "count"};
   int amiodarone_errors = 0;
   const double expected_mg[] = {300.0, 150.0};
   for (std::size_t i = 0; i < amiodarone_mg.size(); ++i) {
@@ -224,6 +234,11 @@ Measurements haemorrhage_metrics(const LogView& log) {
     }
   }
   if (const auto* t = log.first("tourniquet_applied")) m["time_to_tourniquet_s"] = {t->t_s, "s"};
+  // Bleeding control put on another limb than the wound's (it did nothing):
+  // counted whenever anyone tried to control bleeding.
+  const auto misplaced = log.of_type("intervention_misplaced");
+  if (!misplaced.empty() || m.count("time_to_haemorrhage_control_s"))
+    m["misplaced_interventions_count"] = {static_cast<double>(misplaced.size()), "count"};
   if (const auto* r = log.first("shock_recognised"))
     m["time_to_shock_recognition_s"] = {r->t_s, "s"};
   double crystalloid = 0, blood = 0;

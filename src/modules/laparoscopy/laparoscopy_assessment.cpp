@@ -130,9 +130,19 @@ assess::Measurements laparoscopy_metrics(const scenario::ScenarioDef& def,
   return m;
 }
 
+namespace {
+constexpr double kAttemptPath_m = 0.05;
+}  // namespace
+
 json assess_laparoscopy_session(const scenario::ScenarioDef& def, std::span<const Event> log,
                                 double tick_rate_hz) {
-  return modules::assessment_payload(def, "", log, laparoscopy_metrics(def, log, tick_rate_hz));
+  const assess::Measurements metrics = laparoscopy_metrics(def, log, tick_rate_hz);
+  // Attempted: the instrument tips travelled at least kAttemptPath_m together
+  // (a trainee who holds still, hands resting on the controllers, moves them
+  // a few millimetres).
+  const auto path = metrics.find("path_length_m");
+  const bool attempted = path != metrics.end() && path->second.value >= kAttemptPath_m;
+  return modules::assessment_payload(def, "", log, metrics, attempted);
 }
 
 }  // namespace medvision::laparoscopy

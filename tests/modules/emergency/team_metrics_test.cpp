@@ -84,7 +84,9 @@ TEST(ResuscitationMetrics, DrugTimingIsCheckedAgainstTheAlgorithm) {
   EXPECT_DOUBLE_EQ(m.at("epinephrine_interval_violations_count").value, 1.0);
   EXPECT_DOUBLE_EQ(m.at("amiodarone_dose_errors_count").value, 1.0);
   EXPECT_DOUBLE_EQ(m.at("epinephrine_interval_max_s").value, 210.0);
-  EXPECT_DOUBLE_EQ(m.at("amiodarone_after_third_shock").value, 0.0);  // given with no shock at all
+  // No third shock: amiodarone was never indicated, so the item is not done
+  // (docs/emergency.md, "Clinical rules"), whatever was given.
+  EXPECT_EQ(m.count("amiodarone_after_third_shock"), 0u);
 }
 
 TEST(ResuscitationMetrics, AmiodaroneCountsWhenGivenAfterTheThirdShock) {
@@ -99,8 +101,16 @@ TEST(ResuscitationMetrics, AmiodaroneCountsWhenGivenAfterTheThirdShock) {
   early.add(0, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
       .add(60, "shock_delivered", R"({"energy_J":200})")
       .add(120, "rhythm_changed", R"({"rhythm":"normal_sinus"})");
-  EXPECT_DOUBLE_EQ(resuscitation_metrics(early.view()).at("amiodarone_after_third_shock").value,
-                   1.0);  // not indicated
+  // ROSC after one shock: never indicated, not done (absent), never "met".
+  EXPECT_EQ(resuscitation_metrics(early.view()).count("amiodarone_after_third_shock"), 0u);
+  LogBuilder before;
+  before.add(0, "rhythm_changed", R"({"rhythm":"vf_coarse"})")
+      .add(60, "shock_delivered", R"({"energy_J":200})")
+      .add(100, "drug_given", R"({"drug":"amiodarone","dose_mg":300})")
+      .add(180, "shock_delivered", R"({"energy_J":200})")
+      .add(300, "shock_delivered", R"({"energy_J":200})");
+  EXPECT_DOUBLE_EQ(resuscitation_metrics(before.view()).at("amiodarone_after_third_shock").value,
+                   0.0);  // given before it was indicated
 }
 
 TEST(ResuscitationMetrics, ThingsNeverDoneAreAbsentNotZero) {
@@ -162,14 +172,14 @@ TEST(RoleMetrics, CoverageIsTheShareOfRequiredRolesAssigned) {
 TEST(Rubric, ScoreIsTheEarnedShareOfWeightsAndFeedbackNamesWhatWasMissed) {
   Rubric r;
   r.proficiency = 70;
-  r.items = {
-      {"time_to_first_shock_s", Comparison::at_most, 0, 120, 3,
-       "Deliver the first shock within 2 minutes."},
-      {"compression_fraction_pct", Comparison::at_least, 80, 0, 2,
-       "Keep compressions going over 80 % of the time."},
-      {"compression_rate_in_target_pct", Comparison::between, 80, 100, 1,
-       "Push at 100-120 per minute."},
-      {"time_to_first_epinephrine_s", Comparison::at_most, 0, 300, 1, "Give epinephrine early."}};
+  r.items = {{"time_to_first_shock_s", Comparison::at_most, 0, 120, 3,
+              "Deliver the first shock within 2 minutes."},
+             {"compression_fraction_pct", Comparison::at_least, 80, 0, 2,
+              "Keep compressions going over 80 % of the time."},
+             {"compression_rate_in_target_pct", Comparison::between, 80, 100, 1,
+              "Push at 100-120 per minute."},
+             {"time_to_first_epinephrine_s", Comparison::at_most, 0, 300, 1,
+              "Give epinephrine early.", "Time to first epinephrine"}};
   const Measurements m = {{"time_to_first_shock_s", {90, "s"}},
                           {"compression_fraction_pct", {70, "%"}},
                           {"compression_rate_in_target_pct", {85, "%"}}};
@@ -178,7 +188,8 @@ TEST(Rubric, ScoreIsTheEarnedShareOfWeightsAndFeedbackNamesWhatWasMissed) {
   EXPECT_FALSE(a.passed);
   ASSERT_EQ(a.feedback.size(), 2u);
   EXPECT_EQ(a.feedback[0], "Keep compressions going over 80 % of the time.");  // heavier first
-  EXPECT_EQ(a.feedback[1], "Give epinephrine early.");  // never measured: missed
+  // Never measured: missed, and its advice about how to do it is not given.
+  EXPECT_EQ(a.feedback[1], "Not done: Time to first epinephrine.");
   EXPECT_FALSE(a.items[3].measured.has_value());
   EXPECT_EQ(describe_target(r.items[2], "%"), "between 80 and 100 %");
 }
