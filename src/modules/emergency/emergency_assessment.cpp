@@ -15,6 +15,8 @@ assess::Measurements emergency_metrics(const scenario::ScenarioDef& def, const s
   }
   all.merge(assess::role_metrics(view, required_roles));
   all.merge(assess::haemorrhage_metrics(view));
+  if (scenario::patients_for_variant(def, variant).size() == 1)
+    all.merge(assess::drug_metrics(view));
   std::vector<assess::ExpectedTag> expected;
   for (const auto& p : scenario::patients_for_variant(def, variant)) {
     const auto tag = p.expected.find("tag");

@@ -1,5 +1,6 @@
 #include "modules/emergency/emergency_module.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "core/hash.h"
 #include "modules/action_params.h"
+#include "modules/emergency/drug_rules.h"
 #include "modules/emergency/emergency_assessment.h"
 #include "modules/emergency/emergency_catalog.h"
 #include "modules/scenario_host.h"
@@ -125,7 +127,10 @@ class EmergencyModule final : public modules::ScenarioHost {
   EmergencySetup setup_;
   std::optional<physio::Patient> patient_;  // scenarios with one patient
   std::vector<Casualty> casualties_;        // triage scenarios
-  std::string haemorrhage_site_;            // the bleeding wound's site, when the patient has one
+  std::string haemorrhage_site_;
+  std::array<int, physio::kDrugCount>
+      doses_given_{};  // per drug, for the algorithm's dose            // the bleeding wound's
+                       // site, when the patient has one
   double initial_blood_mL_ = 0;
   std::uint64_t physio_steps_ = 0;
   double physio_time_s_ = 0;
@@ -406,9 +411,23 @@ Status EmergencyModule::act_on_patient(const sc::ActionSpec& spec, const json& p
     if (!drug.ok()) return drug.error();
     auto dose = number_param(p, "dose_mg");
     if (!dose.ok()) return dose.error();
+    int& earlier = doses_given_[static_cast<std::size_t>(*drug)];
+    const DrugCheck check =
+        check_drug(*drug, *dose, s.electrical.rhythm, patient_->model.weight_kg, earlier);
     MV_TRY(physio::give_drug(s, *drug, *dose));
+    ++earlier;
     emit(sink, "drug_given",
          {{"drug", *drug_name}, {"dose_mg", *dose}, {"participant", participant}});
+    if (!check.indicated) {
+      emit(sink, "drug_not_indicated",
+           {{"drug", *drug_name}, {"dose_mg", *dose}, {"reason", check.reason}});
+    } else if (!check.dose_right) {
+      emit(sink, "drug_dose_wrong",
+           {{"drug", *drug_name},
+            {"dose_mg", *dose},
+            {"expected_mg", check.expected_mg},
+            {"reason", check.reason}});
+    }
     return {};
   }
   if (name == "give_fluid") {

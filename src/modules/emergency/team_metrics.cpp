@@ -172,6 +172,16 @@ Measurements resuscitation_metrics(const LogView& log) {
   return m;
 }
 
+Measurements drug_metrics(const LogView& log) {
+  // Drugs given against the algorithm (modules/emergency/drug_rules.h): each
+  // logged when given, with the reason.
+  Measurements m;
+  const double errors = static_cast<double>(log.of_type("drug_not_indicated").size() +
+                                            log.of_type("drug_dose_wrong").size());
+  m["drug_errors_count"] = {errors, "count"};
+  return m;
+}
+
 Measurements role_metrics(const LogView& log, const std::vector<std::string>& required_roles) {
   Measurements m;
   if (required_roles.empty()) return m;

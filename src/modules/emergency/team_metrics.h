@@ -26,6 +26,8 @@ namespace medvision::assess {
 // indicated nor given), rosc (1 or 0), arrest_duration_s.
 // Metrics whose event never happened are absent (a rubric then marks them missed).
 Measurements resuscitation_metrics(const LogView& log);
+// drug_errors_count: drugs given when not indicated or at the wrong dose.
+Measurements drug_metrics(const LogView& log);
 
 // role_coverage_pct: share of `required_roles` that someone was assigned to.
 Measurements role_metrics(const LogView& log, const std::vector<std::string>& required_roles);

@@ -240,5 +240,43 @@ TEST(EmergencyClinicalRules, BleedingControlOnTheWrongLimbDoesNothingAndIsScored
   EXPECT_FALSE(run.assessment["passed"].get<bool>()) << run.assessment.dump(2);
 }
 
+// Rule: every drug has a not-indicated case and a wrong-dose case: given as
+// in reality, logged with the reason, and it costs the scenario's drug item.
+// Over every single-patient scenario and every drug.
+TEST(EmergencyClinicalRules, EveryDrugGivenWronglyIsGivenLoggedAndScored) {
+  int cases = 0;
+  for (const auto& kind : every_kind()) {
+    if (kind.find("triage") != std::string::npos) continue;  // casualties, no drugs
+    for (const std::string drug : {"epinephrine", "amiodarone", "lidocaine"}) {
+      // 7 mg is no dose of the algorithm for any of the three drugs.
+      const std::string trace = R"({"t": 0, "join": "ana", "role": "trainee"}
+{"t": 5, "action": "give_drug", "by": "ana", "params": {"drug": ")" +
+                                drug + R"(", "dose_mg": 7}}
+)";
+      const Played run = play(kind, trace, 5.0);
+      int given = 0, flagged = 0;
+      for (const auto& e : run.log) {
+        given += e.type == "drug_given";
+        flagged += e.type == "drug_not_indicated" || e.type == "drug_dose_wrong";
+      }
+      EXPECT_EQ(given, 1) << kind << " " << drug << ": given, as in reality";
+      EXPECT_EQ(flagged, 1) << kind << " " << drug;
+      EXPECT_EQ(run.assessment["metrics"]["drug_errors_count"]["value"], 1.0) << kind << drug;
+      const json* i = item(run.assessment, "drug_errors_count");
+      ASSERT_NE(i, nullptr) << kind << ": the scenario scores its drugs";
+      EXPECT_FALSE((*i)["met"].get<bool>());
+      ++cases;
+    }
+  }
+  EXPECT_GE(cases, 6);
+  // The algorithm's own dose at its moment is no error: epinephrine 1 mg in VF.
+  const Played right = play("emergency/acls-vf", R"({"t": 0, "join": "ana", "role": "trainee"}
+{"t": 5, "action": "give_drug", "by": "ana", "params": {"drug": "epinephrine", "dose_mg": 1}}
+)",
+                            5.0);
+  EXPECT_EQ(right.assessment["metrics"]["drug_errors_count"]["value"], 0.0);
+  EXPECT_TRUE(item(right.assessment, "drug_errors_count")->at("met").get<bool>());
+}
+
 }  // namespace
 }  // namespace medvision::emergency

@@ -105,6 +105,25 @@ TEST(LaparoscopySession, UntouchedTheObjectsStayOnTheLeftPegsAndToolsAreSampled)
   }
 }
 
+// A trainee at the box who never moves the instruments has not attempted the
+// task: 0, not passed, and no "work faster" advice (docs/reports.md,
+// `attempted`). The case held still for 300 s; 10 s shows the same.
+TEST(LaparoscopySession, ATraineeWhoNeverMovesHasNotAttemptedTheTask) {
+  Session s = make_session();
+  const int n = s.add_participant("u1", "trainee", "trainee");
+  s.hand_over(n);
+  s.submit_input(n, InputFrame{}, 1);
+  std::vector<Event> log = s.drain_events();
+  for (int i = 0; i < 10'000; ++i) s.step();
+  for (auto& e : s.drain_events()) log.push_back(std::move(e));
+  const json a = json::parse(*s.module()->assess(log));
+  EXPECT_FALSE(a["attempted"].get<bool>()) << a["metrics"].dump();
+  EXPECT_EQ(a["score"].get<double>(), 0.0);
+  EXPECT_FALSE(a["passed"].get<bool>());
+  ASSERT_EQ(a["feedback"].size(), 1u) << a["feedback"];
+  EXPECT_EQ(a["feedback"][0].get<std::string>().rfind("Not attempted", 0), 0u);
+}
+
 Event event(std::uint64_t seq, double t_s, std::string type, json payload) {
   return Event{seq, static_cast<Tick>(t_s * 1000), 0, std::move(type), payload.dump()};
 }
