@@ -13,6 +13,7 @@
 #include "modules/emergency/drug_rules.h"
 #include "modules/emergency/emergency_assessment.h"
 #include "modules/emergency/emergency_catalog.h"
+#include "modules/emergency/monitor_display.h"
 #include "modules/scenario_host.h"
 #include "physio/defibrillation.h"
 #include "physio/drugs.h"
@@ -127,10 +128,12 @@ class EmergencyModule final : public modules::ScenarioHost {
   EmergencySetup setup_;
   std::optional<physio::Patient> patient_;  // scenarios with one patient
   std::vector<Casualty> casualties_;        // triage scenarios
+  // The bleeding wound's site, when the patient has one.
   std::string haemorrhage_site_;
-  std::array<int, physio::kDrugCount>
-      doses_given_{};  // per drug, for the algorithm's dose            // the bleeding wound's
-                       // site, when the patient has one
+  // Doses given so far, per drug: the algorithm's dose depends on them.
+  std::array<int, physio::kDrugCount> doses_given_{};
+  // What the monitor shows of the vitals.
+  MonitorDisplay monitor_;
   double initial_blood_mL_ = 0;
   std::uint64_t physio_steps_ = 0;
   double physio_time_s_ = 0;
@@ -265,6 +268,8 @@ void EmergencyModule::sample_vitals(const EventSink& sink) {
             {"blood_loss_fraction",
              initial_blood_mL_ > 0 ? patient_->state.blood_lost_mL / initial_blood_mL_ : 0.0},
             {"rhythm", std::string(physio::to_string(v.rhythm))}};
+  // What the monitor in the room shows of it (monitor_display.h).
+  j["monitor"] = monitor_.sample(v, patient_->state, physio_time_s_);
   // Vitals are for the log and plots, not for triggers (they read signals).
   sink("vitals", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -84,7 +84,8 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
   const etco2Tile = tile('em-etco2', 'EtCO₂', etco2, 'mmHg');
   const rrTile = tile('em-rr', 'RR', rr, '/min');
   const ecg = el('canvas', { class: 'em-ecg', 'data-testid': 'ecg', height: '64' });
-  const rhythmRow = el('div', { class: 'em-rhythm', 'data-alarm': 'none' }, rhythm, cpr);
+  const codeTimers = el('span', { class: 'em-code', 'data-testid': 'code-timers' }, '');
+  const rhythmRow = el('div', { class: 'em-rhythm', 'data-alarm': 'none' }, rhythm, cpr, codeTimers);
   const monitor = el(
     'section',
     { class: 'em-monitor', 'data-testid': 'monitor', 'aria-label': 'Patient monitor' },
@@ -300,6 +301,8 @@ export function createEmergencyPanel(options: EmergencyPanelOptions): EmergencyP
     rhythm.textContent = r.rhythm;
     cpr.textContent = r.cpr;
     cpr.dataset['running'] = String(model.monitor.cpr !== null);
+    codeTimers.textContent = r.code;
+    codeTimers.hidden = r.code === '';
     setAlarm(hrTile, r.alarms.hr);
     setAlarm(bpTile, r.alarms.bp);
     setAlarm(spo2Tile, r.alarms.spo2);

@@ -80,3 +80,34 @@ describe('monitor model', () => {
     expect(isArrestRhythm('sinus_tachycardia')).toBe(false);
   });
 });
+
+describe('the monitor block of vitals (what a real monitor can show)', () => {
+  const truth = { heart_rate_per_min: 0, systolic_mmHg: 12, diastolic_mmHg: 8, map_mmHg: 10, spo2_pct: 97, respiration_rate_per_min: 14, rhythm: 'vf_coarse' };
+
+  it('shows no rate, no SpO2, no breathing and no cuff reading in VF, whatever the physiology says', () => {
+    const m = emptyMonitor();
+    applyVitals(m, {
+      ...truth,
+      monitor: { heart_rate_per_min: null, spo2_pct: null, respiration_rate_per_min: 0, nibp: null, nibp_failed_at_s: 0, code_time_s: 192, cpr_cycle_s: 65, shocks: 2 },
+    });
+    const r = monitorReadout(m);
+    expect(r.hr).toBe('—');
+    expect(r.spo2).toBe('—');
+    expect(r.rr).toBe('0');
+    expect(r.bp).toBe('—/—');
+    expect(r.code).toBe('Code 03:12 · Cycle 01:05 · Shocks 2');
+  });
+
+  it('shows the cuff reading it holds, and no code timers before any arrest', () => {
+    const m = emptyMonitor();
+    applyVitals(m, {
+      ...truth,
+      rhythm: 'normal_sinus',
+      monitor: { heart_rate_per_min: 80, spo2_pct: 98, respiration_rate_per_min: 14, nibp: { systolic_mmHg: 121, diastolic_mmHg: 79, map_mmHg: 93, measured_at_s: 0 }, code_time_s: null, cpr_cycle_s: null, shocks: 0 },
+    });
+    const r = monitorReadout(m);
+    expect(r.bp).toBe('121/79');
+    expect(r.hr).toBe('80');
+    expect(r.code).toBe('');
+  });
+});

@@ -20,6 +20,14 @@ export interface MonitorState {
   rhythm: string | null;
   /** Compressions running (from compressions_started / _stopped). */
   cpr: CprState | null;
+  /** The code timer: seconds since the arrest began (held at ROSC); null before any arrest. */
+  codeTimeS: number | null;
+  /** The CPR cycle timer: seconds since compressions last started; null without CPR. */
+  cprCycleS: number | null;
+  /** Shocks delivered. */
+  shocks: number | null;
+  /** When the cuff last measured the blood pressure (physiology time, s); null: no reading. */
+  nibpAtS: number | null;
   /** Seq of the event that last changed the monitor. */
   seq: number;
 }
@@ -37,6 +45,10 @@ export function emptyMonitor(): MonitorState {
     bloodLossFraction: null,
     rhythm: null,
     cpr: null,
+    codeTimeS: null,
+    cprCycleS: null,
+    shocks: null,
+    nibpAtS: null,
     seq: 0,
   };
 }
@@ -57,7 +69,36 @@ export function applyVitals(monitor: MonitorState, payload: Record<string, unkno
   monitor.bloodLossFraction = num(payload['blood_loss_fraction']) ?? monitor.bloodLossFraction;
   const rhythm = payload['rhythm'];
   if (typeof rhythm === 'string' && rhythm !== '') monitor.rhythm = rhythm;
+  const shown = payload['monitor'];
+  if (shown !== null && typeof shown === 'object') applyMonitorDisplay(monitor, shown as Record<string, unknown>);
   monitor.seq = seq;
+}
+
+/**
+ * What the monitor in the room can measure (the server's `monitor` block of
+ * `vitals`, docs/events.md): null is "no reading" (no QRS, no pleth, the
+ * cuff failed), so it replaces the physiology's value rather than leaving it.
+ */
+function applyMonitorDisplay(monitor: MonitorState, shown: Record<string, unknown>): void {
+  monitor.heartRate = num(shown['heart_rate_per_min']);
+  monitor.spo2 = num(shown['spo2_pct']);
+  monitor.respRate = num(shown['respiration_rate_per_min']);
+  const nibp = shown['nibp'];
+  if (nibp !== null && typeof nibp === 'object') {
+    const n = nibp as Record<string, unknown>;
+    monitor.systolic = num(n['systolic_mmHg']);
+    monitor.diastolic = num(n['diastolic_mmHg']);
+    monitor.map = num(n['map_mmHg']);
+    monitor.nibpAtS = num(n['measured_at_s']);
+  } else {
+    monitor.systolic = null;
+    monitor.diastolic = null;
+    monitor.map = null;
+    monitor.nibpAtS = null;
+  }
+  monitor.codeTimeS = num(shown['code_time_s']);
+  monitor.cprCycleS = num(shown['cpr_cycle_s']);
+  monitor.shocks = num(shown['shocks']);
 }
 
 const RHYTHM_LABELS: Record<string, string> = {
@@ -92,6 +133,8 @@ export interface MonitorReadout {
   rhythm: string;
   cpr: string;
   bloodLoss: string;
+  /** The defibrillator-monitor's timers: "Code 03:12 · Cycle 01:05 · Shocks 2"; empty before any arrest. */
+  code: string;
   alarms: { hr: Alarm; bp: Alarm; spo2: Alarm; etco2: Alarm; rr: Alarm; rhythm: Alarm };
 }
 
@@ -115,6 +158,12 @@ export function monitorReadout(m: MonitorState): MonitorReadout {
             m.cpr.depthMm === null ? '' : ` ${round(m.cpr.depthMm)} mm`
           }`.trim(),
     bloodLoss: m.bloodLossFraction === null ? DASH : `${round(m.bloodLossFraction * 100)}%`,
+    code:
+      m.codeTimeS === null
+        ? ''
+        : [`Code ${clock(m.codeTimeS)}`, m.cprCycleS === null ? null : `Cycle ${clock(m.cprCycleS)}`, `Shocks ${m.shocks ?? 0}`]
+            .filter((part) => part !== null)
+            .join(' · '),
     alarms: {
       hr: level(m.heartRate, (v) => (v < 40 || v > 150 ? 'alarm' : v < 50 || v > 120 ? 'warn' : 'ok')),
       bp: level(m.map ?? m.systolic, () =>
@@ -126,6 +175,12 @@ export function monitorReadout(m: MonitorState): MonitorReadout {
       rhythm: m.rhythm === null ? 'none' : isArrestRhythm(m.rhythm) ? 'alarm' : m.rhythm === 'normal_sinus' ? 'ok' : 'warn',
     },
   };
+}
+
+/** mm:ss */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
 function level(value: number | null, judge: (v: number) => Alarm): Alarm {

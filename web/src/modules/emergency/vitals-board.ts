@@ -1,5 +1,5 @@
 import type { BoardSection, ModuleRoom } from '../module-ui';
-import { applyVitals, emptyMonitor, isArrestRhythm, rhythmLabel, type MonitorState } from './monitor';
+import { applyVitals, emptyMonitor, isArrestRhythm, monitorReadout, rhythmLabel, type MonitorState } from './monitor';
 
 /** The monitor's part at the top of the in-world board (768 px wide): two rows of readings. */
 const MONITOR_HEIGHT_PX = 222;
@@ -51,4 +51,10 @@ function drawMonitor(c: CanvasRenderingContext2D, m: MonitorState): void {
   c.fillStyle = '#e5e7eb';
   c.font = 'bold 30px sans-serif';
   c.fillText(rhythmLabel(m.rhythm), 520, 40);
+  const code = monitorReadout(m).code;
+  if (code !== '') {
+    c.fillStyle = '#fbbf24';
+    c.font = 'bold 22px sans-serif';
+    c.fillText(code, 520, 80);
+  }
 }
