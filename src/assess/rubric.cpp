@@ -27,8 +27,28 @@ std::string number(double v) {
 
 }  // namespace
 
+std::string describe_value(double v, const std::string& unit) {
+  if (unit == "boolean") return v >= 0.5 ? "yes" : "no";
+  char buf[48];
+  if (unit == "count" || unit == "class") {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else if (std::abs(v) >= 100 || std::floor(v) == v) {
+    std::snprintf(buf, sizeof buf, "%.0f %s", v, unit.c_str());
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, unit.c_str());
+  }
+  std::string out = buf;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string describe_target(const RubricItem& item, const std::string& unit) {
-  const std::string u = unit.empty() || unit == "count" ? "" : " " + unit;
+  if (unit == "boolean") {
+    // "at least 1" of a yes/no measure is "yes", "at most 0" is "no".
+    const bool yes = item.comparison == Comparison::at_least ? item.low >= 0.5 : item.high >= 0.5;
+    return yes ? "yes" : "no";
+  }
+  const std::string u = unit.empty() || unit == "count" || unit == "class" ? "" : " " + unit;
   switch (item.comparison) {
     case Comparison::at_most:
       return "at most " + number(item.high) + u;

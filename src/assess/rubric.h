@@ -45,6 +45,9 @@ struct Assessment {
 Assessment score(const Rubric& rubric, const Measurements& measurements);
 
 // "at most 60 s", "between 100 and 120 /min": the target in words, for reports.
+// A measured value as people read it: "yes"/"no" for a boolean, a whole
+// number for a count, "57.6 %" or "195 s" otherwise.
+std::string describe_value(double value, const std::string& unit);
 std::string describe_target(const RubricItem& item, const std::string& unit);
 
 }  // namespace medvision::assess

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "assess/rubric.h"
 #include "records/svg_plot.h"
 
 namespace medvision::records {
@@ -121,9 +122,10 @@ SessionReport build_session_report(const SessionInfo& info, std::span<const Even
   h << "<h2>Rubric</h2><table><tr><th>metric</th><th>value</th><th>target</th><th>weight</"
        "th><th>met</th></tr>";
   for (const auto& item : j["rubric"]) {
-    const std::string value = item["value"].is_number() ? fixed(item["value"].get<double>()) + " " +
-                                                              item.value("unit", std::string())
-                                                        : "not done";
+    const std::string value =
+        item["value"].is_number()
+            ? assess::describe_value(item["value"].get<double>(), item.value("unit", std::string()))
+            : "not done";
     h << "<tr><td>" << escape_html(item.value("label", item.value("metric", std::string())))
       << "</td><td>" << escape_html(value) << "</td><td>"
       << escape_html(item.value("target", std::string())) << "</td><td>"

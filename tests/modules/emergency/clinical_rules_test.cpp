@@ -278,5 +278,31 @@ TEST(EmergencyClinicalRules, EveryDrugGivenWronglyIsGivenLoggedAndScored) {
   EXPECT_TRUE(item(right.assessment, "drug_errors_count")->at("met").get<bool>());
 }
 
+// Reports are read by people: the rubric table of every shipped emergency
+// trace's report names metrics in words and values with their units in
+// words ("yes", "2", "57.6 %"), never "boolean", "1.0 count" or a metric id.
+TEST(EmergencyReports, TheRubricReadsInWordsForEveryShippedTrace) {
+  int reports = 0;
+  for (const std::string file :
+       {"acls-vf.good.jsonl", "acls-vf.poor.jsonl", "trauma-haemorrhage.good.jsonl",
+        "trauma-haemorrhage.poor.jsonl", "triage-start.good.jsonl", "triage-start.poor.jsonl"}) {
+    const std::string kind = "emergency/" + file.substr(0, file.find('.'));
+    const Played run = play(kind, shipped(file), 10.0);
+    const std::string html =
+        modules::session_report(records::SessionInfo{"s1", "t", kind, kRate}, run.log).html;
+    const auto table = html.find("<h2>Rubric</h2>");
+    ASSERT_NE(table, std::string::npos) << file;
+    const std::string rubric = html.substr(table, html.find("</table>", table) - table);
+    EXPECT_EQ(rubric.find("boolean"), std::string::npos) << file;
+    EXPECT_EQ(rubric.find(".0 count"), std::string::npos) << file;
+    for (const auto& i : run.assessment["items"]) {
+      EXPECT_EQ(rubric.find(">" + i["metric"].get<std::string>() + "<"), std::string::npos)
+          << file << ": the metric id " << i["metric"] << " is shown instead of its label";
+    }
+    ++reports;
+  }
+  EXPECT_EQ(reports, 6);
+}
+
 }  // namespace
 }  // namespace medvision::emergency

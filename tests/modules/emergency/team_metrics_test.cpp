@@ -192,6 +192,14 @@ TEST(Rubric, ScoreIsTheEarnedShareOfWeightsAndFeedbackNamesWhatWasMissed) {
   EXPECT_EQ(a.feedback[1], "Not done: Time to first epinephrine.");
   EXPECT_FALSE(a.items[3].measured.has_value());
   EXPECT_EQ(describe_target(r.items[2], "%"), "between 80 and 100 %");
+  // Values and targets in words.
+  EXPECT_EQ(describe_value(1.0, "boolean"), "yes");
+  EXPECT_EQ(describe_value(0.0, "boolean"), "no");
+  EXPECT_EQ(describe_value(2.0, "count"), "2");
+  EXPECT_EQ(describe_value(57.64, "%"), "57.6 %");
+  EXPECT_EQ(describe_value(195.0, "s"), "195 s");
+  RubricItem yes{"amiodarone_after_third_shock", Comparison::at_least, 1, 0, 5, "Give it."};
+  EXPECT_EQ(describe_target(yes, "boolean"), "yes");
 }
 
 }  // namespace
