@@ -24,12 +24,15 @@ std::vector<EventRecord> to_records(const std::string& session_id,
   return out;
 }
 
-void hide_variant(const std::string& type, nlohmann::json& payload) {
-  if (type != "session_started" || !payload.is_object() || !payload.contains("kind") ||
-      !payload["kind"].is_string())
-    return;
-  const std::string kind = payload["kind"];
-  payload["kind"] = kind.substr(0, kind.find(':'));
+void hide_from_members(const std::string& type, nlohmann::json& payload, bool hide_seed,
+                       bool hide_variant) {
+  if (!payload.is_object()) return;
+  if (hide_seed && payload.contains("seed")) payload["seed"] = nullptr;
+  if (hide_variant && type == "session_started" && payload.contains("kind") &&
+      payload["kind"].is_string()) {
+    const std::string kind = payload["kind"];
+    payload["kind"] = kind.substr(0, kind.find(':'));
+  }
 }
 
 namespace {
@@ -42,8 +45,7 @@ namespace {
 std::string event_json(const Event& e, bool hide_seed) {
   nlohmann::json payload = nlohmann::json::parse(e.payload, nullptr, false);
   if (payload.is_discarded()) payload = nlohmann::json::object();
-  if (hide_seed && payload.contains("seed")) payload["seed"] = nullptr;
-  hide_variant(e.type, payload);
+  hide_from_members(e.type, payload, hide_seed, true);
   return nlohmann::json{
       {"seq", e.seq}, {"tick", e.tick}, {"type", e.type}, {"payload", std::move(payload)}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

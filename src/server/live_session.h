@@ -51,9 +51,12 @@ struct LiveSessionSettings {
 // The most recent events a client gets when it joins (docs/protocol.md, EVENTS).
 inline constexpr std::size_t kJoinContextEvents = 200;
 
-// Drops the variant from a `session_started` event's kind (the case's
-// hidden diagnosis; docs/emergency.md), for those who may not see it.
-void hide_variant(const std::string& type, nlohmann::json& payload);
+// What an event's payload hides from members who may not see it: the seed
+// of an assessed session, and the variant in `session_started`'s kind (the
+// case's hidden diagnosis; docs/emergency.md). Live frames and
+// GET /api/sessions/{id}/events both go through it.
+void hide_from_members(const std::string& type, nlohmann::json& payload, bool hide_seed,
+                       bool hide_variant);
 
 class LiveSession : public std::enable_shared_from_this<LiveSession> {
  public:

@@ -403,8 +403,7 @@ Result<HttpResponse> read_events(RouteCall& c) {
   for (const auto& e : *events) {
     json payload = json::parse(e.payload, nullptr, false);
     if (payload.is_discarded()) payload = e.payload;
-    if (hide_seed && payload.is_object() && payload.contains("seed")) payload["seed"] = nullptr;
-    if (hide_kind_variant) hide_variant(e.type, payload);
+    hide_from_members(e.type, payload, hide_seed, hide_kind_variant);
     out.push_back(json{{"seq", e.seq},
                        {"tick", e.tick},
                        {"wall_time", iso8601(e.wall_us)},

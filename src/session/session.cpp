@@ -11,19 +11,19 @@ namespace {
 
 using nlohmann::json;
 
-json pose_array(const Pose& p, std::optional<std::uint32_t> buttons = std::nullopt) {
-  json a = json::array({p.position.x(), p.position.y(), p.position.z(), p.orientation.x(),
-                        p.orientation.y(), p.orientation.z(), p.orientation.w()});
-  if (buttons) a.push_back(*buttons);
-  return a;
-}
-
 void add_pose(Fnv1a& h, const Pose& p) {
   for (int i = 0; i < 3; ++i) h.add(p.position[i]);
   for (int i = 0; i < 4; ++i) h.add(p.orientation.coeffs()[i]);
 }
 
 }  // namespace
+
+json pose_array(const Pose& p, std::optional<std::uint32_t> buttons) {
+  json a = json::array({p.position.x(), p.position.y(), p.position.z(), p.orientation.x(),
+                        p.orientation.y(), p.orientation.z(), p.orientation.w()});
+  if (buttons) a.push_back(*buttons);
+  return a;
+}
 
 std::string input_to_json(int number, const InputFrame& input, std::uint32_t client_seq) {
   json j{{"participant", number},

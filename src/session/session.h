@@ -151,6 +151,9 @@ class Session {
 std::string input_to_json(int number, const InputFrame& input, std::uint32_t client_seq);
 bool input_from_json(const std::string& json, int* number, InputFrame* input,
                      std::uint32_t* client_seq);
+// A pose as that codec writes it: [x, y, z, qx, qy, qz, qw], then `buttons`
+// when given (events that carry poses use it too: the sandbox's `release`).
+nlohmann::json pose_array(const Pose& pose, std::optional<std::uint32_t> buttons = std::nullopt);
 // One pose of that codec (and of traces' `input` lines): [x, y, z, qx, qy,
 // qz, qw], then the buttons when `buttons` is given. The quaternion is taken
 // as written. The error says what is wrong with the array.

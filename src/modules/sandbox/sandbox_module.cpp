@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
+#include "session/session.h"
 
 namespace medvision::modules {
 namespace {
@@ -10,11 +11,6 @@ namespace {
 using nlohmann::json;
 
 constexpr double kMaxReleaseSpeed = 3.0;  // m/s: a dropped body is not flung across the room
-
-json pose_array(const Pose& p) {
-  return json::array({p.position.x(), p.position.y(), p.position.z(), p.orientation.x(),
-                      p.orientation.y(), p.orientation.z(), p.orientation.w()});
-}
 
 void add_pose(Fnv1a& h, const Pose& p) {
   for (int i = 0; i < 3; ++i) h.add(p.position[i]);
